@@ -1,0 +1,221 @@
+"""Fixtures shared by the web app's tests, after the Flask docs' testing patterns.
+
+Every test that asks for `app` runs once per reachable database: a real SQLite
+file, and the real PostgreSQL of this machine when it answers. The schema is
+always made by the Alembic migrations, once per session into a template that
+each test then copies, so tests stay fast and isolated.
+"""
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from webapp import create_app
+from webapp.config import Config
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+MOVIELENS = SHARED / "data" / "ml-latest-small"
+PG_ADMIN_URL = os.environ.get(
+    "MARQUEE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+# Small but real: enough viewers for every row and report to have data.
+SEED_ARGS = {"n_profiles": 24, "seed": 11, "days": 30}
+
+
+def _postgres_reachable() -> bool:
+    if os.environ.get("MARQUEE_TEST_DATABASES", "sqlite,postgresql").find("postgresql") < 0:
+        return False
+    try:
+        engine = sa.create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 2})
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+BACKENDS = ["sqlite"] + (["postgresql"] if _postgres_reachable() else [])
+
+
+def _pg_url(database: str) -> str:
+    return sa.engine.make_url(PG_ADMIN_URL).set(database=database).render_as_string(
+        hide_password=False
+    )
+
+
+def _pg_admin(sql: str) -> None:
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(sa.text(sql))
+    engine.dispose()
+
+
+def make_config(instance: Path, database_url: str, **extra) -> type:
+    """A Config subclass pointing at a test instance folder and database."""
+    attrs = {
+        "INSTANCE_PATH": instance,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret",
+        "TESTING": True,
+        "WTF_CSRF_ENABLED": False,
+        "MODEL_DIR": instance / "models",
+        "ARTWORK_CACHE_DIR": instance / "artwork",
+        "RATELIMIT_ENABLED": False,
+    }
+    attrs.update(extra)
+    return type("TestConfig", (Config,), attrs)
+
+
+def _build(app_factory_config: type, seeded: bool) -> None:
+    from flask_migrate import upgrade
+
+    app = create_app(app_factory_config)
+    with app.app_context():
+        upgrade()
+        if seeded:
+            from webapp.seed.demo import seed_demo
+
+            seed_demo(progress=False, **SEED_ARGS)
+        from webapp.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+
+
+class Templates:
+    """Migrated (and optionally seeded) databases, built once per session and backend."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.built: dict[tuple[str, bool], str] = {}
+        self.tag = uuid.uuid4().hex[:8]
+
+    def get(self, backend: str, seeded: bool) -> str:
+        key = (backend, seeded)
+        if key not in self.built:
+            name = f"tpl_{'seeded' if seeded else 'empty'}"
+            instance = self.root / f"{backend}_{name}"
+            instance.mkdir(parents=True, exist_ok=True)
+            if backend == "sqlite":
+                path = instance / "marquee.db"
+                _build(make_config(instance, f"sqlite:///{path}"), seeded)
+                self.built[key] = str(path)
+            else:
+                dbname = f"marquee_{self.tag}_{name}"
+                _pg_admin(f'DROP DATABASE IF EXISTS "{dbname}"')
+                _pg_admin(f'CREATE DATABASE "{dbname}"')
+                _build(make_config(instance, _pg_url(dbname)), seeded)
+                self.built[key] = dbname
+        return self.built[key]
+
+    def clone(self, backend: str, seeded: bool, instance: Path) -> tuple[str, Callable[[], None]]:
+        """A fresh database copied from the template: its URL and a cleanup."""
+        source = self.get(backend, seeded)
+        if backend == "sqlite":
+            target = instance / "marquee.db"
+            shutil.copyfile(source, target)
+            return f"sqlite:///{target}", lambda: None
+        dbname = f"marquee_{self.tag}_{uuid.uuid4().hex[:10]}"
+        _pg_admin(f'CREATE DATABASE "{dbname}" TEMPLATE "{source}"')
+        return _pg_url(dbname), lambda: _pg_admin(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+
+    def drop_all(self) -> None:
+        for (backend, _), name in self.built.items():
+            if backend == "postgresql":
+                _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory) -> Iterator[Templates]:
+    store = Templates(tmp_path_factory.mktemp("templates"))
+    yield store
+    store.drop_all()
+
+
+def _make_app(request, templates: Templates, tmp_path: Path, seeded: bool, **extra):
+    backend = request.param
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    url, cleanup = templates.clone(backend, seeded, instance)
+    app = create_app(make_config(instance, url, **extra))
+    app.config["TEST_BACKEND"] = backend
+    yield app
+    from webapp.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    cleanup()
+
+
+@pytest.fixture(params=BACKENDS)
+def app(request, templates, tmp_path):
+    """The app on an empty, migrated database."""
+    yield from _make_app(request, templates, tmp_path, seeded=False)
+
+
+@pytest.fixture(params=BACKENDS)
+def seeded_app(request, templates, tmp_path):
+    """The app on a small seeded demo database (catalog, accounts, simulated viewing)."""
+    yield from _make_app(request, templates, tmp_path, seeded=True)
+
+
+@pytest.fixture(params=BACKENDS)
+def csrf_app(request, templates, tmp_path):
+    """The app with CSRF protection on, as in production."""
+    yield from _make_app(request, templates, tmp_path, seeded=False, WTF_CSRF_ENABLED=True)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def movielens_path() -> Path:
+    if not (MOVIELENS / "ratings.csv").exists():
+        pytest.skip(f"MovieLens sample not found at {MOVIELENS}")
+    return MOVIELENS
+
+
+class AuthActions:
+    """Sign-up, sign-in and profile choice through the real forms."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def signup(self, email="viewer@example.com", password="correct horse 42", follow=True):
+        return self._client.post(
+            "/auth/signup",
+            data={"email": email, "password": password, "confirm": password},
+            follow_redirects=follow,
+        )
+
+    def login(self, email="viewer@example.com", password="correct horse 42", follow=True):
+        return self._client.post(
+            "/auth/login", data={"email": email, "password": password}, follow_redirects=follow
+        )
+
+    def logout(self):
+        return self._client.post("/auth/logout", follow_redirects=True)
+
+    def choose_profile(self, profile_id: int, pin: str | None = None):
+        data = {"pin": pin} if pin else {}
+        return self._client.post(f"/profiles/{profile_id}/choose", data=data, follow_redirects=True)
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

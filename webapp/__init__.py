@@ -1,0 +1,66 @@
+"""Marquee: a streaming site with an embedded hybrid recommender."""
+
+import importlib
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from webapp.config import ROOT, Config
+from webapp.extensions import csrf, db, login_manager, migrate
+
+log = logging.getLogger(__name__)
+
+BLUEPRINTS = ("auth", "profiles", "browse", "watch", "account", "admin", "api")
+
+
+def create_app(config_class: type = Config, overrides: dict | None = None) -> Flask:
+    """Build the application: config, extensions, blueprints, CLI commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(Path(config_class.INSTANCE_PATH).resolve()),
+    )
+    app.config.from_object(config_class)
+    if overrides:
+        app.config.update(overrides)
+    os.makedirs(app.instance_path, exist_ok=True)
+    _ensure_secret_key(app)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from webapp import database, models  # noqa: F401  (models register their tables)
+
+    database.init_app(app)
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(f"webapp.{name}").bp)
+
+    from webapp import cli, errors, templating
+
+    errors.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Use SECRET_KEY from the environment, else one kept in the instance folder.
+
+    A key kept on disk survives restarts and is shared by every gunicorn worker,
+    so sessions stay valid; it is never committed.
+    """
+    if app.config.get("SECRET_KEY"):
+        return
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        tmp = key_file.with_suffix(".tmp")
+        tmp.write_text(secrets.token_hex(32))
+        os.replace(tmp, key_file)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()

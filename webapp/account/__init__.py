@@ -1,0 +1,7 @@
+"""The account area."""
+
+from flask import Blueprint
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+from webapp.account import routes  # noqa: E402,F401

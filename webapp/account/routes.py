@@ -1,0 +1,3 @@
+"""Routes of the account area."""
+
+from webapp.account import bp  # noqa: F401

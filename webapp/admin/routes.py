@@ -1,0 +1,3 @@
+"""Routes of the admin area."""
+
+from webapp.admin import bp  # noqa: F401

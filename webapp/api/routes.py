@@ -1,0 +1,3 @@
+"""Routes of the api area."""
+
+from webapp.api import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of the auth area."""
+
+from webapp.auth import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of the browse area."""
+
+from webapp.browse import bp  # noqa: F401

@@ -1,0 +1,1 @@
+"""Catalog helpers shared by every area: maturity levels and visibility."""

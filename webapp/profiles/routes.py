@@ -1,0 +1,3 @@
+"""Routes of the profiles area."""
+
+from webapp.profiles import bp  # noqa: F401

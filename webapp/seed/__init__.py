@@ -1,0 +1,1 @@
+"""Demo data: the catalog and simulated viewers, and the MovieLens importer."""

@@ -1,0 +1,3 @@
+"""Routes of the watch area."""
+
+from webapp.watch import bp  # noqa: F401
