@@ -13,7 +13,7 @@ from webapp.extensions import csrf, db, login_manager, migrate
 
 log = logging.getLogger(__name__)
 
-BLUEPRINTS = ("auth", "profiles", "browse", "watch", "account", "admin", "api")
+BLUEPRINTS = ("auth", "profiles", "browse", "watch", "account", "admin", "api", "search")
 
 
 def create_app(config_class: type = Config, overrides: dict | None = None) -> Flask:

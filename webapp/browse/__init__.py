@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("browse", __name__, url_prefix=None)
 
-from webapp.browse import routes  # noqa: E402,F401
+from webapp.browse import routes  # noqa: F401

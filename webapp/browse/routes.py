@@ -1,3 +1,132 @@
-"""Routes of the browse area."""
+"""Browse pages: home, genres, films/series, title and person pages, and artwork."""
 
-from webapp.browse import bp  # noqa: F401
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from webapp.artwork.cache import cached_svg
+from webapp.artwork.recipes import STYLES, recipes_for
+from webapp.artwork.svg import ArtSpec, url_version
+from webapp.browse import bp, queries
+from webapp.browse.rows import home_rows
+from webapp.catalog.visibility import restrict
+from webapp.extensions import db
+from webapp.models import Title
+from webapp.profiles.current import load_current_profile, profile_required
+
+GRID_PAGE_SIZE = 40
+ART_MAX_AGE = 60 * 60 * 24 * 365
+
+
+@bp.get("/")
+def home():
+    """Rows of titles for the chosen profile; a welcome page for visitors."""
+    if not current_user.is_authenticated:
+        return render_template("browse/welcome.html")
+    if load_current_profile() is None:
+        return redirect(url_for("profiles.choose"))
+    rows = home_rows(load_current_profile())
+    return render_template("browse/home.html", rows=rows, hero=_hero(rows))
+
+
+@bp.get("/browse/genres")
+@profile_required
+def genres():
+    return render_template(
+        "browse/genres.html", genres=queries.genres_with_counts(load_current_profile())
+    )
+
+
+@bp.get("/browse/genre/<slug>")
+@profile_required
+def genre(slug: str):
+    """A paginated grid of one genre's titles, most played first."""
+    genre = queries.genre_or_404(slug)
+    page = request.args.get("page", 1, type=int)
+    if page < 1:
+        abort(404)
+    titles, total = queries.genre_page(genre, load_current_profile(), page, GRID_PAGE_SIZE)
+    pages = max(1, -(-total // GRID_PAGE_SIZE))
+    if page > pages:
+        abort(404)
+    return render_template(
+        "browse/genre.html", genre=genre, titles=titles, total=total, page=page, pages=pages
+    )
+
+
+@bp.get("/browse/<kind>")
+@profile_required
+def kind(kind: str):
+    """Films or series only, in rows."""
+    if kind not in queries.KINDS:
+        abort(404)
+    rows = home_rows(load_current_profile(), kind=kind)
+    return render_template("browse/kind.html", kind=kind, rows=rows, hero=_hero(rows))
+
+
+@bp.get("/title/<int:title_id>")
+@bp.get("/title/<int:title_id>-<slug>")
+@profile_required
+def title(title_id: int, slug: str | None = None):
+    """A title's page; any other slug redirects to the canonical address."""
+    item = queries.title_or_404(title_id, load_current_profile())
+    if slug != item.slug:
+        return redirect(url_for("browse.title", title_id=item.id, slug=item.slug), 301)
+    return render_template(
+        "browse/title.html",
+        title=item,
+        cast=[c for c in item.credits if c.role == "cast"],
+        directors=[c.person for c in item.credits if c.role == "director"],
+        creators=[c.person for c in item.credits if c.role == "creator"],
+    )
+
+
+@bp.get("/person/<slug>")
+@profile_required
+def person(slug: str):
+    person, entries = queries.filmography_or_404(slug, load_current_profile())
+    roles = list(dict.fromkeys(role for entry in entries for role in entry.roles))
+    return render_template("browse/person.html", person=person, entries=entries, roles=roles)
+
+
+@bp.get("/artwork/<int:title_id>/<int:variant>/<any(poster, backdrop):shape>.svg")
+def artwork(title_id: int, variant: int, shape: str):
+    """A drawn poster or backdrop, cached on disk and in the browser."""
+    if not current_user.is_authenticated:
+        abort(404)
+    query = select(Title).where(Title.id == title_id).options(selectinload(Title.artworks))
+    item = db.session.scalar(restrict(query, load_current_profile()))
+    if item is None or not 0 <= variant < 100:
+        abort(404)
+    spec = _art_spec(item, variant)
+    data, key = cached_svg(current_app.config["ARTWORK_CACHE_DIR"], spec, shape)
+    response = current_app.response_class(data, mimetype="image/svg+xml")
+    response.set_etag(key)
+    # Versioned URLs (the ?v= the templates add) never change; others revalidate daily.
+    fresh = request.args.get("v") == url_version(item, variant)
+    response.cache_control.private = True
+    response.cache_control.max_age = ART_MAX_AGE if fresh else 60 * 60 * 24
+    if fresh:
+        response.cache_control.immutable = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response.make_conditional(request)
+
+
+def _art_spec(item: Title, variant: int) -> ArtSpec:
+    """The stored recipe for this variant, else one made from the title's genres."""
+    art = next((a for a in item.artworks if a.variant == variant), None)
+    if art is not None:
+        style, palette = art.style, art.palette
+    elif variant < len(STYLES):
+        recipe = recipes_for(item.name, [g.name for g in item.genres], item.mood)[variant]
+        style, palette = recipe["style"], recipe["palette"]
+    else:
+        abort(404)
+    return ArtSpec.build(item.id, variant, item.name, item.year, style, palette, item.kind)
+
+
+def _hero(rows):
+    """The title featured at the top: the first card of the first row."""
+    return rows[0].items[0].title if rows and rows[0].items else None

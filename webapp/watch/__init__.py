@@ -1,7 +1,7 @@
-"""The watch area."""
+"""The watch area: the player (films and episodes), resume logic and My List."""
 
 from flask import Blueprint
 
-bp = Blueprint("watch", __name__, url_prefix="/watch")
+bp = Blueprint("watch", __name__)
 
 from webapp.watch import routes  # noqa: E402,F401

@@ -1,0 +1,40 @@
+"""Marquee's embedded hybrid recommender (numpy, scipy, scikit-learn only).
+
+Quick start::
+
+    from recommender import Interactions, ItemFeatures, HybridRecommender
+    from recommender.artifacts import save_model, load_latest
+
+    model = HybridRecommender().fit(interactions, features)
+    model.recommend(user_id, k=20, exclude=blocked, allowed=visible_ids)
+    model.recommend_for_history({12: 1.0, 40: 2.0, 7: -1.0}, k=20)
+    model.similar_items(12, k=20)
+    save_model(model, "instance/models")
+    model = load_latest("instance/models")
+
+See ``recommender/README.md`` for the full API, the feedback weighting, the
+scaling of memory and time, and the measured results.
+"""
+
+from .artifacts import load_latest, load_model, save_model
+from .base import BaseRecommender, Recommendation
+from .baselines import ItemKNNRecommender, PopularityRecommender
+from .data import FEEDBACK_WEIGHTS, Interactions, ItemFeatures, events_to_feedback
+from .errors import ModelError
+from .hybrid import HybridRecommender
+
+__all__ = [
+    "BaseRecommender",
+    "FEEDBACK_WEIGHTS",
+    "HybridRecommender",
+    "Interactions",
+    "ItemFeatures",
+    "ItemKNNRecommender",
+    "ModelError",
+    "PopularityRecommender",
+    "Recommendation",
+    "events_to_feedback",
+    "load_latest",
+    "load_model",
+    "save_model",
+]

@@ -1,0 +1,80 @@
+"""Built-in baselines, with the same API as the hybrid model.
+
+- :class:`PopularityRecommender`: most watched titles first, for everyone.
+- :class:`ItemKNNRecommender`: cosine item-item similarity over the feedback
+  matrix, ``k`` nearest neighbours kept per title; a profile's score for ``j``
+  is the weighted sum of ``j``'s similarities to what it watched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import scipy.sparse as sp
+
+from .base import BaseRecommender
+from .collaborative import cosine_knn
+
+__all__ = ["PopularityRecommender", "ItemKNNRecommender"]
+
+
+class PopularityRecommender(BaseRecommender):
+    """Ranks titles by the number of profiles with positive feedback."""
+
+    name = "Popularity"
+    param_names = ()
+
+    def __init__(self):
+        super().__init__(None)
+
+    def _fit_model(self, X, features, report) -> None:
+        pass
+
+    def _score(self, idx: np.ndarray, w: np.ndarray) -> np.ndarray:
+        return self.pop.astype(np.float32)
+
+
+class ItemKNNRecommender(BaseRecommender):
+    """Cosine item-kNN.
+
+    Parameters
+    ----------
+    k : int
+        Neighbours kept per title.
+    """
+
+    name = "ItemKNN-cosine"
+    param_names = ("k",)
+
+    def __init__(self, k: int = 50):
+        super().__init__(None)
+        if k < 1:
+            raise ValueError("k must be >= 1; try 20-200.")
+        self.k = int(k)
+
+    def _fit_model(self, X, features, report) -> None:
+        Xpos = X.maximum(0).tocsr()
+        self.S = cosine_knn(Xpos, self.k)
+        report("knn", 1.0)
+
+    def _score(self, idx: np.ndarray, w: np.ndarray) -> np.ndarray:
+        return np.asarray(self.S[idx].T @ w, dtype=np.float32).ravel()
+
+    def _reasons(self, top, idx, w):
+        if idx.size == 0 or top.size == 0:
+            return super()._reasons(top, idx, w)
+        contrib = self.S[idx][:, top].toarray() * w[:, None]
+        anchors = [int(idx[np.argmax(c)]) if c.max() > 0 else None for c in contrib.T]
+        return anchors, ["collaborative"] * len(top)
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        arrays = super()._arrays()
+        arrays.update({"S_indptr": self.S.indptr, "S_indices": self.S.indices, "S_data": self.S.data})
+        return arrays
+
+    def _restore(self, meta: Mapping, arrays: Mapping[str, np.ndarray]) -> None:
+        super()._restore(meta, arrays)
+        n = len(self.item_ids)
+        self.S = sp.csr_matrix((arrays["S_data"], arrays["S_indices"], arrays["S_indptr"]),
+                               shape=(n, n))

@@ -1,0 +1,487 @@
+"""The hybrid recommender the site uses: EASE + content, blended on validation data.
+
+Scoring a weighted history ``h`` (item -> weight, recency-decayed)::
+
+    cf(j)      = sum_i h_i * B[i, j] / pop_j ** pop_beta        (EASE, debiased)
+    content(j) = scale * <F_j, sum_i h_i F_i>                   (taste vector)
+    score(j)   = cf(j) + content_weight * content(j)            for titles with plays
+    score(j)   = sum_n a_jn cf(n) + cold_content_weight * content(j)
+                                                                for titles without
+
+- ``B``: EASE weights over the titles with positive feedback (the head of at
+  most ``max_cf_items`` most watched titles);
+- ``pop_j``: number of profiles with positive feedback on ``j``; dividing by
+  ``pop ** pop_beta`` removes part of the popularity bias of EASE;
+- ``F``: the content model's unit-length item rows; ``scale`` makes a unit of
+  content score comparable with a unit of CF score (ratio of the median
+  per-user standard deviations, measured at fit time), so the blend weights
+  are unit-free;
+- ``a_jn``: a title without plays (new, or outside the EASE head) takes the
+  CF score of its ``cold_k`` nearest head titles in content space, weighted by
+  cosine similarity (normalised to sum 1): its column of ``B`` is estimated as
+  the similarity-weighted mean of its content neighbours' columns, which puts
+  cold titles in the same score space as warm ones.
+
+``lam``, ``history_half_life``, ``pop_beta``, ``content_weight``,
+``cold_content_weight`` and ``cold_k`` are chosen on a validation split by
+``recommender.evaluate``; the defaults are the values chosen on
+ml-latest-small.
+
+Only the last part of a history matters: items whose recency weight falls
+below ``2 ** -10`` of the newest item's are left out of the score (they are
+still excluded from the results), which bounds the time per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import scipy.sparse as sp
+
+from .base import BaseRecommender, History, Recommendation
+from .collaborative import ease_weights
+from .content import ContentModel
+from .data import ItemFeatures
+
+__all__ = ["HybridRecommender"]
+
+_QUERY_CUTOFF = 2.0**-10
+_REASON_PREFIX = ("director=", "creator=", "cast=", "genre=", "keyword=")
+
+
+def _align_features(features: ItemFeatures | None, item_ids: np.ndarray) -> ItemFeatures:
+    """Features for exactly ``item_ids`` (missing titles get empty metadata)."""
+    empty = ItemFeatures(item_ids=item_ids)
+    if features is None:
+        return empty
+    pos = np.searchsorted(item_ids, features.item_ids)
+    for src, dst in enumerate(pos.tolist()):
+        for name in ("genres", "people", "keywords", "year", "maturity", "text", "titles"):
+            getattr(empty, name)[dst] = getattr(features, name)[src]
+    return empty
+
+
+class HybridRecommender(BaseRecommender):
+    """EASE collaborative filtering + TF-IDF content, with cold titles mapped in.
+
+    Parameters
+    ----------
+    lam : float
+        EASE L2 regularisation.
+    history_half_life : float or None
+        Recency half life of a history, in number of titles.
+    pop_beta : float
+        Popularity debiasing exponent (0 = none).
+    content_weight : float
+        Weight of the content score for titles with plays.
+    cold_content_weight : float
+        Weight of the content score for titles without plays.
+    cold_k : int
+        Content neighbours used to place a title without plays.
+    max_cf_items : int
+        At most this many (most watched) titles enter EASE.
+    """
+
+    name = "Marquee-Hybrid"
+    param_names = (
+        "lam", "history_half_life", "pop_beta", "content_weight", "cold_content_weight",
+        "cold_k", "max_cf_items",
+    )
+
+    def __init__(
+        self,
+        lam: float = 500.0,
+        history_half_life: float | None = 5.0,
+        pop_beta: float = 0.2,
+        content_weight: float = 0.0,
+        cold_content_weight: float = 1.0,
+        cold_k: int = 50,
+        max_cf_items: int = 20000,
+    ):
+        super().__init__(history_half_life)
+        if lam <= 0:
+            raise ValueError("lam must be positive; try 100-1000.")
+        if cold_k < 1 or max_cf_items < 1:
+            raise ValueError("cold_k and max_cf_items must be >= 1.")
+        self.lam = float(lam)
+        self.pop_beta = float(pop_beta)
+        self.content_weight = float(content_weight)
+        self.cold_content_weight = float(cold_content_weight)
+        self.cold_k = int(cold_k)
+        self.max_cf_items = int(max_cf_items)
+        self._content: ContentModel | None = None
+
+    # ------------------------------------------------------------------ fit
+    def _fit_model(self, X: sp.csr_matrix, features: ItemFeatures | None, report) -> None:
+        Xpos = X.maximum(0).tocsr()
+        Xpos.eliminate_zeros()
+        order = np.lexsort((self._tie_seed_order(), -self.pop))
+        n_cf = int(min(self.max_cf_items, (self.pop > 0).sum()))
+        cf_items = np.sort(order[:n_cf])
+        self._set_cf(cf_items)
+        self.B = ease_weights(Xpos[:, cf_items].tocsr(), self.lam,
+                              progress=lambda s, f: report("ease", f))
+        report("ease", 1.0)
+        self._content = ContentModel()
+        F = self._content.fit_transform(_align_features(features, self.item_ids))
+        self.F = F.tocsr()
+        report("content", 1.0)
+        self.M = self._cold_mapping(self.F[self.noncf_items], self.F[self.cf_items])
+        self.content_scale = self._calibrate()
+        report("calibrate", 1.0)
+
+    def _tie_seed_order(self) -> np.ndarray:
+        from .metrics import tie_break_ranks
+
+        return tie_break_ranks(len(self.item_ids))
+
+    def _set_cf(self, cf_items: np.ndarray) -> None:
+        self.cf_items = cf_items.astype(np.int64)
+        self.cf_of = np.full(len(self.item_ids), -1, dtype=np.int64)
+        self.cf_of[self.cf_items] = np.arange(len(self.cf_items))
+        self.noncf_items = np.flatnonzero(self.cf_of < 0)
+        self.debias = (np.maximum(self.pop[self.cf_items], 1.0) ** -self.pop_beta).astype(np.float32)
+
+    def _cold_mapping(self, F_cold: sp.csr_matrix, F_cf: sp.csr_matrix) -> sp.csr_matrix:
+        """Rows: titles without plays; columns: head titles; top-``cold_k`` cosine weights."""
+        n_cold, n_cf = F_cold.shape[0], F_cf.shape[0]
+        rows, cols, vals = [], [], []
+        k = min(self.cold_k, n_cf)
+        F_cf_t = F_cf.T.tocsc()
+        for start in range(0, n_cold, 1000):
+            block = (F_cold[start:start + 1000] @ F_cf_t).toarray()
+            if k == 0 or block.size == 0:
+                continue
+            top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+            sims = np.take_along_axis(block, top, axis=1)
+            sims = np.maximum(sims, 0.0)
+            tot = sims.sum(axis=1, keepdims=True)
+            sims = np.divide(sims, tot, out=np.zeros_like(sims), where=tot > 0)
+            r = np.repeat(np.arange(start, start + block.shape[0]), k)
+            rows.append(r)
+            cols.append(top.ravel())
+            vals.append(sims.ravel())
+        if not rows:
+            return sp.csr_matrix((n_cold, n_cf), dtype=np.float32)
+        M = sp.csr_matrix(
+            (np.concatenate(vals).astype(np.float32), (np.concatenate(rows), np.concatenate(cols))),
+            shape=(n_cold, n_cf),
+        )
+        M.eliminate_zeros()
+        return M
+
+    def _calibrate(self) -> float:
+        """Ratio of median per-user score spreads, CF over content (1.0 if undefined)."""
+        if self.F.shape[1] == 0 or self.n_users == 0:
+            return 1.0
+        rng = np.random.default_rng(42)
+        users = rng.choice(self.n_users, size=min(200, self.n_users), replace=False)
+        cf_sd, ct_sd = [], []
+        for u in users.tolist():
+            idx, w = self._user_history(u)
+            if idx.size == 0:
+                continue
+            cf, ct = self._parts(idx, w)
+            cf_sd.append(np.std(cf))
+            ct_sd.append(np.std(ct))
+        if not ct_sd or np.median(ct_sd) == 0:
+            return 1.0
+        return float(np.median(cf_sd) / np.median(ct_sd))
+
+    def set_scoring(self, **params) -> HybridRecommender:
+        """Change scoring-time parameters without refitting EASE.
+
+        Accepts ``pop_beta``, ``content_weight``, ``cold_content_weight``,
+        ``cold_k`` and ``history_half_life``.
+        """
+        for name in ("content_weight", "cold_content_weight"):
+            if name in params:
+                setattr(self, name, float(params.pop(name)))
+        if "pop_beta" in params:
+            self.pop_beta = float(params.pop("pop_beta"))
+            self._set_cf(self.cf_items)
+        if "cold_k" in params:
+            k = int(params.pop("cold_k"))
+            if k != self.cold_k:
+                self.cold_k = k
+                self.M = self._cold_mapping(self.F[self.noncf_items], self.F[self.cf_items])
+        super().set_scoring(**params)
+        return self
+
+    def score_users(self, rows: np.ndarray) -> np.ndarray:
+        """Dense scores for training users at ``rows``, computed as matrix products."""
+        Q = self._hist[np.asarray(rows)].tocsr().astype(np.float32)
+        if Q.nnz:  # the same truncation as _truncate, row by row
+            amax = np.maximum.reduceat(np.abs(Q.data), Q.indptr[:-1][np.diff(Q.indptr) > 0])
+            rowmax = np.zeros(Q.shape[0], dtype=np.float32)
+            rowmax[np.diff(Q.indptr) > 0] = amax
+            thr = np.repeat(rowmax, np.diff(Q.indptr)) * _QUERY_CUTOFF
+            Q.data[np.abs(Q.data) < thr] = 0
+            Q.eliminate_zeros()
+        s_cf = np.asarray(Q[:, self.cf_items] @ self.B) * self.debias[None, :]
+        out = np.empty((Q.shape[0], len(self.item_ids)), dtype=np.float32)
+        out[:, self.cf_items] = s_cf
+        if self.F.shape[1]:
+            ct = np.asarray((Q @ self.F) @ self.F.T.tocsr().T.T.toarray().T if False else
+                            ((Q @ self.F) @ self.F.T).toarray(), dtype=np.float32)
+        else:
+            ct = np.zeros_like(out)
+        if self.content_weight:
+            out[:, self.cf_items] += (self.content_weight * self.content_scale) * ct[:, self.cf_items]
+        if self.noncf_items.size:
+            out[:, self.noncf_items] = np.asarray(self.M @ s_cf.T).T + (
+                self.cold_content_weight * self.content_scale) * ct[:, self.noncf_items]
+        return out
+
+    # -------------------------------------------------------------- scoring
+    def _truncate(self, idx: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if idx.size == 0:
+            return idx, w
+        a = np.abs(w)
+        keep = a >= a.max() * _QUERY_CUTOFF
+        return idx[keep], w[keep]
+
+    def _parts(self, idx: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(debiased CF scores of head titles, raw content scores of all titles)."""
+        idx, w = self._truncate(idx, w)
+        cf = self.cf_of[idx]
+        sel = cf >= 0
+        if sel.any():
+            s_cf = w[sel] @ self.B[cf[sel]]
+        else:
+            s_cf = np.zeros(len(self.cf_items), dtype=np.float32)
+        s_cf = s_cf * self.debias
+        if self.F.shape[1]:
+            p = np.asarray(self.F[idx].T @ w).ravel()
+            ct = np.asarray(self.F @ p).ravel().astype(np.float32)
+        else:
+            ct = np.zeros(len(self.item_ids), dtype=np.float32)
+        return s_cf, ct
+
+    def _score(self, idx: np.ndarray, w: np.ndarray) -> np.ndarray:
+        s_cf, ct = self._parts(idx, w)
+        out = np.empty(len(self.item_ids), dtype=np.float32)
+        out[self.cf_items] = s_cf
+        if self.content_weight:
+            out[self.cf_items] += (self.content_weight * self.content_scale) * ct[self.cf_items]
+        if self.noncf_items.size:
+            out[self.noncf_items] = self.M @ s_cf + (
+                self.cold_content_weight * self.content_scale
+            ) * ct[self.noncf_items]
+        return out
+
+    def _contributions(self, idx: np.ndarray, w: np.ndarray, items: np.ndarray):
+        """Per (history item, target item): CF and content parts of the score."""
+        h_cf = self.cf_of[idx]
+        cf_part = np.zeros((len(idx), len(items)), dtype=np.float64)
+        sel = h_cf >= 0
+        if sel.any():
+            rows = self.B[h_cf[sel]]  # (h_sel, n_cf)
+            for col, j in enumerate(items.tolist()):
+                cj = self.cf_of[j]
+                if cj >= 0:
+                    v = rows[:, cj] * self.debias[cj]
+                else:
+                    m = self.M[np.searchsorted(self.noncf_items, j)]
+                    v = rows[:, m.indices] @ (m.data * self.debias[m.indices])
+                cf_part[sel, col] = v
+        cf_part *= w[:, None]
+        ct_part = np.zeros_like(cf_part)
+        if self.F.shape[1]:
+            sims = (self.F[idx] @ self.F[items].T).toarray()
+            gamma = np.where(self.cf_of[items] >= 0, self.content_weight, self.cold_content_weight)
+            ct_part = sims * w[:, None] * (gamma * self.content_scale)[None, :]
+        return cf_part, ct_part
+
+    def _reasons(self, top: np.ndarray, idx: np.ndarray, w: np.ndarray):
+        if top.size == 0 or idx.size == 0:
+            return [None] * len(top), ["popularity"] * len(top)
+        idx_t, w_t = self._truncate(idx, w)
+        cf_part, ct_part = self._contributions(idx_t, w_t, top)
+        total = cf_part + ct_part
+        anchors, sources = [], []
+        for col in range(len(top)):
+            best = int(np.argmax(total[:, col]))
+            anchors.append(int(idx_t[best]) if total[best, col] > 0 else None)
+            is_cf = cf_part[:, col].sum() >= ct_part[:, col].sum() and self.cf_of[top[col]] >= 0
+            sources.append("collaborative" if is_cf else "content")
+        return anchors, sources
+
+    def _shared_features(self, a: int, b: int, limit: int = 3) -> list[str]:
+        if not self.F.shape[1]:
+            return []
+        ra, rb = self.F[a], self.F[b]
+        common = np.intersect1d(ra.indices, rb.indices)
+        names = [self._content.feature_names[c] for c in common.tolist()]
+        names = [n for n in names if n.startswith(_REASON_PREFIX)]
+        names.sort(key=lambda n: [n.startswith(p) for p in _REASON_PREFIX].index(True))
+        return names[:limit]
+
+    @staticmethod
+    def _pretty(feature: str) -> str:
+        kind, _, value = feature.partition("=")
+        value = value.title() if kind in ("director", "creator", "cast") else value
+        return value if kind in ("genre", "keyword") else f"{kind} {value}"
+
+    def _similar_wrap(self, top, scores, anchor) -> list[Recommendation]:
+        if top.size == 0:
+            return []
+        w1 = np.ones(1, dtype=np.float32)
+        cf_part, ct_part = self._contributions(np.array([anchor]), w1, top)
+        out = []
+        for col, j in enumerate(top.tolist()):
+            shared = self._shared_features(anchor, j)
+            co = cf_part[0, col] > 0 and self.cf_of[j] >= 0 and cf_part[0, col] >= ct_part[0, col]
+            if co:
+                reason = f"Viewers of {self._label(anchor)} also watched this"
+                if shared:
+                    reason += "; shares " + ", ".join(self._pretty(s) for s in shared)
+                source = "collaborative"
+            elif shared:
+                reason = "Shares " + ", ".join(self._pretty(s) for s in shared) + \
+                    f" with {self._label(anchor)}"
+                source = "content"
+            else:
+                reason = f"Similar to {self._label(anchor)}"
+                source = "content"
+            out.append(Recommendation(int(self.item_ids[j]), float(scores[j]), reason,
+                                      int(self.item_ids[anchor]), source))
+        return out
+
+    def explain(self, history: History | int, item_id: int, top: int = 5) -> dict:
+        """Which history titles and which features drove ``item_id``'s score.
+
+        Parameters
+        ----------
+        history : history (see ``recommend_for_history``) or a known profile id
+        item_id : int
+        top : int
+            How many titles and features to list.
+
+        Returns
+        -------
+        dict
+            ``{"item_id", "score", "collaborative", "content", "because":
+            [{"item_id", "contribution"}...], "features": [{"feature",
+            "weight"}...]}``; contributions add up to the score.
+        """
+        pos = self._item_index([item_id])
+        if pos.size == 0:
+            raise ValueError(f"item {item_id} is unknown to this model; add it with add_items.")
+        if isinstance(history, int | np.integer):
+            row = self._user_row(int(history))
+            if row is None:
+                raise ValueError(f"profile {history} is unknown; pass its history instead.")
+            idx, w = self._user_history(row)
+        else:
+            idx, w = self._parse_history(history)
+        idx, w = self._truncate(idx, w)
+        if idx.size == 0:
+            return {"item_id": int(item_id), "score": 0.0, "collaborative": 0.0, "content": 0.0,
+                    "because": [], "features": []}
+        cf_part, ct_part = self._contributions(idx, w, pos)
+        total = (cf_part + ct_part)[:, 0]
+        order = np.argsort(-total)[:top]
+        feats = []
+        if self.F.shape[1]:
+            p = np.asarray(self.F[idx].T @ w).ravel()
+            row = self.F[int(pos[0])]
+            contrib = row.data * p[row.indices]
+            for c in np.argsort(-contrib)[:top].tolist():
+                if contrib[c] > 0:
+                    feats.append({"feature": self._content.feature_names[row.indices[c]],
+                                  "weight": float(contrib[c])})
+        return {
+            "item_id": int(item_id),
+            "score": float(total.sum()),
+            "collaborative": float(cf_part.sum()),
+            "content": float(ct_part.sum()),
+            "because": [{"item_id": int(self.item_ids[idx[i]]), "contribution": float(total[i])}
+                        for i in order.tolist()],
+            "features": feats,
+        }
+
+    # ------------------------------------------------------------ new titles
+    def add_items(self, features: ItemFeatures) -> int:
+        """Add titles created after training; they are scored by content, no retraining.
+
+        Titles already in the model are skipped. Returns the number added.
+        """
+        if self._content is None:
+            raise ValueError("fit or load the model before adding titles.")
+        new = ~np.isin(features.item_ids, self.item_ids)
+        if not new.any():
+            return 0
+        feats = features.take(np.flatnonzero(new))
+        old_ids = self.item_ids
+        ids = np.union1d(old_ids, feats.item_ids)
+        remap = np.searchsorted(ids, old_ids)
+        n_new = len(ids)
+        # Content rows in the new order.
+        F_new = self._content.transform(feats)
+        perm_old = sp.csr_matrix(
+            (np.ones(len(old_ids), dtype=np.float32), (remap, np.arange(len(old_ids)))),
+            shape=(n_new, len(old_ids)),
+        )
+        new_pos = np.searchsorted(ids, feats.item_ids)
+        perm_new = sp.csr_matrix(
+            (np.ones(len(new_pos), dtype=np.float32), (new_pos, np.arange(len(new_pos)))),
+            shape=(n_new, len(new_pos)),
+        )
+        self.F = (perm_old @ self.F + perm_new @ F_new).tocsr()
+        pop = np.zeros(n_new, dtype=np.float32)
+        pop[remap] = self.pop
+        titles = [""] * n_new
+        for p, t in zip(remap.tolist(), self.titles):
+            titles[p] = t
+        for p, t in zip(new_pos.tolist(), feats.titles):
+            titles[p] = t or ""
+        for name in ("_hist", "_hist_raw"):
+            h = getattr(self, name)
+            setattr(self, name, sp.csr_matrix((h.data, remap[h.indices], h.indptr),
+                                              shape=(h.shape[0], n_new)))
+        old_noncf = remap[self.noncf_items]
+        cf_items = remap[self.cf_items]
+        self.item_ids, self.pop, self.titles = ids, pop, titles
+        self._set_cf(cf_items)
+        # Mapping rows: keep the old ones, compute the new titles' rows.
+        M_new = self._cold_mapping(F_new, self.F[self.cf_items])
+        rows = np.searchsorted(self.noncf_items, np.r_[old_noncf, new_pos])
+        stacked = sp.vstack([self.M, M_new]).tocsr()
+        place = sp.csr_matrix(
+            (np.ones(len(rows), dtype=np.float32), (rows, np.arange(len(rows)))),
+            shape=(len(self.noncf_items), len(rows)),
+        )
+        self.M = (place @ stacked).tocsr()
+        from .metrics import tie_break_ranks
+
+        self._tie = tie_break_ranks(n_new)
+        return int(len(new_pos))
+
+    # ------------------------------------------------------------ persistence
+    def _arrays(self) -> dict[str, np.ndarray]:
+        arrays = super()._arrays()
+        arrays.update({
+            "B": self.B, "cf_items": self.cf_items,
+            "F_indptr": self.F.indptr, "F_indices": self.F.indices, "F_data": self.F.data,
+            "M_indptr": self.M.indptr, "M_indices": self.M.indices, "M_data": self.M.data,
+        })
+        return arrays
+
+    def _meta(self) -> dict:
+        meta = super()._meta()
+        meta.update({"content": self._content.get_state(), "content_scale": self.content_scale,
+                     "n_features": int(self.F.shape[1])})
+        return meta
+
+    def _restore(self, meta: Mapping, arrays: Mapping[str, np.ndarray]) -> None:
+        super()._restore(meta, arrays)
+        self.B = arrays["B"]
+        self._set_cf(np.asarray(arrays["cf_items"]))
+        self.F = sp.csr_matrix((arrays["F_data"], arrays["F_indices"], arrays["F_indptr"]),
+                               shape=(len(self.item_ids), meta["n_features"]))
+        self.M = sp.csr_matrix((arrays["M_data"], arrays["M_indices"], arrays["M_indptr"]),
+                               shape=(len(self.noncf_items), len(self.cf_items)))
+        self._content = ContentModel.from_state(meta["content"])
+        self.content_scale = float(meta["content_scale"])

@@ -1,0 +1,71 @@
+/* Marquee page behaviour: scrolling rows with buttons and arrow keys.
+   No inline scripts: everything hooks up from data- attributes. */
+(function () {
+  "use strict";
+
+  function setupRow(row) {
+    var track = row.querySelector("[data-row-track]");
+    if (!track) return;
+    var buttons = row.querySelectorAll("[data-row-scroll]");
+
+    function update() {
+      var max = track.scrollWidth - track.clientWidth - 2;
+      buttons.forEach(function (button) {
+        var dir = Number(button.getAttribute("data-row-scroll"));
+        button.hidden = dir < 0 ? track.scrollLeft <= 2 : track.scrollLeft >= max;
+      });
+    }
+
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var dir = Number(button.getAttribute("data-row-scroll"));
+        track.scrollBy({ left: dir * track.clientWidth * 0.9, behavior: "smooth" });
+      });
+    });
+
+    // Left/right arrows move between cards; Home/End jump to the row's ends.
+    track.addEventListener("keydown", function (event) {
+      var links = Array.prototype.slice.call(track.querySelectorAll(".card-link"));
+      var index = links.indexOf(document.activeElement);
+      if (index < 0) return;
+      var next = null;
+      if (event.key === "ArrowRight") next = links[index + 1];
+      else if (event.key === "ArrowLeft") next = links[index - 1];
+      else if (event.key === "Home") next = links[0];
+      else if (event.key === "End") next = links[links.length - 1];
+      if (next) {
+        event.preventDefault();
+        next.focus();
+        next.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "smooth" });
+      }
+    });
+
+    track.addEventListener("scroll", update, { passive: true });
+    window.addEventListener("resize", update);
+    update();
+  }
+
+  function closeMenusOnOutsideClick() {
+    document.addEventListener("click", function (event) {
+      document.querySelectorAll("details.account-menu[open]").forEach(function (menu) {
+        if (!menu.contains(event.target)) menu.removeAttribute("open");
+      });
+    });
+    document.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape") return;
+      document.querySelectorAll("details.account-menu[open]").forEach(function (menu) {
+        menu.removeAttribute("open");
+        var summary = menu.querySelector("summary");
+        if (summary) summary.focus();
+      });
+    });
+  }
+
+  function init() {
+    document.querySelectorAll("[data-row]").forEach(setupRow);
+    closeMenusOnOutsideClick();
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

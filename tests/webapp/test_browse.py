@@ -1,0 +1,256 @@
+"""Browse pages: rows, genres, films/series, title and person pages, all behind the visibility rule."""
+
+import pytest
+from sqlalchemy import event
+
+from tests.webapp.catalog_factory import build_catalog, make_account, page_text, sign_in_as
+from webapp.extensions import db
+from webapp.models import WatchState
+
+KIDS = {"name": "Little One", "is_kids": True, "maturity_limit": 7}
+ADULT = {"name": "Grown-up", "maturity_limit": 18}
+
+
+@pytest.fixture
+def catalog(app):
+    with app.app_context():
+        return build_catalog()
+
+
+def _pages_for(catalog):
+    return [
+        "/",
+        "/browse/genres",
+        "/browse/genre/family",
+        "/browse/genre/animation",
+        "/browse/film",
+        "/browse/series",
+    ]
+
+
+def test_visitors_see_a_welcome_and_pages_need_sign_in(client):
+    assert "Create an account" in page_text(client.get("/"))
+    for url in ("/browse/genres", "/browse/film", "/title/1", "/person/anyone"):
+        response = client.get(url)
+        assert response.status_code == 302 and response.headers["Location"].startswith(
+            "/auth/login"
+        )
+
+
+def test_kids_profile_never_sees_a_mature_title(app, client, auth, catalog):
+    sign_in_as(app, client, auth, "kid@example.com", KIDS)
+    for url in _pages_for(catalog):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = page_text(response)
+        for name in catalog.mature_names:
+            assert name not in body, (url, name)
+    home = page_text(client.get("/"))
+    assert "Sunny Meadow 0" in home
+    for name in catalog.mature_names:
+        title_id = catalog.titles[name]
+        assert client.get(f"/title/{title_id}").status_code == 404
+        assert client.get(f"/title/{title_id}-anything").status_code == 404
+        assert client.get(f"/artwork/{title_id}/0/poster.svg").status_code == 404
+    # Only in adult titles: the person does not exist for this profile.
+    assert client.get("/person/mature-only-actor").status_code == 404
+    shared = page_text(client.get("/person/shared-actor"))
+    assert "Sunny Meadow 3" in shared and "Blood Harbor" not in shared
+    genres = page_text(client.get("/browse/genres"))
+    assert "Crime" not in genres and "Horror" not in genres
+
+
+def test_adult_profile_sees_everything(app, client, auth, catalog):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    home = page_text(client.get("/"))
+    assert "Blood Harbor" in home
+    assert "Blood Harbor" in page_text(client.get("/person/shared-actor"))
+    assert client.get("/person/mature-only-actor").status_code == 200
+
+
+def test_home_rows_new_popular_and_genres_by_popularity(app, client, auth, catalog):
+    profile_id = sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    with app.app_context():
+        # Sunny Meadow 5 is the most played; Family becomes the most popular genre.
+        for name, plays in (("Sunny Meadow 5", 3), ("Sunny Meadow 2", 2), ("Blood Harbor", 1)):
+            _, viewers = make_account(
+                f"v-{name[-1]}@example.com", [{"name": f"V{i}"} for i in range(plays)]
+            )
+            for viewer in viewers:
+                db.session.add(WatchState(profile_id=viewer, title_id=catalog.titles[name]))
+        db.session.commit()
+    from webapp.browse.rows import home_rows
+    from webapp.models import Profile
+
+    with app.test_request_context():
+        profile = db.session.get(Profile, profile_id)
+        rows = home_rows(profile)
+    keys = [row.key for row in rows]
+    assert keys[0] == "new"
+    assert rows[0].items[0].title.name == "Cartel Days"  # added last
+    assert all(10 <= len(row.items) <= 40 for row in rows)
+    genre_keys = [k for k in keys if k.startswith("genre-")]
+    # Family (6 plays) before Animation (5 plays).
+    assert genre_keys.index("genre-family") < genre_keys.index("genre-animation")
+    family = next(row for row in rows if row.key == "genre-family")
+    assert [i.title.name for i in family.items[:3]] == [
+        "Sunny Meadow 5",
+        "Sunny Meadow 2",
+        "Blood Harbor",
+    ]
+    # "Popular" needs at least ten played titles: three is too few for a row.
+    assert "popular" not in keys
+
+
+def test_home_cards_carry_logging_attributes(app, client, auth, catalog):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    body = client.get("/").get_data(as_text=True)
+    assert 'data-row-key="new"' in body
+    assert 'data-row-pos="0"' in body and 'data-col-pos="0"' in body
+    assert 'data-variant="0"' in body and "data-title-id=" in body
+    assert 'alt="Sunny Meadow' in body
+    assert "<script>" not in body  # no inline scripts
+
+
+def test_home_query_count_does_not_grow_with_the_catalog(app, client, auth):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+
+    def statements(url):
+        seen = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: seen.append(args[2])
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(url).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    with app.app_context():
+        build_catalog(n_kid=12)
+    small = {
+        url: statements(url)
+        for url in ("/", "/title/1-sunny-meadow-0", "/person/shared-actor", "/browse/genre/family")
+    }
+    with app.app_context():
+        from webapp.catalog.service import Catalog, TitleSpec
+
+        catalog = Catalog()
+        for i in range(40):
+            catalog.create_title(
+                TitleSpec(
+                    kind="film",
+                    name=f"More {i}",
+                    maturity_rating="G",
+                    genres=["Family", "Comedy"],
+                    cast=["Shared Actor", f"X {i}"],
+                )
+            )
+        db.session.commit()
+    large = {url: statements(url) for url in small}
+    assert large == small
+    assert max(large.values()) <= 12
+
+
+def test_title_page_shows_details_and_credits(app, client, auth, catalog):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    title_id = catalog.titles["Blood Harbor"]
+    response = client.get(f"/title/{title_id}")
+    assert response.status_code == 301
+    assert response.headers["Location"] == f"/title/{title_id}-blood-harbor"
+    assert (
+        client.get(f"/title/{title_id}-old-slug").headers["Location"]
+        == f"/title/{title_id}-blood-harbor"
+    )
+    body = page_text(client.get(f"/title/{title_id}-blood-harbor"))
+    for text in ("Blood Harbor", "1995", "R", "2 h 50 min", "A grim heist.", "heist", "gritty"):
+        assert text in body
+    # Cast in billing order, linked to person pages.
+    assert body.index("Mature Only Actor") < body.index(">Shared Actor<")
+    raw = client.get(f"/title/{title_id}-blood-harbor").get_data(as_text=True)
+    assert 'href="/person/stern-director"' in raw and 'href="/person/shared-actor"' in raw
+    assert 'href="/browse/genre/crime"' in raw
+    assert f"/artwork/{title_id}/0/backdrop.svg" in raw
+    assert "AI-generated" not in body
+
+
+def test_series_page_lists_seasons_and_episodes(app, client, auth, catalog):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    title_id = catalog.titles["Cartel Days"]
+    body = page_text(client.get(f"/title/{title_id}-cartel-days"))
+    for text in (
+        "2008–2013",
+        "TV-MA",
+        "2 seasons",
+        "Season 1",
+        "Season 2",
+        "Pilot",
+        "The Bag",
+        "Seven Thirty",
+        "Created by",
+        "Show Creator",
+        "58 min",
+    ):
+        assert text in body, text
+
+
+def test_ai_generated_label(app, client, auth, catalog):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    title_id = catalog.titles["Sunny Meadow 1"]
+    with app.app_context():
+        from webapp.models import Title
+
+        db.session.get(Title, title_id).ai_generated = True
+        db.session.commit()
+    assert "AI-generated" in page_text(client.get(f"/title/{title_id}-sunny-meadow-1"))
+
+
+def test_person_page_filmography(app, client, auth, catalog):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    body = page_text(client.get("/person/shared-actor"))
+    assert "Shared Actor" in body and "13 titles on Marquee" in body
+    director = page_text(client.get("/person/gentle-director"))
+    assert "Director" in director and "Sunny Meadow 11" in director
+
+
+def test_genre_pages_paginate(app, client, auth):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    with app.app_context():
+        build_catalog(n_kid=45)
+    first = page_text(client.get("/browse/genre/family"))
+    assert "Page 1 of 2" in first and "46 titles" in first
+    assert "Page 2 of 2" in page_text(client.get("/browse/genre/family?page=2"))
+    assert client.get("/browse/genre/family?page=3").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/browse/tv",
+        "/browse/genre/no-such-genre",
+        "/browse/genre/family?page=0",
+        "/title/99999",
+        "/title/99999-x",
+        "/person/nobody-at-all",
+        "/title/abc",
+    ],
+)
+def test_unknown_addresses_are_404(app, client, auth, catalog, url):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Back to Marquee" in page_text(response)
+
+
+def test_kind_pages_only_show_that_kind(app, client, auth, catalog):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    films = page_text(client.get("/browse/film"))
+    assert "Sunny Meadow 0" in films and "Cartel Days" not in films
+
+
+def test_empty_catalog_home_is_friendly(app, client, auth):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Nothing to show yet" in page_text(response)

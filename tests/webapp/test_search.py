@@ -1,0 +1,150 @@
+"""Search: relevance (title > cast > synopsis), typos, accents, suggestions, kids filtering."""
+
+import pytest
+from sqlalchemy import select
+
+from tests.webapp.catalog_factory import sign_in_as
+from webapp.catalog.service import Catalog, TitleSpec
+from webapp.extensions import db
+from webapp.models import Event, Title
+
+
+def _catalog() -> dict[str, int]:
+    catalog = Catalog()
+    specs = [
+        TitleSpec(kind="film", name="The Godfather", year=1972, runtime_minutes=175, maturity_rating="R",
+                  genres=["Crime", "Drama"], directors=["Francis Ford Coppola"],
+                  cast=["Marlon Brando", "Al Pacino"],
+                  synopsis="The aging patriarch of a crime dynasty hands control to his reluctant son."),
+        TitleSpec(kind="film", name="Pulp Fiction", year=1994, runtime_minutes=154, maturity_rating="R",
+                  genres=["Crime"], directors=["Quentin Tarantino"], cast=["Uma Thurman", "John Travolta"],
+                  synopsis="Hitmen, a boxer and a briefcase."),
+        TitleSpec(kind="film", name="Midnight Harbor", year=2001, runtime_minutes=100, maturity_rating="PG-13",
+                  genres=["Drama"], cast=["Harbor Jones"], synopsis="A quiet story."),
+        TitleSpec(kind="film", name="Quiet Waters", year=2003, runtime_minutes=95, maturity_rating="PG",
+                  genres=["Drama"], cast=["Ann Lee"], synopsis="A lighthouse keeper at the harbor."),
+        TitleSpec(kind="film", name="Amélie", year=2001, runtime_minutes=122, maturity_rating="R",
+                  genres=["Comedy", "Romance"], directors=["Jean-Pierre Jeunet"], cast=["Audrey Tautou"],
+                  synopsis="A shy waitress in Paris decides to change lives."),
+        TitleSpec(kind="film", name="Toy Parade", year=1998, runtime_minutes=80, maturity_rating="G",
+                  genres=["Animation", "Family"], cast=["Al Pacino", "Zoë Fontaine"],
+                  synopsis="Toys march through a city."),
+        TitleSpec(kind="series", name="Harbor Lights", year=2015, maturity_rating="TV-Y",
+                  genres=["Animation"], cast=["Sunny Voice"], synopsis="Boats that talk."),
+    ]
+    made = {spec.name: catalog.create_title(spec) for spec in specs}
+    db.session.commit()
+    return {name: t.id for name, t in made.items()}
+
+
+@pytest.fixture
+def grown_up(app, client, auth):
+    with app.app_context():
+        ids = _catalog()
+    sign_in_as(app, client, auth, "search@example.com", {"name": "Vi"})
+    return ids
+
+
+@pytest.fixture
+def kid(app, client, auth):
+    with app.app_context():
+        ids = _catalog()
+    sign_in_as(app, client, auth, "kid@example.com", {"name": "Kid", "is_kids": True, "maturity_limit": 7})
+    return ids
+
+
+def _suggest(client, q):
+    response = client.get("/api/search/suggest", query_string={"q": q})
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def _names(items):
+    return [item["name"] for item in items]
+
+
+def test_title_match_ranks_above_cast_match_above_synopsis_match(client, grown_up):
+    titles = _names(_suggest(client, "harbor")["titles"])
+    assert titles[:2] in (["Midnight Harbor", "Harbor Lights"], ["Harbor Lights", "Midnight Harbor"])
+    assert titles.index("Quiet Waters") == len(titles) - 1  # only its synopsis says harbor
+
+
+def test_cast_match_finds_the_films_and_the_person(client, grown_up):
+    body = _suggest(client, "pacino")
+    assert set(_names(body["titles"])) == {"The Godfather", "Toy Parade"}
+    assert _names(body["people"]) == ["Al Pacino"]
+
+
+@pytest.mark.parametrize(
+    "typed, title, person",
+    [("godfater", "The Godfather", None), ("the godfater", "The Godfather", None),
+     ("tarantno", "Pulp Fiction", "Quentin Tarantino"), ("pulp fictoin", "Pulp Fiction", None)],
+)
+def test_typos_are_forgiven(client, grown_up, typed, title, person):
+    body = _suggest(client, typed)
+    assert _names(body["titles"])[0] == title
+    assert body["corrected"]
+    if person:
+        assert person in _names(body["people"])
+
+
+@pytest.mark.parametrize("typed", ["amelie", "Amélie", "AMELIE", "amél"])
+def test_accents_do_not_matter(client, grown_up, typed):
+    assert _names(_suggest(client, typed)["titles"]) == ["Amélie"]
+
+
+def test_suggestions_as_you_type_use_prefixes_and_offer_genres(client, grown_up):
+    body = _suggest(client, "godf")
+    assert _names(body["titles"]) == ["The Godfather"]
+    assert body["corrected"] is None
+    assert "Crime" in _names(_suggest(client, "crim")["genres"])
+    assert body["titles"][0]["url"].startswith(f"/title/{grown_up['The Godfather']}")
+
+
+def test_kids_profiles_only_find_what_they_may_watch(client, kid):
+    assert _names(_suggest(client, "godfather")["titles"]) == []
+    body = _suggest(client, "pacino")
+    assert _names(body["titles"]) == ["Toy Parade"]
+    assert _names(_suggest(client, "tarantino")["people"]) == []
+    assert _names(_suggest(client, "crime")["genres"]) == []
+    assert _names(_suggest(client, "harbor")["titles"]) == ["Harbor Lights"]
+    page = client.get("/search?q=godfather").get_data(as_text=True)
+    assert "The Godfather" not in page
+
+
+def test_results_page_ranks_titles_and_logs_the_search(app, client, grown_up):
+    response = client.get("/search", query_string={"q": "Godfater"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Showing results for" in html and "godfather" in html
+    assert 'data-title-id="%d"' % grown_up["The Godfather"] in html
+    with app.app_context():
+        event = db.session.scalar(select(Event).where(Event.type == "search"))
+        assert (event.text, event.value, event.title_id) == ("Godfater", 1, None)
+
+
+@pytest.mark.parametrize("q", ["", "   ", "%", "\"'*", "a" * 500, "((( OR AND NOT", "-", "🎬", "x:y"])
+def test_odd_queries_never_fail(client, grown_up, q):
+    assert client.get("/api/search/suggest", query_string={"q": q}).status_code == 200
+    assert client.get("/search", query_string={"q": q}).status_code == 200
+
+
+def test_index_follows_title_edits_and_deletes(app, client, grown_up):
+    with app.app_context():
+        title = db.session.get(Title, grown_up["Quiet Waters"])
+        title.name = "Lighthouse Keeper"
+        db.session.commit()
+    assert _names(_suggest(client, "lighthouse")["titles"])[0] == "Lighthouse Keeper"
+    with app.app_context():
+        db.session.delete(db.session.get(Title, grown_up["Pulp Fiction"]))
+        db.session.commit()
+    assert _names(_suggest(client, "pulp")["titles"]) == []
+
+
+def test_rebuild_index_restores_everything(app, client, grown_up):
+    from webapp.search import rebuild_index
+
+    with app.app_context():
+        assert rebuild_index() == len(grown_up)
+        db.session.commit()
+    assert _names(_suggest(client, "tarantino")["titles"]) == ["Pulp Fiction"]

@@ -1,0 +1,443 @@
+"""The demo seed: counts, determinism, demo logins, kids limits, and a log that agrees
+with the current-state tables."""
+
+import hashlib
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+
+from tests.conftest import SEED_ARGS, make_config
+from webapp import create_app
+from webapp.auth.accounts import authenticate
+from webapp.extensions import db
+from webapp.models import (
+    EVENT_TYPES,
+    Account,
+    Episode,
+    EpisodeProgress,
+    Event,
+    ListItem,
+    Profile,
+    Rating,
+    Title,
+    WatchState,
+)
+from webapp.seed.catalog_files import CATALOG_DIR, CATALOG_FILES
+from webapp.seed.demo import SeedError, database_is_empty, seed_demo
+
+NOW = datetime(2026, 3, 1, 12, 0, 0)
+CATALOG_READY = all((CATALOG_DIR / name).is_file() for name in CATALOG_FILES)
+needs_catalog = pytest.mark.skipif(not CATALOG_READY, reason="demo catalog files not written yet")
+
+GENRE_SETS = [
+    ["Action", "Thriller"],
+    ["Comedy", "Romance"],
+    ["Drama", "History"],
+    ["Horror", "Mystery"],
+    ["Animation", "Family", "Adventure"],
+    ["Science Fiction", "Action"],
+    ["Documentary", "Music"],
+    ["Crime", "Drama"],
+    ["Fantasy", "Adventure"],
+    ["Comedy", "Family"],
+]
+THEMES = [
+    ["heist", "action-packed"],
+    ["romantic", "feel-good"],
+    ["historical", "thought-provoking"],
+    ["scary", "haunted house"],
+    ["kids", "animals", "whimsical"],
+    ["space", "mind-bending"],
+    ["music", "inspiring"],
+    ["mafia", "gritty"],
+    ["magic", "quest"],
+    ["funny", "family"],
+]
+FILM_RATINGS = ["R", "PG-13", "PG", "R", "G", "PG-13", "NR", "R", "PG", "G"]
+
+
+def write_tiny_catalog(folder: Path) -> Path:
+    """A small made-up catalog in the demo format: 30 films and 4 series."""
+    folder.mkdir(parents=True, exist_ok=True)
+    films = {name: [] for name in CATALOG_FILES[:3]}
+    for i in range(30):
+        g = i % 10
+        films[CATALOG_FILES[i % 3]].append(
+            {
+                "kind": "film",
+                "name": f"Test Film {i}",
+                "year": 1950 + 2 * i,
+                "runtime": 80 + i,
+                "maturity": FILM_RATINGS[g],
+                "genres": GENRE_SETS[g],
+                "directors": [f"Director {i % 7}"],
+                "cast": [f"Actor {i % 11}", f"Actor {(i * 3) % 13}"],
+                "keywords": THEMES[g],
+                "mood": "dark",
+                "synopsis": "A made-up film for tests.",
+            }
+        )
+    series = []
+    for j, rating in enumerate(["TV-MA", "TV-14", "TV-Y7", "TV-PG"]):
+        series.append(
+            {
+                "kind": "series",
+                "name": f"Test Series {j}",
+                "year": 2000 + j,
+                "end_year": None,
+                "maturity": rating,
+                "genres": GENRE_SETS[(j * 3) % 10],
+                "creators": [f"Creator {j}"],
+                "cast": [f"Actor {j}"],
+                "keywords": THEMES[(j * 3) % 10],
+                "mood": "tense",
+                "synopsis": "A made-up series for tests.",
+                "episode_runtime": 30 + 10 * j,
+                "seasons": [
+                    {"number": 1, "episodes": 4 + j, "episode_titles": ["Pilot", "Second"]},
+                    {"number": 2, "episodes": 3, "episode_titles": []},
+                ],
+            }
+        )
+    for name, records in {**films, CATALOG_FILES[3]: series}.items():
+        (folder / name).write_text(json.dumps(records, indent=2), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def tiny_catalog(tmp_path) -> Path:
+    return write_tiny_catalog(tmp_path / "catalog")
+
+
+def count(model) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def digest() -> str:
+    """A hash of every row of every table, leaving out ids and salted password hashes."""
+    skip = {"id", "password_hash", "pin_hash"}
+    sha = hashlib.sha256()
+    for table in sorted(db.metadata.tables.values(), key=lambda t: t.name):
+        columns = [c for c in table.columns if c.name not in skip]
+        rows = db.session.execute(sa.select(*columns)).all()
+        for row in sorted(repr(tuple(row)) for row in rows):
+            sha.update(row.encode())
+    return sha.hexdigest()
+
+
+def fresh_app(app, templates, tmp_path: Path, name: str):
+    """Another empty migrated database on the same backend as `app`."""
+    instance = tmp_path / name
+    instance.mkdir()
+    url, cleanup = templates.clone(app.config["TEST_BACKEND"], False, instance)
+    return create_app(make_config(instance, url)), cleanup
+
+
+def seeded_digest(app, catalog: Path, seed: int) -> str:
+    with app.app_context():
+        seed_demo(n_profiles=12, seed=seed, days=20, progress=False, now=NOW, catalog_dir=catalog)
+        value = digest()
+        db.session.remove()
+        db.engine.dispose()
+    return value
+
+
+# -- counts ------------------------------------------------------------------------------
+
+
+def test_small_seed_counts(app, tiny_catalog):
+    with app.app_context():
+        assert database_is_empty()
+        summary = seed_demo(
+            n_profiles=24, seed=11, days=30, progress=False, now=NOW, catalog_dir=tiny_catalog
+        )
+        assert not database_is_empty()
+        assert (summary.films, summary.series, summary.episodes) == (30, 4, 34)
+        assert count(Title) == 34 and count(Episode) == 34
+        assert summary.profiles == count(Profile) == 24
+        assert summary.accounts == count(Account) >= 4
+        assert (
+            summary.kids_profiles
+            == db.session.scalar(sa.select(sa.func.count()).where(Profile.is_kids))
+            >= 2
+        )
+        assert summary.events == count(Event) > 1000
+        assert summary.interactions > 300 and summary.impressions > 300
+        assert "24 profiles" in summary.describe()
+        sizes = db.session.execute(
+            sa.select(sa.func.count()).select_from(Profile).group_by(Profile.account_id)
+        ).scalars()
+        assert max(sizes) <= 5
+        types = set(db.session.scalars(sa.select(Event.type).distinct()))
+        assert types <= set(EVENT_TYPES)
+        assert {"impression", "click", "play_start", "heartbeat", "complete", "search"} <= types
+        first, last = db.session.execute(
+            sa.select(sa.func.min(Event.occurred_at), sa.func.max(Event.occurred_at))
+        ).one()
+        assert NOW - timedelta(days=31) <= first and last <= NOW
+        missing_context = db.session.scalar(
+            sa.select(sa.func.count()).where(
+                sa.or_(
+                    Event.local_hour.is_(None), Event.device.is_(None), Event.session_id.is_(None)
+                )
+            )
+        )
+        assert missing_context == 0
+        # "New on Marquee" has something recent to show.
+        assert db.session.scalar(sa.select(sa.func.max(Title.added_at))) > NOW - timedelta(days=30)
+
+
+def test_more_profiles_and_days_mean_more_activity(app, tiny_catalog, templates, tmp_path):
+    other, cleanup = fresh_app(app, templates, tmp_path, "bigger")
+    try:
+        with app.app_context():
+            small = seed_demo(
+                n_profiles=10, seed=3, days=15, progress=False, now=NOW, catalog_dir=tiny_catalog
+            )
+        with other.app_context():
+            big = seed_demo(
+                n_profiles=40, seed=3, days=30, progress=False, now=NOW, catalog_dir=tiny_catalog
+            )
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        cleanup()
+    assert (small.profiles, big.profiles) == (10, 40)
+    assert big.accounts > small.accounts
+    assert big.interactions > 3 * small.interactions
+
+
+# -- determinism -------------------------------------------------------------------------
+
+
+def test_same_seed_same_rows_other_seed_other_rows(app, tiny_catalog, templates, tmp_path):
+    second, cleanup_second = fresh_app(app, templates, tmp_path, "second")
+    third, cleanup_third = fresh_app(app, templates, tmp_path, "third")
+    try:
+        first_digest = seeded_digest(app, tiny_catalog, seed=5)
+        assert seeded_digest(second, tiny_catalog, seed=5) == first_digest
+        assert seeded_digest(third, tiny_catalog, seed=6) != first_digest
+    finally:
+        cleanup_second()
+        cleanup_third()
+
+
+# -- demo logins -------------------------------------------------------------------------
+
+
+def test_demo_logins_exist_with_the_demo_password(app, tiny_catalog):
+    with app.app_context():
+        seed_demo(
+            n_profiles=24, seed=11, days=10, progress=False, now=NOW, catalog_dir=tiny_catalog
+        )
+        admin = authenticate("admin@marquee.local", "marquee-demo")
+        assert admin is not None and admin.is_admin
+        for email in ("viewer1@marquee.local", "viewer2@marquee.local"):
+            viewer = authenticate(email, "marquee-demo")
+            assert viewer is not None and not viewer.is_admin
+            assert len(viewer.profiles) >= 3
+            kids = [p for p in viewer.profiles if p.is_kids]
+            assert len(kids) == 1 and kids[0].maturity_limit in (7, 12)
+            assert authenticate(email, "wrong-password-1") is None
+        simulated = db.session.scalar(
+            sa.select(Account).where(Account.email.like("simulated-%")).limit(1)
+        )
+        assert simulated is not None and simulated.check_password("marquee-demo")
+
+
+# -- the log and the current state -------------------------------------------------------
+
+
+def check_kids_limits() -> None:
+    above = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Event)
+        .join(Profile, Profile.id == Event.profile_id)
+        .join(Title, Title.id == Event.title_id)
+        .where(Title.maturity_age > Profile.maturity_limit)
+    )
+    assert above == 0
+    kids_events = db.session.scalar(
+        sa.select(sa.func.count())
+        .select_from(Event)
+        .join(Profile, Profile.id == Event.profile_id)
+        .where(Profile.is_kids, Event.type == "play_start")
+    )
+    assert kids_events > 0
+
+
+def _last_events(types: tuple[str, ...]) -> dict[tuple[int, int], str]:
+    rows = db.session.execute(
+        sa.select(Event.profile_id, Event.title_id, Event.type, Event.value)
+        .where(Event.type.in_(types))
+        .order_by(Event.occurred_at, Event.id)
+    )
+    last = {}
+    for profile_id, title_id, kind, value in rows:
+        last[(profile_id, title_id)] = (kind, value)
+    return last
+
+
+def check_state_matches_log() -> None:
+    completes = set(
+        db.session.execute(
+            sa.select(Event.profile_id, Event.title_id).where(Event.type == "complete")
+        ).all()
+    )
+    plays = set(
+        db.session.execute(
+            sa.select(Event.profile_id, Event.title_id).where(Event.type == "play_start")
+        ).all()
+    )
+    states = db.session.scalars(sa.select(WatchState)).all()
+    assert {(s.profile_id, s.title_id) for s in states} == plays
+    for state in states:
+        if state.completed or state.times_completed:
+            assert (state.profile_id, state.title_id) in completes
+        assert 0 <= state.position <= state.duration
+    series_states = [s for s in states if s.episode_id is not None]
+    assert series_states, "some profile watched a series"
+    episode_titles = dict(db.session.execute(sa.select(Episode.id, Episode.title_id)).all())
+    assert all(episode_titles[s.episode_id] == s.title_id for s in series_states)
+    episode_plays = set(
+        db.session.execute(
+            sa.select(Event.profile_id, Event.episode_id).where(
+                Event.type == "play_start", Event.episode_id.is_not(None)
+            )
+        ).all()
+    )
+    progress = set(
+        db.session.execute(sa.select(EpisodeProgress.profile_id, EpisodeProgress.episode_id)).all()
+    )
+    assert progress == episode_plays
+
+    ratings = {(r.profile_id, r.title_id): r.value for r in db.session.scalars(sa.select(Rating))}
+    expected = {
+        key: int(value)
+        for key, (kind, value) in _last_events(("rate", "unrate")).items()
+        if kind == "rate"
+    }
+    assert ratings == expected and ratings
+    assert set(ratings.values()) <= {-1, 1, 2}
+
+    listed = set(db.session.execute(sa.select(ListItem.profile_id, ListItem.title_id)).all())
+    expected_list = {
+        key
+        for key, (kind, _) in _last_events(("list_add", "list_remove")).items()
+        if kind == "list_add"
+    }
+    assert listed == expected_list
+
+
+def test_kids_and_state_tables_on_a_small_seed(app, tiny_catalog):
+    with app.app_context():
+        seed_demo(n_profiles=40, seed=2, days=30, progress=False, now=NOW, catalog_dir=tiny_catalog)
+        check_kids_limits()
+        check_state_matches_log()
+
+
+@needs_catalog
+def test_seeded_app_is_consistent(seeded_app):
+    with seeded_app.app_context():
+        assert count(Profile) == SEED_ARGS["n_profiles"]
+        check_kids_limits()
+        check_state_matches_log()
+
+
+# -- bad input and the command line -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("breakage", "message"),
+    [
+        ("missing", "Demo catalog file missing"),
+        ("not-json", "not valid JSON"),
+        ("bad-genre", "unknown genre"),
+        ("no-runtime", "'runtime'"),
+    ],
+)
+def test_bad_catalog_is_a_seed_error(app, tiny_catalog, breakage, message):
+    path = tiny_catalog / "films_modern.json"
+    if breakage == "missing":
+        path.unlink()
+    elif breakage == "not-json":
+        path.write_text("[{", encoding="utf-8")
+    else:
+        records = json.loads(path.read_text())
+        if breakage == "bad-genre":
+            records[0]["genres"] = ["Sci-Fi"]
+        else:
+            del records[0]["runtime"]
+        path.write_text(json.dumps(records), encoding="utf-8")
+    with app.app_context():
+        with pytest.raises(SeedError, match=message):
+            seed_demo(n_profiles=5, days=5, progress=False, catalog_dir=tiny_catalog)
+        assert database_is_empty()
+
+
+def test_bad_numbers_are_seed_errors(app, tiny_catalog):
+    with app.app_context():
+        with pytest.raises(SeedError):
+            seed_demo(n_profiles=0, progress=False, catalog_dir=tiny_catalog)
+        with pytest.raises(SeedError):
+            seed_demo(n_profiles=5, days=0, progress=False, catalog_dir=tiny_catalog)
+
+
+def invoke(app, runner, *args: str):
+    """Run a CLI command as `flask --app wsgi ...` would: inside an app context."""
+    with app.app_context():
+        result = runner.invoke(args=list(args))
+        db.session.remove()
+    return result
+
+
+def test_cli_if_empty_leaves_a_seeded_database_alone(app, runner, tiny_catalog):
+    app.config["DEMO_CATALOG_DIR"] = tiny_catalog
+    result = invoke(app, runner, "seed-demo", "--profiles", "8", "--days", "5", "--if-empty")
+    assert result.exit_code == 0, result.output
+    assert "Seeded 34 titles" in result.output
+    with app.app_context():
+        before = (count(Title), count(Account), count(Event))
+    result = invoke(app, runner, "seed-demo", "--if-empty")
+    assert result.exit_code == 0
+    assert "already has data" in result.output
+    with app.app_context():
+        assert (count(Title), count(Account), count(Event)) == before
+    result = invoke(app, runner, "seed-demo", "--profiles", "8")
+    assert result.exit_code == 2
+    assert "already holds demo data" in result.output
+
+
+def test_cli_bad_catalog_exits_2_with_a_message(app, runner, tmp_path):
+    app.config["DEMO_CATALOG_DIR"] = tmp_path / "nowhere"
+    result = invoke(app, runner, "seed-demo", "--profiles", "5")
+    assert result.exit_code == 2
+    assert "Demo catalog file missing" in result.output
+    result = invoke(app, runner, "seed-demo", "--profiles", "0")
+    assert result.exit_code == 2
+
+
+# -- the full default seed ----------------------------------------------------------------
+
+
+@needs_catalog
+def test_default_seed_meets_the_demo_targets(tmp_path):
+    """The default seed on SQLite: the catalog and audience sizes the demo promises."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    app = create_app(make_config(instance, f"sqlite:///{instance / 'marquee.db'}"))
+    with app.app_context():
+        upgrade()
+        summary = seed_demo(progress=False)
+        assert summary.films >= 300 and summary.series >= 40
+        assert summary.profiles >= 500 and summary.accounts >= 150
+        assert summary.interactions >= 50_000
+        assert count(Event) == summary.events
+        kids = summary.kids_profiles / summary.profiles
+        assert 0.08 <= kids <= 0.25
+        db.session.remove()
+        db.engine.dispose()

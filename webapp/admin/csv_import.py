@@ -1,0 +1,349 @@
+"""Bulk import of titles from a CSV file: read, validate every row, then save all or nothing.
+
+Row numbers count the header as row 1, as spreadsheets show them. Lists inside a
+cell (genres, keywords, people, season sizes) are separated by "|".
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from webapp.admin import fields as f
+from webapp.admin.names import canonical_keywords, genre_names_by_slug
+from webapp.catalog.maturity import FILM_RATINGS, SERIES_RATINGS
+from webapp.catalog.service import Catalog, SeasonSpec, TitleSpec, slugify
+from webapp.extensions import db
+from webapp.models import Title
+
+COLUMNS = (
+    "kind",
+    "name",
+    "year",
+    "runtime_minutes",
+    "maturity_rating",
+    "genres",
+    "keywords",
+    "directors",
+    "creators",
+    "cast",
+    "synopsis",
+    "ai_generated",
+    "seasons",
+)
+OPTIONAL_COLUMNS = ("end_year", "mood")
+REQUIRED_COLUMNS = ("kind", "name")
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+MAX_ROWS = 2000
+MAX_EPISODES_PER_FILE = 50_000
+MAX_GENRES = 8
+MAX_PEOPLE = 50
+MAX_SEASONS = 100
+DEFAULT_EPISODE_RUNTIME = 30
+TRUE_WORDS = {"true", "yes", "y", "1"}
+FALSE_WORDS = {"false", "no", "n", "0", ""}
+SEPARATOR = "|"
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read; the message is safe to show."""
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class ImportPlan:
+    """What a file would add, or why it cannot."""
+
+    specs: list[TitleSpec] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    new_genres: list[str] = field(default_factory=list)
+    rows_read: int = 0
+
+    @property
+    def failed_rows(self) -> list[int]:
+        return sorted({e.row for e in self.errors})
+
+
+def decode(data: bytes, max_bytes: int) -> str:
+    """The file's text: UTF-8 with or without a BOM, within the size limit."""
+    if len(data) > max_bytes:
+        raise ImportFileError(
+            f"The file is larger than {max_bytes // 1024} KB. Split it and import the parts."
+        )
+    if not data.strip():
+        raise ImportFileError("The file is empty.")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ImportFileError(
+            "The file is UTF-16 text. Save it as “CSV UTF-8” and upload it again."
+        )
+    if b"\x00" in data:
+        raise ImportFileError("The file contains NUL bytes: it is not a CSV text file.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            f"The file is not UTF-8 text (unreadable byte at position {exc.start}). "
+            "Save it as “CSV UTF-8” and upload it again."
+        ) from exc
+
+
+def _delimiter(text: str) -> str:
+    """Commas, unless the header plainly uses semicolons or tabs (some spreadsheets' CSV)."""
+    header = text.split("\n", 1)[0]
+    if "," in header:
+        return ","
+    return ";" if ";" in header else ("\t" if "\t" in header else ",")
+
+
+def _header(raw: list[str]) -> list[str]:
+    names = [f.squash(name).lower().replace(" ", "_") for name in raw]
+    known = set(COLUMNS) | set(OPTIONAL_COLUMNS)
+    unknown = [n for n in names if n and n not in known]
+    missing = [n for n in REQUIRED_COLUMNS if n not in names]
+    doubled = sorted({n for n in names if n and names.count(n) > 1})
+    problems = []
+    if missing:
+        problems.append(f"missing required column(s): {', '.join(missing)}")
+    if unknown:
+        problems.append(f"unknown column(s): {', '.join(repr(n[:40]) for n in unknown[:10])}")
+    if doubled:
+        problems.append(f"repeated column(s): {', '.join(doubled)}")
+    if problems:
+        raise ImportFileError(
+            "The header row has "
+            + "; ".join(problems)
+            + f". Expected columns: {', '.join(COLUMNS)}."
+        )
+    return names
+
+
+def plan_import(text: str) -> ImportPlan:
+    """Read and check every row; the plan holds a TitleSpec per row, or the errors."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    plan = ImportPlan()
+    checker = RowChecker()
+    header: list[str] | None = None
+    row_number = 1
+    try:
+        for index, raw in enumerate(reader):
+            row_number = index + 1
+            if header is None:
+                header = _header(raw)
+                continue
+            if not any(cell.strip() for cell in raw):
+                continue
+            plan.rows_read += 1
+            if plan.rows_read > MAX_ROWS:
+                raise ImportFileError(
+                    f"The file has more than {MAX_ROWS} rows. Split it and import the parts."
+                )
+            if len(raw) > len(header):
+                message = f"has {len(raw)} values but the header has {len(header)} columns."
+                plan.errors.append(RowError(row_number, "(whole row)", message))
+                continue
+            values = dict(zip(header, raw + [""] * (len(header) - len(raw))))
+            spec = checker.check(row_number, values, plan.errors)
+            if spec is not None:
+                plan.specs.append(spec)
+    except csv.Error as exc:
+        raise ImportFileError(f"Row {row_number + 1} cannot be read as CSV ({exc}).") from exc
+    if plan.rows_read == 0:
+        raise ImportFileError("The file has no rows to import below its header.")
+    if checker.episodes > MAX_EPISODES_PER_FILE:
+        raise ImportFileError(
+            f"The file would add more than {MAX_EPISODES_PER_FILE} episodes. Split it."
+        )
+    checker.check_existing(plan)
+    plan.new_genres = checker.new_genres
+    if plan.errors:
+        plan.specs = []
+    return plan
+
+
+class RowChecker:
+    """Turns one row into a TitleSpec, adding a RowError per bad field."""
+
+    def __init__(self) -> None:
+        self.genres = genre_names_by_slug()
+        self.new_genres: list[str] = []
+        self.seen: dict[tuple, int] = {}
+        self.rows_of_spec: dict[int, int] = {}
+        self.episodes = 0
+
+    def check(self, row: int, values: dict[str, str], errors: list[RowError]) -> TitleSpec | None:
+        found: list[RowError] = []
+
+        def bad(column: str, message: str) -> None:
+            found.append(RowError(row, column, message))
+
+        for column, value in values.items():
+            if f.has_control_chars(value):
+                bad(column, "contains invisible control characters.")
+        if found:
+            errors.extend(found)
+            return None
+
+        kind = f.squash(values.get("kind", "")).lower()
+        if kind not in ("film", "series"):
+            bad("kind", "must be “film” or “series”." if kind else "is required (film or series).")
+        name = f.squash(values.get("name", ""))
+        if not name:
+            bad("name", "is required.")
+        elif len(name) > f.MAX_TITLE_NAME:
+            bad("name", f"is longer than {f.MAX_TITLE_NAME} characters.")
+        year = self._number(values, "year", f.MIN_YEAR, f.MAX_YEAR, bad)
+        end_year = self._number(values, "end_year", f.MIN_YEAR, f.MAX_YEAR, bad)
+        if year and end_year and end_year < year:
+            bad("end_year", "comes before the year.")
+        runtime = self._number(values, "runtime_minutes", 1, f.MAX_RUNTIME, bad)
+        rating = f.squash(values.get("maturity_rating", "")).upper() or "NR"
+        allowed = SERIES_RATINGS if kind == "series" else FILM_RATINGS
+        if kind in ("film", "series") and rating not in allowed:
+            bad(
+                "maturity_rating", f"“{rating[:20]}” is not a {kind} rating ({', '.join(allowed)})."
+            )
+        genres = self._genres(values.get("genres", ""), bad)
+        keywords = self._list(values, "keywords", f.MAX_KEYWORD, f.MAX_KEYWORDS, bad)
+        people = {
+            role: self._list(values, role, f.MAX_PERSON_NAME, MAX_PEOPLE, bad)
+            for role in ("directors", "creators", "cast")
+        }
+        synopsis = (values.get("synopsis") or "").strip()
+        if len(synopsis) > f.MAX_SYNOPSIS:
+            bad("synopsis", f"is longer than {f.MAX_SYNOPSIS} characters.")
+        mood = f.squash(values.get("mood", "")).lower() or "cool"
+        if mood not in f.MOODS:
+            bad("mood", f"must be one of {', '.join(f.MOODS)}.")
+        flag = f.squash(values.get("ai_generated", "")).lower()
+        if flag not in TRUE_WORDS | FALSE_WORDS:
+            bad("ai_generated", "must be true or false.")
+        seasons = self._seasons(values.get("seasons", ""), kind, runtime, bad)
+
+        if name and kind in ("film", "series"):
+            key = (kind, name.casefold(), year)
+            if key in self.seen:
+                bad("name", f"repeats the {kind} on row {self.seen[key]}.")
+            else:
+                self.seen[key] = row
+        if found:
+            errors.extend(found)
+            return None
+        spec = TitleSpec(
+            kind=kind,
+            name=name,
+            year=year,
+            end_year=end_year if kind == "series" else None,
+            runtime_minutes=runtime if kind == "film" else None,
+            maturity_rating=rating,
+            genres=genres,
+            keywords=canonical_keywords([k.lower() for k in keywords]),
+            directors=people["directors"],
+            creators=people["creators"],
+            cast=people["cast"],
+            synopsis=synopsis,
+            mood=mood,
+            ai_generated=flag in TRUE_WORDS,
+            source="csv",
+            seasons=seasons,
+        )
+        self.rows_of_spec[id(spec)] = row
+        return spec
+
+    @staticmethod
+    def _number(values, column, low, high, bad) -> int | None:
+        raw = f.squash(values.get(column, ""))
+        if not raw:
+            return None
+        if not raw.isdigit() or len(raw) > 6 or not low <= int(raw) <= high:
+            bad(column, f"must be a whole number from {low} to {high} (got “{raw[:20]}”).")
+            return None
+        return int(raw)
+
+    @staticmethod
+    def _list(values, column, max_len, max_items, bad) -> list[str]:
+        items = f.split_list(values.get(column, ""), SEPARATOR)
+        if len(items) > max_items:
+            bad(column, f"has more than {max_items} entries.")
+        for item in items:
+            if len(item) > max_len:
+                bad(column, f"has an entry longer than {max_len} characters.")
+                break
+            problem = f.slug_problem(item)
+            if problem:
+                bad(column, problem)
+                break
+        return items
+
+    def _genres(self, raw: str, bad) -> list[str]:
+        """Known genres in their stored spelling; new ones are added (and listed on the result)."""
+        names = self._list({"genres": raw}, "genres", f.MAX_GENRE_NAME, MAX_GENRES, bad)
+        result = []
+        for name in names:
+            slug = slugify(name)
+            if slug not in self.genres:
+                self.genres[slug] = name
+                self.new_genres.append(name)
+            result.append(self.genres[slug])
+        return result
+
+    def _seasons(self, raw: str, kind: str, runtime: int | None, bad) -> list[SeasonSpec]:
+        parts = [p.strip() for p in (raw or "").split(SEPARATOR) if p.strip()]
+        if not parts:
+            return []
+        if kind == "film":
+            bad("seasons", "only series have seasons.")
+            return []
+        if len(parts) > MAX_SEASONS:
+            bad("seasons", f"has more than {MAX_SEASONS} seasons.")
+            return []
+        counts = []
+        for part in parts:
+            if not part.isdigit() or len(part) > 4 or not 1 <= int(part) <= f.MAX_EPISODE:
+                bad(
+                    "seasons",
+                    f"needs episode counts from 1 to {f.MAX_EPISODE} separated by “|” (got “{part[:20]}”).",
+                )
+                return []
+            counts.append(int(part))
+        self.episodes += sum(counts)
+        minutes = runtime or DEFAULT_EPISODE_RUNTIME
+        return [
+            SeasonSpec(number, [(f"Episode {n}", minutes) for n in range(1, count + 1)])
+            for number, count in enumerate(counts, start=1)
+        ]
+
+    def check_existing(self, plan: ImportPlan) -> None:
+        """A row naming a title already in the catalog (same kind, name and year) is an error."""
+        names = sorted({s.name.lower() for s in plan.specs})
+        existing: set[tuple] = set()
+        for begin in range(0, len(names), 500):
+            rows = db.session.execute(
+                select(Title.kind, Title.name, Title.year).where(
+                    func.lower(Title.name).in_(names[begin : begin + 500])
+                )
+            ).all()
+            existing.update((kind, name.casefold(), year) for kind, name, year in rows)
+        for spec in plan.specs:
+            if (spec.kind, spec.name.casefold(), spec.year) in existing:
+                row = self.rows_of_spec[id(spec)]
+                plan.errors.append(
+                    RowError(
+                        row,
+                        "name",
+                        f"“{spec.name}” ({spec.year or 'no year'}) is already in the catalog.",
+                    )
+                )
+        plan.errors.sort(key=lambda e: e.row)
+
+
+def save(plan: ImportPlan) -> list[Title]:
+    """Create every planned title through the catalog service (the caller commits)."""
+    catalog = Catalog()
+    return [catalog.create_title(spec) for spec in plan.specs]

@@ -1,0 +1,243 @@
+"""Admin forms: titles, people, genres, credits, seasons, episodes and the CSV upload."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from sqlalchemy import func, select
+from wtforms import (
+    BooleanField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from webapp.admin import fields as f
+from webapp.catalog.maturity import FILM_RATINGS, SERIES_RATINGS
+from webapp.catalog.service import slugify
+from webapp.extensions import db
+from webapp.models import Genre, Person
+
+
+class NoControlChars:
+    """Refuse invisible control characters (NUL and friends)."""
+
+    message = "Remove the invisible control characters from this field."
+
+    def __call__(self, form, field) -> None:
+        if isinstance(field.data, str) and f.has_control_chars(field.data):
+            raise ValidationError(self.message)
+
+
+def _text(label: str, max_len: int, required: str | None = None, **kwargs) -> StringField:
+    """A one-line text field: squashed spaces, a length limit, no control characters."""
+    rules = [DataRequired(required)] if required else [Optional()]
+    rules += [Length(max=max_len, message=f"Use at most {max_len} characters."), NoControlChars()]
+    return StringField(
+        label, filters=[f.squash], validators=rules, render_kw={"maxlength": max_len}, **kwargs
+    )
+
+
+def _number(label: str, low: int, high: int, required: str | None = None) -> IntegerField:
+    first = InputRequired(required) if required else Optional()
+    return IntegerField(
+        label,
+        validators=[
+            first,
+            NumberRange(low, high, message=f"Use a whole number from {low} to {high}."),
+        ],
+        render_kw={"min": low, "max": high, "inputmode": "numeric"},
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: the CSRF token behind every delete, toggle and move button."""
+
+
+class TitleForm(FlaskForm):
+    kind = SelectField("Kind", choices=f.KINDS, default="film")
+    name = _text("Name", f.MAX_TITLE_NAME, required="Give the title a name.")
+    year = _number("Year", f.MIN_YEAR, f.MAX_YEAR)
+    end_year = _number("Last year (series that ended)", f.MIN_YEAR, f.MAX_YEAR)
+    runtime_minutes = _number("Runtime in minutes (films)", 1, f.MAX_RUNTIME)
+    maturity_rating = SelectField(
+        "Maturity rating",
+        choices={"Films": list(FILM_RATINGS), "Series": [r for r in SERIES_RATINGS if r != "NR"]},
+        default="NR",
+    )
+    genres = SelectMultipleField("Genres", coerce=int, validate_choice=True)
+    keywords = StringField(
+        "Keywords (comma-separated)",
+        filters=[f.squash],
+        validators=[
+            Optional(),
+            Length(max=2000, message="That is too many keywords."),
+            NoControlChars(),
+        ],
+    )
+    synopsis = TextAreaField(
+        "Synopsis",
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        validators=[
+            Optional(),
+            Length(max=f.MAX_SYNOPSIS, message=f"Use at most {f.MAX_SYNOPSIS} characters."),
+            NoControlChars(),
+        ],
+        render_kw={"rows": 5, "maxlength": f.MAX_SYNOPSIS},
+    )
+    mood = SelectField(
+        "Mood (colours the artwork)", choices=[(m, m.title()) for m in f.MOODS], default="cool"
+    )
+    ai_generated = BooleanField("AI-generated title")
+
+    def __init__(self, *args, has_seasons: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._has_seasons = has_seasons
+        self.genres.choices = [
+            (g.id, g.name) for g in db.session.scalars(select(Genre).order_by(Genre.name))
+        ]
+
+    def validate_kind(self, field) -> None:
+        if field.data == "film" and self._has_seasons:
+            raise ValidationError("This series has seasons: remove them before making it a film.")
+
+    def validate_end_year(self, field) -> None:
+        if field.data is not None and self.year.data is not None and field.data < self.year.data:
+            raise ValidationError("The last year cannot come before the first.")
+
+    def validate_maturity_rating(self, field) -> None:
+        allowed = FILM_RATINGS if self.kind.data == "film" else SERIES_RATINGS
+        if field.data not in allowed:
+            kind = "film" if self.kind.data == "film" else "series"
+            raise ValidationError(f"Pick a {kind} rating: {', '.join(allowed)}.")
+
+    def validate_keywords(self, field) -> None:
+        words = self.keyword_list()
+        if len(words) > f.MAX_KEYWORDS:
+            raise ValidationError(f"Use at most {f.MAX_KEYWORDS} keywords.")
+        too_long = [w for w in words if len(w) > f.MAX_KEYWORD]
+        if too_long:
+            raise ValidationError(f"Keep each keyword under {f.MAX_KEYWORD} characters.")
+        for word in words:
+            problem = f.slug_problem(word)
+            if problem:
+                raise ValidationError(problem)
+
+    def keyword_list(self) -> list[str]:
+        return [w.lower() for w in f.split_list(self.keywords.data, ",")]
+
+
+class PersonForm(FlaskForm):
+    name = _text("Name", f.MAX_PERSON_NAME, required="Give the person a name.")
+
+    def __init__(self, *args, person_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._person_id = person_id
+
+    def validate_name(self, field) -> None:
+        problem = f.slug_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+        slug = slugify(field.data or "")
+        clash = db.session.scalar(
+            select(Person).where(Person.slug == slug, Person.id != (self._person_id or 0))
+        )
+        if clash is not None:
+            raise ValidationError(
+                f"{clash.name} already has the address “{slug}”: use a distinct name."
+            )
+
+
+class GenreForm(FlaskForm):
+    name = _text("Name", f.MAX_GENRE_NAME, required="Give the genre a name.")
+    slug = StringField(
+        "Slug (lowercase letters, digits and hyphens; blank: made from the name)",
+        filters=[lambda v: v.strip().lower() if isinstance(v, str) else v],
+        validators=[
+            Length(max=f.MAX_GENRE_SLUG, message=f"Use at most {f.MAX_GENRE_SLUG} characters.")
+        ],
+        render_kw={"maxlength": f.MAX_GENRE_SLUG},
+    )
+
+    def __init__(self, *args, genre_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._genre_id = genre_id or 0
+
+    def validate_name(self, field) -> None:
+        clash = db.session.scalar(
+            select(Genre.id).where(
+                func.lower(Genre.name) == (field.data or "").lower(), Genre.id != self._genre_id
+            )
+        )
+        if clash is not None:
+            raise ValidationError("There is already a genre with that name.")
+
+    def validate_slug(self, field) -> None:
+        if not self.name.data:
+            return
+        if not field.data and f.slug_problem(self.name.data or ""):
+            raise ValidationError(
+                "Type a slug: the name has no Latin letters or digits to make one."
+            )
+        slug = self.final_slug()
+        if not f.SLUG_RULE.match(slug):
+            raise ValidationError("Use lowercase letters, digits and single hyphens only.")
+        if db.session.scalar(
+            select(Genre.id).where(Genre.slug == slug, Genre.id != self._genre_id)
+        ):
+            raise ValidationError(f"Another genre already uses the slug “{slug}”.")
+
+    def final_slug(self) -> str:
+        return self.slug.data or slugify(self.name.data or "")[: f.MAX_GENRE_SLUG]
+
+
+class CreditForm(FlaskForm):
+    person_name = _text("Person (added if new)", f.MAX_PERSON_NAME, required="Name the person.")
+    role = SelectField("Role", choices=f.ROLES, default="cast")
+    character = _text("Character (optional)", f.MAX_CHARACTER)
+    billing_order = _number("Billing order (blank: last)", 0, f.MAX_BILLING)
+
+    def validate_person_name(self, field) -> None:
+        problem = f.slug_problem(field.data or "")
+        if problem:
+            raise ValidationError(problem)
+
+
+class SeasonForm(FlaskForm):
+    number = _number("Season number", 1, f.MAX_SEASON, required="Give the season a number.")
+    episodes = _number("Episodes to create now", 0, f.MAX_EPISODE)
+    runtime = _number("Minutes per episode", 1, f.MAX_RUNTIME)
+
+    def __init__(self, *args, taken: set[int] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._taken = taken
+
+    def validate_number(self, field) -> None:
+        if field.data in self._taken:
+            raise ValidationError(f"Season {field.data} already exists.")
+
+
+class EpisodeForm(FlaskForm):
+    number = _number("Episode number", 1, f.MAX_EPISODE, required="Give the episode a number.")
+    name = _text("Episode title", f.MAX_EPISODE_NAME, required="Give the episode a title.")
+    runtime_minutes = _number("Runtime in minutes", 1, f.MAX_RUNTIME, required="Give the runtime.")
+
+    def __init__(self, *args, taken: set[int] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self._taken = taken
+
+    def validate_number(self, field) -> None:
+        if field.data in self._taken:
+            raise ValidationError(f"Episode {field.data} already exists in this season.")
+
+
+class ImportForm(FlaskForm):
+    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")])

@@ -1,0 +1,142 @@
+"""Admin: the title list, create, edit, delete and the AI-generated toggle."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from webapp.admin import bp
+from webapp.admin.access import MAX_ID, get_or_404
+from webapp.admin.fields import search_term
+from webapp.admin.forms import ConfirmForm, CreditForm, SeasonForm, TitleForm
+from webapp.admin.paging import paginate
+from webapp.admin.reindex import reindex
+from webapp.admin.title_edits import (
+    create_from_form,
+    next_number,
+    ordered_credits,
+    update_from_form,
+)
+from webapp.auth.safety import safe_next
+from webapp.extensions import db
+from webapp.models import Credit, Season, Title
+
+
+@bp.get("/titles")
+def titles():
+    """Titles by name, searchable by part of the name and filterable by kind."""
+    q = search_term(request.args.get("q"))
+    kind = request.args.get("kind", "")
+    stmt = select(Title).options(selectinload(Title.genres)).order_by(Title.name, Title.id)
+    if q:
+        stmt = stmt.where(Title.name.icontains(q, autoescape=True))
+    if kind in ("film", "series"):
+        stmt = stmt.where(Title.kind == kind)
+    else:
+        kind = ""
+    page = paginate(stmt)
+    return render_template("admin/titles/list.html", page=page, q=q, kind=kind)
+
+
+@bp.route("/titles/new", methods=["GET", "POST"])
+def title_new():
+    form = TitleForm()
+    if form.validate_on_submit():
+        item = create_from_form(form)
+        db.session.commit()
+        reindex([item.id])
+        flash(f"Added “{item.name}”.", "success")
+        return redirect(url_for("admin.title_edit", title_id=item.id))
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/titles/form.html", form=form, item=None), status
+
+
+def load_title(title_id: int) -> Title:
+    """A title with what its edit page shows, loaded in a fixed number of queries."""
+    if not 0 < title_id <= MAX_ID:
+        abort(404)
+    item = db.session.scalar(
+        select(Title)
+        .where(Title.id == title_id)
+        .options(
+            selectinload(Title.genres),
+            selectinload(Title.keywords),
+            selectinload(Title.artworks),
+            selectinload(Title.credits).joinedload(Credit.person),
+            selectinload(Title.seasons).selectinload(Season.episodes),
+        )
+    )
+    if item is None:
+        abort(404)
+    return item
+
+
+def render_edit(item: Title, form=None, credit_form=None, season_form=None, status: int = 200):
+    """The title edit page: details form, credits and (for series) seasons."""
+    if form is None:
+        form = TitleForm(formdata=None, obj=item, has_seasons=bool(item.seasons))
+        form.genres.data = [g.id for g in item.genres]
+        form.keywords.data = ", ".join(k.name for k in item.keywords)
+    if credit_form is None:
+        credit_form = CreditForm(formdata=None)
+    if season_form is None:
+        season_form = SeasonForm(formdata=None, number=next_number(s.number for s in item.seasons))
+    page = render_template(
+        "admin/titles/form.html",
+        form=form,
+        item=item,
+        credits=ordered_credits(item),
+        credit_form=credit_form,
+        season_form=season_form,
+    )
+    return page, status
+
+
+@bp.route("/titles/<int:title_id>", methods=["GET", "POST"])
+def title_edit(title_id: int):
+    item = load_title(title_id)
+    if request.method == "GET":
+        return render_edit(item)
+    form = TitleForm(has_seasons=bool(item.seasons))
+    if not form.validate_on_submit():
+        return render_edit(item, form=form, status=400)
+    update_from_form(item, form)
+    db.session.commit()
+    reindex([item.id])
+    flash(f"Saved “{item.name}”.", "success")
+    return redirect(url_for("admin.title_edit", title_id=item.id))
+
+
+@bp.route("/titles/<int:title_id>/delete", methods=["GET", "POST"])
+def title_delete(title_id: int):
+    item = get_or_404(Title, title_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = item.name
+        db.session.delete(item)
+        db.session.commit()
+        reindex([title_id])
+        flash(f"Deleted “{name}”.", "success")
+        return redirect(url_for("admin.titles"))
+    return render_template(
+        "admin/confirm.html",
+        form=form,
+        heading=f"Delete “{item.name}”?",
+        message="Its credits, seasons, episodes, artwork and every viewer's history of it go too.",
+        action=url_for("admin.title_delete", title_id=item.id),
+        cancel=url_for("admin.title_edit", title_id=item.id),
+        button="Delete title",
+    )
+
+
+@bp.post("/titles/<int:title_id>/ai")
+def title_toggle_ai(title_id: int):
+    """Flip the AI-generated mark, then go back where the button was."""
+    item = get_or_404(Title, title_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        item.ai_generated = not item.ai_generated
+        db.session.commit()
+        reindex([item.id])
+        state = "marked AI-generated" if item.ai_generated else "no longer marked AI-generated"
+        flash(f"“{item.name}” is {state}.", "success")
+    return redirect(safe_next(request.form.get("next")) or url_for("admin.titles"))

@@ -1,0 +1,83 @@
+"""Rows of title cards as plain values: built here, only rendered by templates.
+
+The home and kind pages take whatever `home_rows` returns, so a later,
+personalised builder can replace it without touching the templates.
+"""
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+
+from webapp.browse import queries
+from webapp.models import Profile, Title
+
+MIN_ROW = 10
+MAX_ROW = 40
+KIND_WORDS = {
+    None: ("Marquee", "titles"),
+    "film": ("films", "films"),
+    "series": ("series", "series"),
+}
+
+
+@dataclass(frozen=True)
+class RowItem:
+    """One card: the title, which artwork variant to show, and why it is here."""
+
+    title: Title
+    variant: int = 0
+    reason: str | None = None
+    score: float | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """A titled, horizontally scrolling row of cards."""
+
+    key: str
+    title: str
+    items: tuple[RowItem, ...]
+    href: str | None = None  # "See all"
+    kind: str = "catalog"
+    meta: dict = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def make_row(key: str, title: str, titles, href: str | None = None, **meta) -> Row | None:
+    """A row of MIN_ROW..MAX_ROW cards, or None when there are too few to fill one."""
+    items = tuple(RowItem(t) for t in list(titles)[:MAX_ROW])
+    if len(items) < MIN_ROW:
+        return None
+    return Row(key=key, title=title, items=items, href=href, meta=meta)
+
+
+def home_rows(profile: Profile | None, kind: str | None = None) -> list[Row]:
+    """New, popular, then one row per genre by that genre's popularity."""
+    place, noun = KIND_WORDS[kind]
+    suffix = f"-{kind}" if kind else ""
+    candidates = [
+        make_row(
+            f"new{suffix}",
+            "New on Marquee" if kind is None else f"New {noun}",
+            queries.newest(profile, kind, MAX_ROW),
+        ),
+        make_row(
+            f"popular{suffix}",
+            f"Popular on {place}" if kind is None else f"Popular {noun}",
+            queries.most_played(profile, kind, MAX_ROW),
+        ),
+    ]
+    for shelf in queries.genre_shelves(profile, kind, MAX_ROW):
+        label = shelf.genre.name if kind is None else f"{shelf.genre.name} {noun}"
+        candidates.append(
+            make_row(
+                f"genre-{shelf.genre.slug}{suffix}",
+                label,
+                shelf.titles,
+                href=url_for("browse.genre", slug=shelf.genre.slug),
+                genre=shelf.genre.slug,
+            )
+        )
+    return [row for row in candidates if row is not None]

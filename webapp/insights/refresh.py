@@ -1,0 +1,100 @@
+"""Recompute every report from the log and put it in the report cache.
+
+One LogView (WINDOW_DAYS ending at the newest event) is shared, so each
+grouped query runs once per refresh. The admin pages read the cache only;
+they call `ensure_computed`, which computes only when there is no cache yet.
+Reports older than INSIGHTS_MAX_AGE seconds (default 6 hours) are marked
+stale on the pages.
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from webapp.insights import cache
+from webapp.insights.artwork_bandit import bandit_report
+from webapp.insights.churn import churn_report
+from webapp.insights.demand import demand_report
+from webapp.insights.engagement import engagement_report
+from webapp.insights.experiments import EXPERIMENTS, experiment_report
+from webapp.insights.exposure import exposure_report
+from webapp.insights.logview import LogView, window_ending
+from webapp.insights.offline import compare_calibration
+from webapp.insights.segments import segment_report, store_assignment
+from webapp.insights.supply import supply_report
+from webapp.models.base import utcnow
+
+WINDOW_DAYS = 56
+DEFAULT_MAX_AGE = 6 * 3600
+REPORTS = ("demand", "supply", "segments", "artwork", "engagement", "churn", "experiments", "exposure")
+
+
+@dataclass
+class RefreshSummary:
+    computed_at: str
+    start: str
+    end: str
+    seconds: dict[str, float]
+
+
+def refresh_all(session: Session, end: datetime | None = None, days: int = WINDOW_DAYS) -> RefreshSummary:
+    """Recompute and cache every report over the `days` days before `end` (default: the newest event)."""
+    log = window_ending(session, days, end)
+    seconds: dict[str, float] = {}
+
+    def timed(name, compute):
+        began = time.perf_counter()
+        result = compute()
+        seconds[name] = round(time.perf_counter() - began, 3)
+        return result
+
+    timed("queries", lambda: _warm(log))
+    timed("demand", lambda: cache.store("demand", demand_report(log)))
+    timed("supply", lambda: cache.store("supply", supply_report(log)))
+    report, assignment = timed("segments", lambda: segment_report(log))
+    store_assignment(assignment)
+    segments = cache.store("segments", report)
+    labels = {s["number"]: s["label"] for s in segments["segments"]}
+    timed("artwork", lambda: cache.store("artwork", bandit_report(log, labels)))
+    timed("engagement", lambda: cache.store("engagement", engagement_report(log)))
+    timed("churn", lambda: cache.store("churn", churn_report(log)))
+    timed("experiments", lambda: cache.store(
+        "experiments", {key: experiment_report(log, key) for key in EXPERIMENTS}))
+    calibration = timed("calibration", lambda: compare_calibration(log))
+    timed("exposure", lambda: cache.store("exposure", exposure_report(log, calibration)))
+    summary = RefreshSummary(utcnow().isoformat(timespec="seconds"), log.start.isoformat(timespec="seconds"),
+                             log.end.isoformat(timespec="seconds"), seconds)
+    cache.store("meta", summary)
+    return summary
+
+
+def _warm(log: LogView) -> None:
+    """Run the shared grouped queries up front (so the timings say where time goes)."""
+    for name in ("catalog", "sittings", "activity", "impressions", "actions", "profiles"):
+        getattr(log, name)
+
+
+def is_stale(max_age: float | None = None) -> bool:
+    meta = cache.load("meta")
+    if meta is None:
+        return True
+    if max_age is None:
+        max_age = current_app.config.get("INSIGHTS_MAX_AGE", DEFAULT_MAX_AGE)
+    age = (utcnow() - datetime.fromisoformat(meta["computed_at"])).total_seconds()
+    return age > max_age
+
+
+def ensure_computed(session: Session) -> dict:
+    """The cache's meta record, computing every report first if there is none yet.
+
+    Stale reports are served as they are (the page shows their age); they are
+    refreshed by the admin's Refresh button or the scheduled CLI command.
+    """
+    meta = cache.load("meta")
+    if meta is None:
+        refresh_all(session)
+        meta = cache.load("meta")
+    return meta

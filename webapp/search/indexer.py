@@ -1,0 +1,157 @@
+"""Keeping the search index in step with the catalog.
+
+`reindex_title` / `reindex_titles` / `reindex_people` / `rebuild_index` are the
+explicit calls. `watch_catalog_changes` also hooks the ORM session: titles and
+people added, edited or deleted through the ORM (the catalog service, the
+admin forms, the seed) are reindexed in the same transaction, just before it
+commits. Rows written with Core bulk inserts are not seen: call
+`rebuild_index()` after those.
+"""
+
+import logging
+
+from flask import has_app_context
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session, selectinload
+
+from webapp.extensions import db
+from webapp.models import Credit, Genre, Keyword, Person, Title
+from webapp.search.backends import backend
+from webapp.search.text import normalize
+
+log = logging.getLogger(__name__)
+
+CHUNK = 500
+PENDING = "search_pending"
+
+
+def title_document(title: Title) -> dict:
+    """The indexed text of a title: its name, its people, then everything else."""
+    people = " ".join(c.person.name for c in title.credits)
+    body = " ".join(
+        [title.synopsis or ""]
+        + [g.name for g in title.genres]
+        + [k.name for k in title.keywords]
+        + [c.character or "" for c in title.credits]
+    )
+    return {
+        "id": title.id,
+        "name": normalize(title.name),
+        "people": normalize(people),
+        "body": normalize(body),
+    }
+
+
+def reindex_titles(title_ids) -> int:
+    """(Re)index these titles and their people; ids that no longer exist are dropped."""
+    ids = sorted(set(title_ids))
+    index = backend()
+    found: set[int] = set()
+    for begin in range(0, len(ids), CHUNK):
+        chunk = ids[begin : begin + CHUNK]
+        titles = db.session.scalars(
+            select(Title)
+            .where(Title.id.in_(chunk))
+            .options(
+                selectinload(Title.credits).selectinload(Credit.person),
+                selectinload(Title.genres),
+                selectinload(Title.keywords),
+            )
+        ).all()
+        docs = [title_document(t) for t in titles]
+        index.put_titles(docs)
+        people = {c.person.id: c.person for t in titles for c in t.credits}
+        _put_people(list(people.values()))
+        index.add_terms(_terms(docs))
+        found.update(t.id for t in titles)
+    gone = set(ids) - found
+    if gone:
+        index.delete_titles(gone)
+    return len(found)
+
+
+def reindex_title(title_id: int) -> None:
+    """(Re)index one title, e.g. after the admin edited it."""
+    reindex_titles([title_id])
+
+
+def reindex_people(person_ids) -> None:
+    ids = sorted(set(person_ids))
+    for begin in range(0, len(ids), CHUNK):
+        _put_people(db.session.scalars(select(Person).where(Person.id.in_(ids[begin : begin + CHUNK]))).all())
+
+
+def rebuild_index() -> int:
+    """Empty the index and index the whole catalog again (not committed). Returns titles indexed."""
+    backend().clear()
+    genres = db.session.scalars(select(Genre.name)).all()
+    keywords = db.session.scalars(select(Keyword.name)).all()
+    backend().add_terms(_terms([{"name": normalize(" ".join(genres + keywords))}]))
+    return reindex_titles(db.session.scalars(select(Title.id)).all())
+
+
+def _put_people(people: list[Person]) -> None:
+    rows = [{"id": p.id, "name": normalize(p.name)} for p in people]
+    backend().put_people(rows)
+
+
+def _terms(docs: list[dict]) -> set[str]:
+    terms: set[str] = set()
+    for doc in docs:
+        for key in ("name", "people", "body"):
+            terms.update(w for w in doc.get(key, "").split() if 2 < len(w) <= 80)
+    return terms
+
+
+# -- ORM hook ---------------------------------------------------------------------------------
+
+
+def _collect(session: Session, _context) -> None:
+    """After each flush, remember which titles and people changed."""
+    pending = session.info.setdefault(PENDING, {"titles": set(), "people": set()})
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
+        if isinstance(obj, Title) and obj.id is not None:
+            pending["titles"].add(obj.id)
+        elif isinstance(obj, Credit) and obj.title_id is not None:
+            pending["titles"].add(obj.title_id)
+        elif isinstance(obj, Person) and obj.id is not None:
+            pending["people"].add(obj.id)
+
+
+def _flush_index(session: Session) -> None:
+    """Just before commit: write the index rows for what changed, in the same transaction."""
+    session.flush()
+    pending = session.info.pop(PENDING, None)
+    if not pending or not (pending["titles"] or pending["people"]):
+        return
+    if not has_app_context() or not _index_exists(session):
+        return
+    if pending["titles"]:
+        reindex_titles(pending["titles"])
+    if pending["people"]:
+        reindex_people(pending["people"])
+
+
+def _forget(session: Session) -> None:
+    session.info.pop(PENDING, None)
+
+
+_present: set[str] = set()
+
+
+def _index_exists(session: Session) -> bool:
+    """The index tables exist (they do once migration 0002 ran); only a yes is cached."""
+    bind = session.get_bind()
+    key = bind.url.render_as_string(hide_password=True)
+    if key not in _present and inspect(bind).has_table("search_terms"):
+        _present.add(key)
+    return key in _present
+
+
+def watch_catalog_changes() -> None:
+    """Install the session hooks once per process."""
+    if event.contains(Session, "after_flush", _collect):
+        return
+    event.listen(Session, "after_flush", _collect)
+    event.listen(Session, "before_commit", _flush_index)
+    event.listen(Session, "after_rollback", _forget)
