@@ -30,7 +30,9 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "ingest-benchmark-secret"
-PG_ADMIN = os.environ.get("MARQUEE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN = os.environ.get(
+    "MARQUEE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 PG_DB = "marquee_bench_ingest"
 N_FILMS = 120
 BATCH = 20
@@ -39,9 +41,15 @@ BATCH = 20
 def _config(instance: Path, url: str):
     from webapp.config import Config
 
-    return type("BenchConfig", (Config,), {
-        "INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
-    })
+    return type(
+        "BenchConfig",
+        (Config,),
+        {
+            "INSTANCE_PATH": instance,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": SECRET,
+        },
+    )
 
 
 def _fresh_database(backend: str, instance: Path) -> str:
@@ -72,11 +80,18 @@ def prepare(backend: str, instance: Path, clients: int) -> tuple[str, list[dict]
         upgrade()
         catalog = Catalog()
         films = [
-            catalog.create_title(TitleSpec(
-                kind="film", name=f"Bench Film {i}", year=1980 + i % 40, runtime_minutes=90 + i % 40,
-                maturity_rating="PG-13", genres=["Drama"], cast=[f"Actor {i % 30}"],
-                synopsis="A film made for measuring.",
-            ))
+            catalog.create_title(
+                TitleSpec(
+                    kind="film",
+                    name=f"Bench Film {i}",
+                    year=1980 + i % 40,
+                    runtime_minutes=90 + i % 40,
+                    maturity_rating="PG-13",
+                    genres=["Drama"],
+                    cast=[f"Actor {i % 30}"],
+                    synopsis="A film made for measuring.",
+                )
+            )
             for i in range(N_FILMS)
         ]
         accounts = []
@@ -116,9 +131,18 @@ def start_gunicorn(url: str, instance: Path, workers: int, port: int) -> subproc
     env = dict(os.environ, DATABASE_URL=url, MARQUEE_INSTANCE_PATH=str(instance), SECRET_KEY=SECRET)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
-        [str(gunicorn), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-         "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env,
+        [
+            str(gunicorn),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -137,9 +161,18 @@ def _batch(rng: random.Random, films: list[int], step: int) -> dict:
     """20 events: what a home page and a player send in a few seconds."""
     film = films[step % len(films)]
     events = [
-        {"type": "impression", "title_id": rng.choice(films), "page": "home", "row_key": "trending",
-         "row_pos": rng.randrange(8), "col_pos": c, "artwork_variant": rng.randrange(3),
-         "local_hour": 21, "local_weekday": 4, "session_id": "bench-session"}
+        {
+            "type": "impression",
+            "title_id": rng.choice(films),
+            "page": "home",
+            "row_key": "trending",
+            "row_pos": rng.randrange(8),
+            "col_pos": c,
+            "artwork_variant": rng.randrange(3),
+            "local_hour": 21,
+            "local_weekday": 4,
+            "session_id": "bench-session",
+        }
         for c in range(15)
     ]
     events.append({"type": "click", "title_id": film, "page": "home", "row_key": "trending"})
@@ -151,13 +184,19 @@ def _batch(rng: random.Random, films: list[int], step: int) -> dict:
     return {"events": events}
 
 
-def client(port: int, session: dict, films: list[int], seconds: float, seed: int, out: mp.Queue) -> None:
+def client(
+    port: int, session: dict, films: list[int], seconds: float, seed: int, out: mp.Queue
+) -> None:
     """Post batches back to back until time is up; report acknowledged events and latencies."""
     rng = random.Random(seed)
     acknowledged = errors = requests = 0
     latencies = []
-    headers = {"Content-Type": "application/json", "X-CSRFToken": session["csrf"],
-               "Cookie": session["cookie"], "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Bench"}
+    headers = {
+        "Content-Type": "application/json",
+        "X-CSRFToken": session["csrf"],
+        "Cookie": session["cookie"],
+        "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Bench",
+    }
     stop = time.perf_counter() + seconds
     step = 0
     while time.perf_counter() < stop:
@@ -181,7 +220,14 @@ def client(port: int, session: dict, films: list[int], seconds: float, seed: int
             errors += 1
             if errors == 1:
                 print("refused:", response.status, data[:200], file=sys.stderr)
-    out.put({"acknowledged": acknowledged, "errors": errors, "requests": requests, "latencies": latencies})
+    out.put(
+        {
+            "acknowledged": acknowledged,
+            "errors": errors,
+            "requests": requests,
+            "latencies": latencies,
+        }
+    )
 
 
 def stored_events(url: str) -> int:
@@ -239,7 +285,9 @@ def main(argv=None) -> None:
     parser.add_argument("--clients", type=int, default=6)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
-    parser.add_argument("--no-write", action="store_true", help="print only; leave RESULTS.md alone")
+    parser.add_argument(
+        "--no-write", action="store_true", help="print only; leave RESULTS.md alone"
+    )
     args = parser.parse_args(argv)
     backends = [args.only] if args.only else ["sqlite", "postgresql"]
     rows = []
@@ -255,19 +303,23 @@ def main(argv=None) -> None:
         f"{r['acknowledged']:,} | {r['stored']:,} | {r['lost']} | {r['p50_ms']} | {r['p95_ms']} |"
         for r in rows
     ]
-    body = "\n".join([
+    load = os.getloadavg()[0]
+    note = (
         f"`.venv/bin/python -m benchmarks.ingest --seconds {args.seconds:g} --clients {args.clients}`"
-        f" ({time.strftime('%Y-%m-%d')}, {os.cpu_count()} CPUs): gunicorn with {args.workers} sync"
-        f" workers, {args.clients} client processes posting batches of {BATCH} events back to back"
-        " (15 impressions, 1 click, 3 heartbeats that upsert the resume point, 1 search) with the"
-        " CSRF token in the header. Target: >= 2,000 events/s, zero lost.",
-        "",
-        *table,
-    ])
+        f" ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, load average {load:.1f} at the"
+        f" end): gunicorn with {args.workers} sync workers, {args.clients} client processes posting"
+        f" batches of {BATCH} events back to back (15 impressions, 1 click, 3 heartbeats that upsert"
+        " the resume point, 1 search) with the CSRF token in the header."
+        " Target: >= 2,000 events/s, zero lost."
+    )
+    body = "\n".join([note, "", *table])
     if not args.no_write:
         from benchmarks.results_md import write_subsection
 
-        print("written to", write_subsection("Event log and search", "Ingest through the HTTP API", body))
+        print(
+            "written to",
+            write_subsection("Event log and search", "Ingest through the HTTP API", body),
+        )
 
 
 if __name__ == "__main__":

@@ -17,8 +17,11 @@ def _split(text: str, marker: str, heading: str) -> tuple[str, str, str]:
     if start is None:
         return text, "", ""
     end = next(
-        (j for j in range(start + 1, len(lines)) if lines[j].startswith(marker) or
-         (marker == "### " and lines[j].startswith("## "))),
+        (
+            j
+            for j in range(start + 1, len(lines))
+            if lines[j].startswith(marker) or (marker == "### " and lines[j].startswith("## "))
+        ),
         len(lines),
     )
     return "".join(lines[:start]), "".join(lines[start:end]), "".join(lines[end:])

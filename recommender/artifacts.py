@@ -43,10 +43,11 @@ log = logging.getLogger(__name__)
 
 
 def _classes() -> dict[str, type[BaseRecommender]]:
-    from .baselines import ItemKNNRecommender, PopularityRecommender
+    from .baselines import ContentRecommender, ItemKNNRecommender, PopularityRecommender
     from .hybrid import HybridRecommender
 
-    return {c.__name__: c for c in (HybridRecommender, PopularityRecommender, ItemKNNRecommender)}
+    classes = (HybridRecommender, PopularityRecommender, ItemKNNRecommender, ContentRecommender)
+    return {c.__name__: c for c in classes}
 
 
 def _sha256(path: Path) -> str:

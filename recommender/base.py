@@ -17,6 +17,7 @@ import datetime as _dt
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -24,9 +25,29 @@ import scipy.sparse as sp
 from .data import Interactions, ItemFeatures
 from .metrics import tie_break_ranks
 
-__all__ = ["Recommendation", "BaseRecommender", "History"]
+__all__ = ["Recommendation", "BaseRecommender", "History", "Query"]
 
 History = Mapping[int, float] | Sequence[int] | Sequence[tuple[int, float]]
+
+
+class Query(NamedTuple):
+    """A history ready for scoring.
+
+    ``idx``/``w``: item positions and recency-decayed weights (collaborative
+    part); ``cidx``/``cw``: the most recent ``content_history`` items with
+    their undecayed weights (content part: taste is long-term).
+    """
+
+    idx: np.ndarray
+    w: np.ndarray
+    cidx: np.ndarray
+    cw: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Query:
+        """A query with no items."""
+        i, f = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+        return cls(i, f, i, f)
 
 
 @dataclass(frozen=True)
@@ -74,6 +95,8 @@ class BaseRecommender:
     """
 
     name = "base"
+    #: How many of the most recent titles form the content query.
+    content_history: int = 300
     #: Names of constructor parameters (saved with the model, shown by the CLI).
     param_names: tuple[str, ...] = ("history_half_life",)
 
@@ -148,23 +171,22 @@ class BaseRecommender:
         raw = inter.to_csr(self.user_ids, self.item_ids, dtype=np.float32)
         # Last timestamp per stored pair (aligned with raw.data).
         self._pair_ts = _max_duplicates(inter, self.user_ids, self.item_ids)
+        rows = np.repeat(np.arange(raw.shape[0]), np.diff(raw.indptr))
+        order = np.lexsort((raw.indices, self._pair_ts, rows))
+        rank = np.empty(raw.nnz, dtype=np.int64)
+        rank[order] = np.arange(raw.nnz) - raw.indptr[rows[order]]
+        self._rank_from_end = (np.diff(raw.indptr)[rows] - 1 - rank).astype(np.float32)
+        keep = self._rank_from_end < self.content_history
+        self._chist = sp.csr_matrix((raw.data[keep], (rows[keep], raw.indices[keep])),
+                                    shape=raw.shape)
         return self._decay_history(raw)
 
     def _decay_history(self, raw: sp.csr_matrix) -> sp.csr_matrix:
         """Apply the recency half life (rank from each user's newest title)."""
         if self.history_half_life is None:
             return raw
-        ts = self._pair_ts
-        data = raw.data.copy()
-        for u in range(raw.shape[0]):
-            a, b = raw.indptr[u], raw.indptr[u + 1]
-            if b - a <= 1:
-                continue
-            order = np.lexsort((raw.indices[a:b], ts[a:b]))
-            rank_from_end = np.empty(b - a)
-            rank_from_end[order] = np.arange(b - a)[::-1]
-            data[a:b] *= 0.5 ** (rank_from_end / self.history_half_life)
-        return sp.csr_matrix((data, raw.indices.copy(), raw.indptr.copy()), shape=raw.shape)
+        data = raw.data * (0.5 ** (self._rank_from_end / self.history_half_life))
+        return sp.csr_matrix((data.astype(np.float32), raw.indices, raw.indptr), shape=raw.shape)
 
     def _fit_model(self, X: sp.csr_matrix, features, report) -> None:
         raise NotImplementedError
@@ -179,7 +201,7 @@ class BaseRecommender:
         if "history_half_life" in params:
             hl = params.pop("history_half_life")
             if hl != self.history_half_life:
-                if not hasattr(self, "_pair_ts"):
+                if not hasattr(self, "_rank_from_end"):
                     raise ValueError("history_half_life can only change on a freshly fitted model.")
                 self.history_half_life = hl
                 self._hist = self._decay_history(self._hist_raw)
@@ -191,12 +213,11 @@ class BaseRecommender:
         """Dense scores (len(rows) x n_items) for training users at ``rows`` (evaluation)."""
         out = np.empty((len(rows), self.n_items), dtype=np.float32)
         for r, u in enumerate(np.asarray(rows).tolist()):
-            idx, w = self._user_history(u)
-            out[r] = self._score(idx, w)
+            out[r] = self._score(self._user_history(u))
         return out
 
-    def _score(self, idx: np.ndarray, w: np.ndarray) -> np.ndarray:
-        """Scores of every item (float32, length ``n_items``) for a weighted history."""
+    def _score(self, q: Query) -> np.ndarray:
+        """Scores of every item (float32, length ``n_items``) for a history."""
         raise NotImplementedError
 
     # ------------------------------------------------------------ properties
@@ -227,12 +248,15 @@ class BaseRecommender:
             return p
         return None
 
-    def _user_history(self, row: int) -> tuple[np.ndarray, np.ndarray]:
+    def _user_history(self, row: int) -> Query:
         h = self._hist
         a, b = h.indptr[row], h.indptr[row + 1]
-        return h.indices[a:b].astype(np.int64), h.data[a:b].astype(np.float32)
+        c = self._chist
+        ca, cb = c.indptr[row], c.indptr[row + 1]
+        return Query(h.indices[a:b].astype(np.int64), h.data[a:b].astype(np.float32),
+                     c.indices[ca:cb].astype(np.int64), c.data[ca:cb].astype(np.float32))
 
-    def _parse_history(self, history: History) -> tuple[np.ndarray, np.ndarray]:
+    def _parse_history(self, history: History) -> Query:
         """(item positions, weights) of an ad-hoc history, recency-weighted by order."""
         if isinstance(history, Mapping):
             ids, ws = list(history.keys()), [float(v) for v in history.values()]
@@ -245,15 +269,21 @@ class BaseRecommender:
                 else:
                     ids.append(int(entry))
                     ws.append(1.0)
-        w = np.asarray(ws, dtype=np.float32)
+        raw = np.asarray(ws, dtype=np.float32)
+        w = raw
         if self.history_half_life is not None and len(w):
             w = w * (0.5 ** (np.arange(len(w))[::-1] / self.history_half_life)).astype(np.float32)
         ids = np.asarray(ids, dtype=np.int64)
         if ids.size == 0 or self.n_items == 0:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+            return Query.empty()
         pos = np.minimum(np.searchsorted(self.item_ids, ids), self.n_items - 1)
         ok = self.item_ids[pos] == ids
-        return pos[ok], w[ok]
+        pos, w, raw = pos[ok], w[ok], raw[ok]
+        if len(np.unique(pos)) < len(pos):  # a title listed twice: keep its last entry
+            last = np.sort(len(pos) - 1 - np.unique(pos[::-1], return_index=True)[1])
+            pos, w, raw = pos[last], w[last], raw[last]
+        n = self.content_history
+        return Query(pos, w, pos[-n:], raw[-n:])
 
     # ----------------------------------------------------------- selection
     def _select(
@@ -277,9 +307,8 @@ class BaseRecommender:
 
         return top_k_with_ties(s, k, self._tie)
 
-    def _wrap(self, top: np.ndarray, scores: np.ndarray, idx: np.ndarray, w: np.ndarray,
-              ) -> list[Recommendation]:
-        anchors, sources = self._reasons(top, idx, w)
+    def _wrap(self, top: np.ndarray, scores: np.ndarray, q: Query) -> list[Recommendation]:
+        anchors, sources = self._reasons(top, q)
         out = []
         for j, a, src in zip(top.tolist(), anchors, sources):
             because = int(self.item_ids[a]) if a is not None else None
@@ -292,7 +321,7 @@ class BaseRecommender:
             out.append(Recommendation(int(self.item_ids[j]), float(scores[j]), reason, because, src))
         return out
 
-    def _reasons(self, top: np.ndarray, idx: np.ndarray, w: np.ndarray):
+    def _reasons(self, top: np.ndarray, q: Query):
         """Per recommended item: (anchor history position or None, source)."""
         return [None] * len(top), ["popularity"] * len(top)
 
@@ -331,8 +360,7 @@ class BaseRecommender:
         row = self._user_row(user_id)
         if row is None:
             return self.popular(k, allowed=allowed, exclude=exclude)
-        idx, w = self._user_history(row)
-        return self._recommend(idx, w, k, exclude, allowed, exclude_seen)
+        return self._recommend(self._user_history(row), k, exclude, allowed, exclude_seen)
 
     def recommend_for_history(
         self,
@@ -352,18 +380,18 @@ class BaseRecommender:
         k, exclude, allowed, exclude_seen
             As in :meth:`recommend`.
         """
-        idx, w = self._parse_history(history)
-        if idx.size == 0:
+        q = self._parse_history(history)
+        if q.idx.size == 0:
             return self.popular(k, allowed=allowed, exclude=exclude)
-        return self._recommend(idx, w, k, exclude, allowed, exclude_seen)
+        return self._recommend(q, k, exclude, allowed, exclude_seen)
 
-    def _recommend(self, idx, w, k, exclude, allowed, exclude_seen) -> list[Recommendation]:
-        scores = self._score(idx, w)
+    def _recommend(self, q: Query, k, exclude, allowed, exclude_seen) -> list[Recommendation]:
+        scores = self._score(q)
         excl = self._item_index(exclude) if exclude is not None else np.empty(0, dtype=np.int64)
         if exclude_seen:
-            excl = np.concatenate([excl, idx])
+            excl = np.concatenate([excl, q.idx])
         top = self._select(scores, k, excl, allowed)
-        return self._wrap(top, scores, idx, w)
+        return self._wrap(top, scores, q)
 
     def rank(
         self, history_or_user: History | int, candidates: Iterable[int]
@@ -374,20 +402,14 @@ class BaseRecommender:
         """
         if isinstance(history_or_user, int | np.integer):
             row = self._user_row(int(history_or_user))
-            if row is None:
-                idx, w = np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-            else:
-                idx, w = self._user_history(row)
+            q = Query.empty() if row is None else self._user_history(row)
         else:
-            idx, w = self._parse_history(history_or_user)
+            q = self._parse_history(history_or_user)
         cand = self._item_index(candidates)
-        if idx.size == 0:
-            scores = self.pop.astype(np.float64)
-        else:
-            scores = self._score(idx, w)
+        scores = self.pop.astype(np.float64) if q.idx.size == 0 else self._score(q)
         return self._wrap(
             self._select(scores, len(cand), np.empty(0, dtype=np.int64), self.item_ids[cand]),
-            scores, idx, w,
+            scores, q,
         )
 
     def popular(
@@ -416,8 +438,8 @@ class BaseRecommender:
         pos = self._item_index([item_id])
         if pos.size == 0:
             raise ValueError(f"item {item_id} is unknown to this model; add it with add_items.")
-        w = np.ones(1, dtype=np.float32)
-        scores = self._score(pos, w)
+        one = np.ones(1, dtype=np.float32)
+        scores = self._score(Query(pos, one, pos, one))
         excl = self._item_index(exclude) if exclude is not None else np.empty(0, dtype=np.int64)
         top = self._select(scores, k, np.concatenate([excl, pos]), allowed)
         return self._similar_wrap(top, scores, int(pos[0]))
@@ -436,7 +458,8 @@ class BaseRecommender:
         return {
             "item_ids": self.item_ids, "user_ids": self.user_ids, "pop": self.pop,
             "hist_indptr": h.indptr, "hist_indices": h.indices, "hist_data": h.data,
-            "raw_data": r.data,
+            "raw_data": r.data, "chist_indptr": self._chist.indptr,
+            "chist_indices": self._chist.indices, "chist_data": self._chist.data,
         }
 
     def _meta(self) -> dict:
@@ -458,6 +481,9 @@ class BaseRecommender:
         )
         self._hist_raw = sp.csr_matrix(
             (arrays["raw_data"], arrays["hist_indices"], arrays["hist_indptr"]), shape=shape
+        )
+        self._chist = sp.csr_matrix(
+            (arrays["chist_data"], arrays["chist_indices"], arrays["chist_indptr"]), shape=shape
         )
         self._tie = tie_break_ranks(len(self.item_ids))
 

@@ -104,7 +104,9 @@ def kl_divergence(p: np.ndarray, q: np.ndarray, alpha: float = 0.01) -> float | 
     return terms.sum(axis=-1)
 
 
-def miscalibration(item_dist: np.ndarray, items: np.ndarray, target: np.ndarray, alpha: float = 0.01) -> float:
+def miscalibration(
+    item_dist: np.ndarray, items: np.ndarray, target: np.ndarray, alpha: float = 0.01
+) -> float:
     """KL between the target genre mix and a list's mix (0 = perfectly calibrated)."""
     if np.asarray(target).sum() <= 0:
         return 0.0
@@ -163,7 +165,9 @@ def calibrated_rerank(
     relevance = 0.0
     for step in range(k):
         trial = (mix_sum[None, :] + dists) / (step + 1)
-        objective = (1 - lam) * (relevance + scores) - lam * kl_divergence(target[None, :], trial, alpha)
+        objective = (1 - lam) * (relevance + scores) - lam * kl_divergence(
+            target[None, :], trial, alpha
+        )
         objective = np.where(available, objective, -np.inf)
         best = int(np.argmax(objective))
         chosen.append(best)

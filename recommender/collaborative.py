@@ -30,6 +30,9 @@ from sklearn.preprocessing import normalize
 
 __all__ = ["ease_weights", "gram_matrix", "cosine_knn"]
 
+#: Up to this many titles EASE is solved in float64; beyond, in float32 (half the memory).
+FLOAT64_MAX_ITEMS = 12000
+
 
 def gram_matrix(X: sp.csr_matrix, block: int = 2048, progress: Callable | None = None) -> np.ndarray:
     """Dense float32 ``X'X`` built from sparse column blocks (bounded memory)."""
@@ -83,21 +86,25 @@ def ease_weights(
     else:
         P = gram_matrix(X, progress=progress)
         P[np.diag_indices_from(P)] += lam
-        dtype_is_small = n_items <= 12000
-        if dtype_is_small:
+        if n_items <= FLOAT64_MAX_ITEMS:  # float64 where it is cheap, float32 beyond
             P = P.astype(np.float64)
             potrf, potri = sl.lapack.dpotrf, sl.lapack.dpotri
         else:
             potrf, potri = sl.lapack.spotrf, sl.lapack.spotri
-        c, info = potrf(P, lower=True, overwrite_a=True, clean=False)
+        # P is symmetric: its transpose is a Fortran-ordered view of the same
+        # memory, so LAPACK works in place (no copy of an n^2 matrix).
+        A = P.T
+        c, info = potrf(A, lower=True, overwrite_a=True, clean=False)
         if info != 0:
             raise ValueError(f"Cholesky failed (info={info}); increase lam.")
-        P, info = potri(c, lower=True, overwrite_c=True)
+        inv, info = potri(c, lower=True, overwrite_c=True)
         del c
         if info != 0:
             raise ValueError(f"Inversion failed (info={info}); increase lam.")
-        # potri fills the lower triangle only: mirror it in blocks.
-        _symmetrize_lower(P)
+        # The lower triangle of the Fortran view is the upper triangle of P.
+        P = np.ascontiguousarray(inv.T) if not np.shares_memory(inv, P) else P
+        del inv, A
+        _symmetrize_upper(P)
         P = P.astype(np.float32, copy=False)
         if progress:
             progress("solve", 0.5)
@@ -107,14 +114,14 @@ def ease_weights(
     return P  # now B
 
 
-def _symmetrize_lower(P: np.ndarray, block: int = 2048) -> None:
-    """Copy the lower triangle of ``P`` onto its upper triangle, block by block."""
+def _symmetrize_upper(P: np.ndarray, block: int = 2048) -> None:
+    """Copy the upper triangle of ``P`` onto its lower triangle, block by block."""
     n = P.shape[0]
     for s in range(0, n, block):
         e = min(n, s + block)
         D = P[s:e, s:e]
-        D[:] = np.tril(D) + np.tril(D, -1).T
-        P[s:e, e:] = P[e:, s:e].T
+        D[:] = np.triu(D) + np.triu(D, 1).T
+        P[e:, s:e] = P[s:e, e:].T
 
 
 def cosine_knn(X: sp.csr_matrix, k: int) -> sp.csr_matrix:

@@ -46,7 +46,7 @@ def _tokens(feats: ItemFeatures) -> dict[str, list[list[str]]]:
     for y, m in zip(feats.year, feats.maturity):
         toks = []
         if y is not None and y > 0:
-            toks += [f"decade={int(y) // 10 * 10}s", f"period={int(y) // 5 * 5}"]
+            toks += [f"decade={int(y) // 10 * 10}s", f"period={int(y) // 5 * 5}", f"year={int(y)}"]
         if m is not None:
             toks.append(f"maturity={int(m)}")
         era.append(toks)

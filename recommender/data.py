@@ -11,8 +11,9 @@ For each (profile, title) pair, the evidence of its events is combined as::
 
     play    = 0.25 + 0.75 * max_progress      if the title was started
             = 1.0                             if a 'complete' event exists
-            = 0.05                            if the only playback is an
-                                              'abandon' below 10 % progress
+            = 0.05                            if the last playback event is
+                                              an 'abandon' and the title never
+                                              got past 10 % progress
     rating  = +1.0 for thumbs up (rate value 1), +2.0 for "love it" (value 2)
               (the latest 'rate'/'unrate' event wins; 'unrate' clears it)
     list    = +0.5 while the title is on the list ('list_add' not undone)
@@ -267,11 +268,14 @@ def events_to_feedback(
     np.maximum.at(max_prog, inv[is_play], progress[is_play])
     completed = np.zeros(m, dtype=bool)
     completed[inv[et == "complete"]] = True
-    non_abandon_play = np.zeros(m, dtype=bool)
-    non_abandon_play[inv[is_play & (et != "abandon")]] = True
     played = max_prog >= 0
     play = np.where(played, w["start"] + w["progress"] * np.maximum(max_prog, 0.0), 0.0)
-    early = played & ~completed & ~non_abandon_play & (max_prog < w["early_abandon_progress"])
+    # Early abandon: the last playback event is an abandon below the threshold.
+    last_play = np.full(m, -1, dtype=np.int64)
+    play_idx = np.flatnonzero(is_play)
+    last_play[inv[play_idx]] = play_idx  # events are time-sorted: later writes win
+    lp = np.maximum(last_play, 0)
+    early = played & ~completed & (et[lp] == "abandon") & (max_prog < w["early_abandon_progress"])
     play = np.where(early, w["early_abandon"], play)
     play = np.where(completed, w["complete"], play)
 

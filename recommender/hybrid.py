@@ -1,9 +1,11 @@
 """The hybrid recommender the site uses: EASE + content, blended on validation data.
 
-Scoring a weighted history ``h`` (item -> weight, recency-decayed)::
+Scoring a history with recency-decayed weights ``h`` and undecayed weights
+``r`` (the last ``content_history`` titles)::
 
     cf(j)      = sum_i h_i * B[i, j] / pop_j ** pop_beta        (EASE, debiased)
-    content(j) = scale * <F_j, sum_i h_i F_i>                   (taste vector)
+    p          = sum_i r_i * R[i]                               (taste vector)
+    content(j) = scale * <F_j, p>
     score(j)   = cf(j) + content_weight * content(j)            for titles with plays
     score(j)   = sum_n a_jn cf(n) + cold_content_weight * content(j)
                                                                 for titles without
@@ -12,6 +14,12 @@ Scoring a weighted history ``h`` (item -> weight, recency-decayed)::
   most ``max_cf_items`` most watched titles);
 - ``pop_j``: number of profiles with positive feedback on ``j``; dividing by
   ``pop ** pop_beta`` removes part of the popularity bias of EASE;
+- ``R = F_w (F_w' F_w + content_lam I)^-1``: the taste vector ``p`` is the
+  ridge regression of the profile's feedback over the titles with plays on
+  their content rows ``F_w`` (``max_content_features`` most frequent
+  features), so ``content(j)`` is a content-based estimate of the same
+  quantity EASE estimates (will the profile watch ``j``); features that merely
+  co-occur with popular ones get no credit, unlike a plain sum of rows;
 - ``F``: the content model's unit-length item rows; ``scale`` makes a unit of
   content score comparable with a unit of CF score (ratio of the median
   per-user standard deviations, measured at fit time), so the blend weights
@@ -23,7 +31,8 @@ Scoring a weighted history ``h`` (item -> weight, recency-decayed)::
   cold titles in the same score space as warm ones.
 
 ``lam``, ``history_half_life``, ``pop_beta``, ``content_weight``,
-``cold_content_weight`` and ``cold_k`` are chosen on a validation split by
+``cold_content_weight``, ``cold_k`` and ``content_lam`` are chosen on a
+validation split by
 ``recommender.evaluate``; the defaults are the values chosen on
 ml-latest-small.
 
@@ -39,7 +48,9 @@ from collections.abc import Callable, Mapping
 import numpy as np
 import scipy.sparse as sp
 
-from .base import BaseRecommender, History, Recommendation
+import scipy.linalg as sl
+
+from .base import BaseRecommender, History, Query, Recommendation
 from .collaborative import ease_weights
 from .content import ContentModel
 from .data import ItemFeatures
@@ -63,14 +74,14 @@ def _align_features(features: ItemFeatures | None, item_ids: np.ndarray) -> Item
 
 
 class HybridRecommender(BaseRecommender):
-    """EASE collaborative filtering + TF-IDF content, with cold titles mapped in.
+    """EASE collaborative filtering + ridge content model, with cold titles mapped in.
 
     Parameters
     ----------
     lam : float
         EASE L2 regularisation.
     history_half_life : float or None
-        Recency half life of a history, in number of titles.
+        Recency half life of a history (collaborative part), in titles.
     pop_beta : float
         Popularity debiasing exponent (0 = none).
     content_weight : float
@@ -79,6 +90,12 @@ class HybridRecommender(BaseRecommender):
         Weight of the content score for titles without plays.
     cold_k : int
         Content neighbours used to place a title without plays.
+    content_lam : float
+        L2 regularisation of the content ridge regression.
+    content_history : int
+        Number of most recent titles in the content query.
+    max_content_features : int
+        Most frequent content features kept for the ridge regression.
     max_cf_items : int
         At most this many (most watched) titles enter EASE.
     """
@@ -86,55 +103,83 @@ class HybridRecommender(BaseRecommender):
     name = "Marquee-Hybrid"
     param_names = (
         "lam", "history_half_life", "pop_beta", "content_weight", "cold_content_weight",
-        "cold_k", "max_cf_items",
+        "cold_k", "content_lam", "content_history", "max_content_features", "max_cf_items",
     )
 
     def __init__(
         self,
-        lam: float = 500.0,
+        lam: float = 1000.0,
         history_half_life: float | None = 5.0,
-        pop_beta: float = 0.2,
-        content_weight: float = 0.0,
+        pop_beta: float = 0.3,
+        content_weight: float = 0.05,
         cold_content_weight: float = 1.0,
         cold_k: int = 50,
+        content_lam: float = 100.0,
+        content_history: int = 300,
+        max_content_features: int = 4096,
         max_cf_items: int = 20000,
     ):
         super().__init__(history_half_life)
-        if lam <= 0:
-            raise ValueError("lam must be positive; try 100-1000.")
-        if cold_k < 1 or max_cf_items < 1:
-            raise ValueError("cold_k and max_cf_items must be >= 1.")
+        if lam <= 0 or content_lam <= 0:
+            raise ValueError("lam and content_lam must be positive; try 100-1000.")
+        if min(cold_k, max_cf_items, content_history, max_content_features) < 1:
+            raise ValueError("cold_k, max_cf_items, content_history and max_content_features "
+                             "must be >= 1.")
         self.lam = float(lam)
         self.pop_beta = float(pop_beta)
         self.content_weight = float(content_weight)
         self.cold_content_weight = float(cold_content_weight)
         self.cold_k = int(cold_k)
+        self.content_lam = float(content_lam)
+        self.content_history = int(content_history)
+        self.max_content_features = int(max_content_features)
         self.max_cf_items = int(max_cf_items)
         self._content: ContentModel | None = None
 
     # ------------------------------------------------------------------ fit
     def _fit_model(self, X: sp.csr_matrix, features: ItemFeatures | None, report) -> None:
+        from .metrics import tie_break_ranks
+
         Xpos = X.maximum(0).tocsr()
         Xpos.eliminate_zeros()
-        order = np.lexsort((self._tie_seed_order(), -self.pop))
+        order = np.lexsort((tie_break_ranks(len(self.item_ids)), -self.pop))
         n_cf = int(min(self.max_cf_items, (self.pop > 0).sum()))
-        cf_items = np.sort(order[:n_cf])
-        self._set_cf(cf_items)
-        self.B = ease_weights(Xpos[:, cf_items].tocsr(), self.lam,
+        self._set_cf(np.sort(order[:n_cf]))
+        self.B = ease_weights(Xpos[:, self.cf_items].tocsr(), self.lam,
                               progress=lambda s, f: report("ease", f))
         report("ease", 1.0)
         self._content = ContentModel()
-        F = self._content.fit_transform(_align_features(features, self.item_ids))
-        self.F = F.tocsr()
+        self.F = self._content.fit_transform(_align_features(features, self.item_ids)).tocsr()
+        df = np.asarray((self.F[self.cf_items] != 0).sum(axis=0)).ravel()
+        keep = np.flatnonzero(df > 0)
+        keep = keep[np.argsort(-df[keep], kind="stable")[: self.max_content_features]]
+        self.ridge_cols = np.sort(keep)
+        self._set_ridge_features()
+        self._fit_ridge()
         report("content", 1.0)
         self.M = self._cold_mapping(self.F[self.noncf_items], self.F[self.cf_items])
         self.content_scale = self._calibrate()
         report("calibrate", 1.0)
 
-    def _tie_seed_order(self) -> np.ndarray:
-        from .metrics import tie_break_ranks
+    def _set_ridge_features(self) -> None:
+        self.Fr = self.F[:, self.ridge_cols].tocsr()
+        self.Fr_T = self.Fr.T.tocsr()
 
-        return tie_break_ranks(len(self.item_ids))
+    def _fit_ridge(self) -> None:
+        """R = F_w (F_w' F_w + content_lam I)^-1, one row per head title."""
+        d = len(self.ridge_cols)
+        if d == 0:
+            self.R = np.zeros((len(self.cf_items), 0), dtype=np.float32)
+            return
+        Fw = self.Fr[self.cf_items]
+        G = (Fw.T @ Fw).toarray().astype(np.float64)
+        G[np.diag_indices_from(G)] += self.content_lam
+        chol = sl.cho_factor(G, lower=True)
+        FwT = Fw.T.tocsr()
+        self.R = np.empty((len(self.cf_items), d), dtype=np.float32)
+        for s in range(0, len(self.cf_items), 4096):  # bounded memory
+            e = min(len(self.cf_items), s + 4096)
+            self.R[s:e] = sl.cho_solve(chol, FwT[:, s:e].toarray().astype(np.float64)).T
 
     def _set_cf(self, cf_items: np.ndarray) -> None:
         self.cf_items = cf_items.astype(np.int64)
@@ -154,12 +199,10 @@ class HybridRecommender(BaseRecommender):
             if k == 0 or block.size == 0:
                 continue
             top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-            sims = np.take_along_axis(block, top, axis=1)
-            sims = np.maximum(sims, 0.0)
+            sims = np.maximum(np.take_along_axis(block, top, axis=1), 0.0)
             tot = sims.sum(axis=1, keepdims=True)
             sims = np.divide(sims, tot, out=np.zeros_like(sims), where=tot > 0)
-            r = np.repeat(np.arange(start, start + block.shape[0]), k)
-            rows.append(r)
+            rows.append(np.repeat(np.arange(start, start + block.shape[0]), k))
             cols.append(top.ravel())
             vals.append(sims.ravel())
         if not rows:
@@ -173,19 +216,19 @@ class HybridRecommender(BaseRecommender):
 
     def _calibrate(self) -> float:
         """Ratio of median per-user score spreads, CF over content (1.0 if undefined)."""
-        if self.F.shape[1] == 0 or self.n_users == 0:
+        if self.R.shape[1] == 0 or self.n_users == 0:
             return 1.0
         rng = np.random.default_rng(42)
         users = rng.choice(self.n_users, size=min(200, self.n_users), replace=False)
         cf_sd, ct_sd = [], []
         for u in users.tolist():
-            idx, w = self._user_history(u)
-            if idx.size == 0:
+            q = self._user_history(u)
+            if q.idx.size == 0:
                 continue
-            cf, ct = self._parts(idx, w)
+            cf, ct = self._parts(q)
             cf_sd.append(np.std(cf))
             ct_sd.append(np.std(ct))
-        if not ct_sd or np.median(ct_sd) == 0:
+        if not ct_sd or np.median(ct_sd) == 0 or np.median(cf_sd) == 0:
             return 1.0
         return float(np.median(cf_sd) / np.median(ct_sd))
 
@@ -193,7 +236,7 @@ class HybridRecommender(BaseRecommender):
         """Change scoring-time parameters without refitting EASE.
 
         Accepts ``pop_beta``, ``content_weight``, ``cold_content_weight``,
-        ``cold_k`` and ``history_half_life``.
+        ``cold_k``, ``content_lam`` and ``history_half_life``.
         """
         for name in ("content_weight", "cold_content_weight"):
             if name in params:
@@ -206,33 +249,14 @@ class HybridRecommender(BaseRecommender):
             if k != self.cold_k:
                 self.cold_k = k
                 self.M = self._cold_mapping(self.F[self.noncf_items], self.F[self.cf_items])
+        if "content_lam" in params:
+            lam = float(params.pop("content_lam"))
+            if lam != self.content_lam:
+                self.content_lam = lam
+                self._fit_ridge()
+                self.content_scale = self._calibrate()
         super().set_scoring(**params)
         return self
-
-    def score_users(self, rows: np.ndarray) -> np.ndarray:
-        """Dense scores for training users at ``rows``, computed as matrix products."""
-        Q = self._hist[np.asarray(rows)].tocsr().astype(np.float32)
-        if Q.nnz:  # the same truncation as _truncate, row by row
-            amax = np.maximum.reduceat(np.abs(Q.data), Q.indptr[:-1][np.diff(Q.indptr) > 0])
-            rowmax = np.zeros(Q.shape[0], dtype=np.float32)
-            rowmax[np.diff(Q.indptr) > 0] = amax
-            thr = np.repeat(rowmax, np.diff(Q.indptr)) * _QUERY_CUTOFF
-            Q.data[np.abs(Q.data) < thr] = 0
-            Q.eliminate_zeros()
-        s_cf = np.asarray(Q[:, self.cf_items] @ self.B) * self.debias[None, :]
-        out = np.empty((Q.shape[0], len(self.item_ids)), dtype=np.float32)
-        out[:, self.cf_items] = s_cf
-        if self.F.shape[1]:
-            ct = np.asarray((Q @ self.F) @ self.F.T.tocsr().T.T.toarray().T if False else
-                            ((Q @ self.F) @ self.F.T).toarray(), dtype=np.float32)
-        else:
-            ct = np.zeros_like(out)
-        if self.content_weight:
-            out[:, self.cf_items] += (self.content_weight * self.content_scale) * ct[:, self.cf_items]
-        if self.noncf_items.size:
-            out[:, self.noncf_items] = np.asarray(self.M @ s_cf.T).T + (
-                self.cold_content_weight * self.content_scale) * ct[:, self.noncf_items]
-        return out
 
     # -------------------------------------------------------------- scoring
     def _truncate(self, idx: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -242,9 +266,17 @@ class HybridRecommender(BaseRecommender):
         keep = a >= a.max() * _QUERY_CUTOFF
         return idx[keep], w[keep]
 
-    def _parts(self, idx: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(debiased CF scores of head titles, raw content scores of all titles)."""
-        idx, w = self._truncate(idx, w)
+    def _taste(self, q: Query) -> np.ndarray:
+        """The taste vector ``p`` (ridge feature weights) of a history."""
+        c = self.cf_of[q.cidx]
+        sel = c >= 0
+        if not sel.any() or self.R.shape[1] == 0:
+            return np.zeros(self.R.shape[1], dtype=np.float32)
+        return q.cw[sel] @ self.R[c[sel]]
+
+    def _parts(self, q: Query) -> tuple[np.ndarray, np.ndarray]:
+        """(debiased CF scores of head titles, unscaled content scores of all titles)."""
+        idx, w = self._truncate(q.idx, q.w)
         cf = self.cf_of[idx]
         sel = cf >= 0
         if sel.any():
@@ -252,15 +284,14 @@ class HybridRecommender(BaseRecommender):
         else:
             s_cf = np.zeros(len(self.cf_items), dtype=np.float32)
         s_cf = s_cf * self.debias
-        if self.F.shape[1]:
-            p = np.asarray(self.F[idx].T @ w).ravel()
-            ct = np.asarray(self.F @ p).ravel().astype(np.float32)
+        if self.R.shape[1]:
+            ct = (self.Fr @ self._taste(q)).astype(np.float32)
         else:
             ct = np.zeros(len(self.item_ids), dtype=np.float32)
         return s_cf, ct
 
-    def _score(self, idx: np.ndarray, w: np.ndarray) -> np.ndarray:
-        s_cf, ct = self._parts(idx, w)
+    def _score(self, q: Query) -> np.ndarray:
+        s_cf, ct = self._parts(q)
         out = np.empty(len(self.item_ids), dtype=np.float32)
         out[self.cf_items] = s_cf
         if self.content_weight:
@@ -271,39 +302,74 @@ class HybridRecommender(BaseRecommender):
             ) * ct[self.noncf_items]
         return out
 
-    def _contributions(self, idx: np.ndarray, w: np.ndarray, items: np.ndarray):
-        """Per (history item, target item): CF and content parts of the score."""
+    def score_users(self, rows: np.ndarray) -> np.ndarray:
+        """Dense scores for training users at ``rows``, computed as matrix products."""
+        rows = np.asarray(rows)
+        Q = self._hist[rows].tocsr().astype(np.float32)
+        nz = np.diff(Q.indptr) > 0
+        if Q.nnz:  # the same truncation as _truncate, row by row
+            rowmax = np.zeros(Q.shape[0], dtype=np.float32)
+            rowmax[nz] = np.maximum.reduceat(np.abs(Q.data), Q.indptr[:-1][nz])
+            thr = np.repeat(rowmax, np.diff(Q.indptr)) * _QUERY_CUTOFF
+            Q.data[np.abs(Q.data) < thr] = 0
+            Q.eliminate_zeros()
+        s_cf = np.asarray(Q[:, self.cf_items] @ self.B) * self.debias[None, :]
+        out = np.empty((Q.shape[0], len(self.item_ids)), dtype=np.float32)
+        out[:, self.cf_items] = s_cf
+        if self.R.shape[1]:
+            C = self._chist[rows][:, self.cf_items]
+            P = np.asarray(C @ self.R)
+            ct = np.asarray(self.Fr @ P.T).T.astype(np.float32)
+        else:
+            ct = np.zeros_like(out)
+        if self.content_weight:
+            out[:, self.cf_items] += (self.content_weight * self.content_scale) * ct[:, self.cf_items]
+        if self.noncf_items.size:
+            out[:, self.noncf_items] = np.asarray(self.M @ s_cf.T).T + (
+                self.cold_content_weight * self.content_scale) * ct[:, self.noncf_items]
+        return out
+
+    def _contributions(self, q: Query, items: np.ndarray):
+        """Per history title and target title: CF and content parts of the score.
+
+        Rows follow ``np.union1d`` of the truncated CF query and the content
+        query; returns (history positions, cf part, content part).
+        """
+        idx, w = self._truncate(q.idx, q.w)
+        hist = np.union1d(idx, q.cidx)
+        cf_part = np.zeros((len(hist), len(items)), dtype=np.float64)
         h_cf = self.cf_of[idx]
-        cf_part = np.zeros((len(idx), len(items)), dtype=np.float64)
         sel = h_cf >= 0
         if sel.any():
-            rows = self.B[h_cf[sel]]  # (h_sel, n_cf)
+            h_rows = h_cf[sel]
+            at = np.searchsorted(hist, idx[sel])
             for col, j in enumerate(items.tolist()):
                 cj = self.cf_of[j]
                 if cj >= 0:
-                    v = rows[:, cj] * self.debias[cj]
+                    v = self.B[h_rows, cj] * self.debias[cj]
                 else:
                     m = self.M[np.searchsorted(self.noncf_items, j)]
-                    v = rows[:, m.indices] @ (m.data * self.debias[m.indices])
-                cf_part[sel, col] = v
-        cf_part *= w[:, None]
+                    v = self.B[np.ix_(h_rows, m.indices)] @ (m.data * self.debias[m.indices])
+                cf_part[at, col] = v * w[sel]
         ct_part = np.zeros_like(cf_part)
-        if self.F.shape[1]:
-            sims = (self.F[idx] @ self.F[items].T).toarray()
+        c = self.cf_of[q.cidx]
+        csel = c >= 0
+        if csel.any() and self.R.shape[1]:
+            sims = np.asarray(self.Fr[items] @ self.R[c[csel]].T).T  # (h_c, k)
             gamma = np.where(self.cf_of[items] >= 0, self.content_weight, self.cold_content_weight)
-            ct_part = sims * w[:, None] * (gamma * self.content_scale)[None, :]
-        return cf_part, ct_part
+            at = np.searchsorted(hist, q.cidx[csel])
+            ct_part[at] = sims * q.cw[csel][:, None] * (gamma * self.content_scale)[None, :]
+        return hist, cf_part, ct_part
 
-    def _reasons(self, top: np.ndarray, idx: np.ndarray, w: np.ndarray):
-        if top.size == 0 or idx.size == 0:
+    def _reasons(self, top: np.ndarray, q: Query):
+        if top.size == 0 or q.idx.size == 0:
             return [None] * len(top), ["popularity"] * len(top)
-        idx_t, w_t = self._truncate(idx, w)
-        cf_part, ct_part = self._contributions(idx_t, w_t, top)
+        hist, cf_part, ct_part = self._contributions(q, top)
         total = cf_part + ct_part
         anchors, sources = [], []
         for col in range(len(top)):
             best = int(np.argmax(total[:, col]))
-            anchors.append(int(idx_t[best]) if total[best, col] > 0 else None)
+            anchors.append(int(hist[best]) if total[best, col] > 0 else None)
             is_cf = cf_part[:, col].sum() >= ct_part[:, col].sum() and self.cf_of[top[col]] >= 0
             sources.append("collaborative" if is_cf else "content")
         return anchors, sources
@@ -311,8 +377,7 @@ class HybridRecommender(BaseRecommender):
     def _shared_features(self, a: int, b: int, limit: int = 3) -> list[str]:
         if not self.F.shape[1]:
             return []
-        ra, rb = self.F[a], self.F[b]
-        common = np.intersect1d(ra.indices, rb.indices)
+        common = np.intersect1d(self.F[a].indices, self.F[b].indices)
         names = [self._content.feature_names[c] for c in common.tolist()]
         names = [n for n in names if n.startswith(_REASON_PREFIX)]
         names.sort(key=lambda n: [n.startswith(p) for p in _REASON_PREFIX].index(True))
@@ -327,8 +392,9 @@ class HybridRecommender(BaseRecommender):
     def _similar_wrap(self, top, scores, anchor) -> list[Recommendation]:
         if top.size == 0:
             return []
-        w1 = np.ones(1, dtype=np.float32)
-        cf_part, ct_part = self._contributions(np.array([anchor]), w1, top)
+        one = np.ones(1, dtype=np.float32)
+        a = np.array([anchor])
+        _, cf_part, ct_part = self._contributions(Query(a, one, a, one), top)
         out = []
         for col, j in enumerate(top.tolist()):
             shared = self._shared_features(anchor, j)
@@ -339,8 +405,8 @@ class HybridRecommender(BaseRecommender):
                     reason += "; shares " + ", ".join(self._pretty(s) for s in shared)
                 source = "collaborative"
             elif shared:
-                reason = "Shares " + ", ".join(self._pretty(s) for s in shared) + \
-                    f" with {self._label(anchor)}"
+                reason = ("Shares " + ", ".join(self._pretty(s) for s in shared)
+                          + f" with {self._label(anchor)}")
                 source = "content"
             else:
                 reason = f"Similar to {self._label(anchor)}"
@@ -364,7 +430,8 @@ class HybridRecommender(BaseRecommender):
         dict
             ``{"item_id", "score", "collaborative", "content", "because":
             [{"item_id", "contribution"}...], "features": [{"feature",
-            "weight"}...]}``; contributions add up to the score.
+            "weight"}...]}``. ``score`` equals the recommendation score; the
+            contributions of all history titles add up to it.
         """
         pos = self._item_index([item_id])
         if pos.size == 0:
@@ -373,35 +440,34 @@ class HybridRecommender(BaseRecommender):
             row = self._user_row(int(history))
             if row is None:
                 raise ValueError(f"profile {history} is unknown; pass its history instead.")
-            idx, w = self._user_history(row)
+            q = self._user_history(row)
         else:
-            idx, w = self._parse_history(history)
-        idx, w = self._truncate(idx, w)
-        if idx.size == 0:
+            q = self._parse_history(history)
+        if q.idx.size == 0:
             return {"item_id": int(item_id), "score": 0.0, "collaborative": 0.0, "content": 0.0,
                     "because": [], "features": []}
-        cf_part, ct_part = self._contributions(idx, w, pos)
+        hist, cf_part, ct_part = self._contributions(q, pos)
         total = (cf_part + ct_part)[:, 0]
         order = np.argsort(-total)[:top]
         feats = []
-        if self.F.shape[1]:
-            p = np.asarray(self.F[idx].T @ w).ravel()
-            row = self.F[int(pos[0])]
+        if self.R.shape[1]:
+            p = self._taste(q)
+            row = self.Fr[int(pos[0])]
             contrib = row.data * p[row.indices]
+            names = self._content.feature_names
             for c in np.argsort(-contrib)[:top].tolist():
                 if contrib[c] > 0:
-                    feats.append({"feature": self._content.feature_names[row.indices[c]],
+                    feats.append({"feature": names[self.ridge_cols[row.indices[c]]],
                                   "weight": float(contrib[c])})
         return {
             "item_id": int(item_id),
             "score": float(total.sum()),
             "collaborative": float(cf_part.sum()),
             "content": float(ct_part.sum()),
-            "because": [{"item_id": int(self.item_ids[idx[i]]), "contribution": float(total[i])}
+            "because": [{"item_id": int(self.item_ids[hist[i]]), "contribution": float(total[i])}
                         for i in order.tolist()],
             "features": feats,
         }
-
     # ------------------------------------------------------------ new titles
     def add_items(self, features: ItemFeatures) -> int:
         """Add titles created after training; they are scored by content, no retraining.
@@ -430,6 +496,7 @@ class HybridRecommender(BaseRecommender):
             shape=(n_new, len(new_pos)),
         )
         self.F = (perm_old @ self.F + perm_new @ F_new).tocsr()
+        self._set_ridge_features()
         pop = np.zeros(n_new, dtype=np.float32)
         pop[remap] = self.pop
         titles = [""] * n_new
@@ -437,7 +504,7 @@ class HybridRecommender(BaseRecommender):
             titles[p] = t
         for p, t in zip(new_pos.tolist(), feats.titles):
             titles[p] = t or ""
-        for name in ("_hist", "_hist_raw"):
+        for name in ("_hist", "_hist_raw", "_chist"):
             h = getattr(self, name)
             setattr(self, name, sp.csr_matrix((h.data, remap[h.indices], h.indptr),
                                               shape=(h.shape[0], n_new)))
@@ -463,7 +530,7 @@ class HybridRecommender(BaseRecommender):
     def _arrays(self) -> dict[str, np.ndarray]:
         arrays = super()._arrays()
         arrays.update({
-            "B": self.B, "cf_items": self.cf_items,
+            "B": self.B, "cf_items": self.cf_items, "R": self.R, "ridge_cols": self.ridge_cols,
             "F_indptr": self.F.indptr, "F_indices": self.F.indices, "F_data": self.F.data,
             "M_indptr": self.M.indptr, "M_indices": self.M.indices, "M_data": self.M.data,
         })
@@ -484,4 +551,7 @@ class HybridRecommender(BaseRecommender):
         self.M = sp.csr_matrix((arrays["M_data"], arrays["M_indices"], arrays["M_indptr"]),
                                shape=(len(self.noncf_items), len(self.cf_items)))
         self._content = ContentModel.from_state(meta["content"])
+        self.R = arrays["R"]
+        self.ridge_cols = np.asarray(arrays["ridge_cols"])
+        self._set_ridge_features()
         self.content_scale = float(meta["content_scale"])

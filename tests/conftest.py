@@ -68,6 +68,7 @@ def make_config(instance: Path, database_url: str, **extra) -> type:
         "MODEL_DIR": instance / "models",
         "ARTWORK_CACHE_DIR": instance / "artwork",
         "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
     attrs.update(extra)
     return type("TestConfig", (Config,), attrs)

@@ -43,6 +43,9 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
         app.register_blueprint(importlib.import_module(f"webapp.{name}").bp)
 
     from webapp import cli, errors, templating
+    from webapp.recommendations import store
+
+    store.init_app(app)
 
     errors.init_app(app)
     templating.init_app(app)

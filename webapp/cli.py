@@ -60,5 +60,7 @@ def create_admin_command(email: str, password: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    for command in (seed_demo_command, import_movielens_command, create_admin_command):
+    from webapp.recommendations.commands import recommender_cli
+
+    for command in (seed_demo_command, import_movielens_command, create_admin_command, recommender_cli):
         app.cli.add_command(command)

@@ -26,19 +26,29 @@ branch_labels = None
 depends_on = None
 
 SQLITE_UP = (
-    "CREATE VIRTUAL TABLE search_titles USING fts5("
-    "name, people, body, tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
-    "CREATE VIRTUAL TABLE search_people USING fts5("
-    "name, tokenize='unicode61 remove_diacritics 2', prefix='2 3')",
+    (
+        "CREATE VIRTUAL TABLE search_titles USING fts5("
+        "name, people, body, tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
+    ),
+    (
+        "CREATE VIRTUAL TABLE search_people USING fts5("
+        "name, tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
+    ),
     "CREATE TABLE search_terms (id INTEGER PRIMARY KEY, term VARCHAR(80) NOT NULL UNIQUE)",
-    "CREATE VIRTUAL TABLE search_terms_trigram USING fts5("
-    "term, content='search_terms', content_rowid='id', tokenize='trigram')",
+    (
+        "CREATE VIRTUAL TABLE search_terms_trigram USING fts5("
+        "term, content='search_terms', content_rowid='id', tokenize='trigram')"
+    ),
     # The trigram table is external-content: triggers keep it in step with the vocabulary.
-    "CREATE TRIGGER search_terms_ai AFTER INSERT ON search_terms BEGIN "
-    "INSERT INTO search_terms_trigram(rowid, term) VALUES (new.id, new.term); END",
-    "CREATE TRIGGER search_terms_ad AFTER DELETE ON search_terms BEGIN "
-    "INSERT INTO search_terms_trigram(search_terms_trigram, rowid, term) "
-    "VALUES ('delete', old.id, old.term); END",
+    (
+        "CREATE TRIGGER search_terms_ai AFTER INSERT ON search_terms BEGIN "
+        "INSERT INTO search_terms_trigram(rowid, term) VALUES (new.id, new.term); END"
+    ),
+    (
+        "CREATE TRIGGER search_terms_ad AFTER DELETE ON search_terms BEGIN "
+        "INSERT INTO search_terms_trigram(search_terms_trigram, rowid, term) "
+        "VALUES ('delete', old.id, old.term); END"
+    ),
 )
 SQLITE_DOWN = (
     "DROP TRIGGER IF EXISTS search_terms_ad",
@@ -51,18 +61,22 @@ SQLITE_DOWN = (
 
 POSTGRES_UP = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
-    "CREATE TABLE search_titles ("
-    " title_id INTEGER PRIMARY KEY REFERENCES titles(id) ON DELETE CASCADE,"
-    " name TEXT NOT NULL DEFAULT '', people TEXT NOT NULL DEFAULT '', body TEXT NOT NULL DEFAULT '',"
-    " document tsvector GENERATED ALWAYS AS ("
-    "  setweight(to_tsvector('simple', name), 'A') ||"
-    "  setweight(to_tsvector('simple', people), 'B') ||"
-    "  setweight(to_tsvector('simple', body), 'C')) STORED)",
+    (
+        "CREATE TABLE search_titles ("
+        " title_id INTEGER PRIMARY KEY REFERENCES titles(id) ON DELETE CASCADE,"
+        " name TEXT NOT NULL DEFAULT '', people TEXT NOT NULL DEFAULT '', body TEXT NOT NULL DEFAULT '',"
+        " document tsvector GENERATED ALWAYS AS ("
+        "  setweight(to_tsvector('simple', name), 'A') ||"
+        "  setweight(to_tsvector('simple', people), 'B') ||"
+        "  setweight(to_tsvector('simple', body), 'C')) STORED)"
+    ),
     "CREATE INDEX ix_search_titles_document ON search_titles USING GIN (document)",
-    "CREATE TABLE search_people ("
-    " person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,"
-    " name TEXT NOT NULL DEFAULT '',"
-    " document tsvector GENERATED ALWAYS AS (to_tsvector('simple', name)) STORED)",
+    (
+        "CREATE TABLE search_people ("
+        " person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,"
+        " name TEXT NOT NULL DEFAULT '',"
+        " document tsvector GENERATED ALWAYS AS (to_tsvector('simple', name)) STORED)"
+    ),
     "CREATE INDEX ix_search_people_document ON search_people USING GIN (document)",
     "CREATE TABLE search_terms (id SERIAL PRIMARY KEY, term VARCHAR(80) NOT NULL UNIQUE)",
     "CREATE INDEX ix_search_terms_trigram ON search_terms USING GIN (term gin_trgm_ops)",
@@ -83,7 +97,7 @@ def upgrade():
     statements = SQLITE_UP if op.get_bind().dialect.name == "sqlite" else POSTGRES_UP
     for statement in statements:
         op.execute(sa.text(statement))
-    # Titles that already exist are indexed by `flask search-reindex` (or on their next edit).
+    # Titles that already exist are indexed by `flask --app wsgi search rebuild` (or on their next edit).
 
 
 def downgrade():

@@ -2,14 +2,17 @@
 of the catalog through the real forms."""
 
 import re
+import secrets
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import BACKENDS, make_config
+from webapp import create_app
 from webapp.auth.accounts import register_account
 from webapp.catalog.service import Catalog, SeasonSpec, TitleSpec
 from webapp.extensions import db
-from webapp.models import Credit, Episode, Genre, Keyword, Person, Season, Title
+from webapp.models import Account, Credit, Episode, Genre, Person, Season, Title
 
 ADMIN_EMAIL = "boss@example.com"
 VIEWER_EMAIL = "viewer@example.com"
@@ -59,21 +62,67 @@ ADMIN_URLS = [
 
 
 def make_account(app, email: str, is_admin: bool) -> None:
+    """An account made the way sign-up makes it (with a real password hash)."""
     with app.app_context():
         register_account(email, PASSWORD, is_admin=is_admin)
         db.session.commit()
 
 
+def sign_in_directly(app, client, email: str, is_admin: bool):
+    """A signed-in session without hashing a password: Flask-Login's testing pattern.
+
+    The sign-in form itself is exercised by test_admin_signs_in_through_the_form.
+    """
+    with app.app_context():
+        account = Account(
+            email=email, password_hash="!", is_admin=is_admin, session_token=secrets.token_hex(8)
+        )
+        db.session.add(account)
+        db.session.commit()
+        user_id = account.get_id()
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+        session["_fresh"] = True
+    return client
+
+
 @pytest.fixture
-def admin(app, auth):
+def admin(app, client):
     """The test client, signed in as an admin."""
-    make_account(app, ADMIN_EMAIL, is_admin=True)
-    auth.login(ADMIN_EMAIL, PASSWORD)
-    return auth._client
+    return sign_in_directly(app, client, ADMIN_EMAIL, is_admin=True)
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def guard_app(request, templates, tmp_path_factory):
+    """One app per backend for the many who-may-enter checks, which change nothing."""
+    instance = tmp_path_factory.mktemp("admin_guard")
+    url, cleanup = templates.clone(request.param, False, instance)
+    app = create_app(make_config(instance, url))
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    cleanup()
+
+
+@pytest.fixture(scope="module")
+def viewer_client(guard_app):
+    """A signed-in viewer who is not an admin, signed in through the real form."""
+    make_account(guard_app, VIEWER_EMAIL, is_admin=False)
+    client = guard_app.test_client()
+    client.post("/auth/login", data={"email": VIEWER_EMAIL, "password": PASSWORD})
+    assert client.get("/profiles/").status_code == 200
+    return client
 
 
 def add_title(app, **fields) -> int:
-    values = {"kind": "film", "name": "Heat", "year": 1995, "runtime_minutes": 170, "maturity_rating": "R"}
+    values = {
+        "kind": "film",
+        "name": "Heat",
+        "year": 1995,
+        "runtime_minutes": 170,
+        "maturity_rating": "R",
+    }
     values.update(fields)
     with app.app_context():
         title = Catalog().create_title(TitleSpec(**values))
@@ -93,7 +142,10 @@ def add_series(app) -> int:
         keywords=["drugs", "gritty"],
         creators=["Vince Gilligan"],
         cast=["Bryan Cranston", "Aaron Paul"],
-        seasons=[SeasonSpec(1, [("Pilot", 58), ("Cat's in the Bag", 48)]), SeasonSpec(2, [("Seven Thirty-Seven", 47)])],
+        seasons=[
+            SeasonSpec(1, [("Pilot", 58), ("Cat's in the Bag", 48)]),
+            SeasonSpec(2, [("Seven Thirty-Seven", 47)]),
+        ],
     )
 
 
@@ -121,18 +173,23 @@ def test_url_list_covers_every_admin_route(app):
 
 
 @pytest.mark.parametrize(("method", "url"), ADMIN_URLS)
-def test_non_admin_gets_403_everywhere(app, client, auth, method, url):
-    make_account(app, VIEWER_EMAIL, is_admin=False)
-    auth.login(VIEWER_EMAIL, PASSWORD)
-    response = client.open(url, method=method, data={"name": "x"})
+def test_non_admin_gets_403_everywhere(viewer_client, method, url):
+    response = viewer_client.open(url, method=method, data={"name": "x"})
     assert response.status_code == 403
 
 
 @pytest.mark.parametrize(("method", "url"), ADMIN_URLS)
-def test_anonymous_is_sent_to_sign_in(client, method, url):
-    response = client.open(url, method=method)
+def test_anonymous_is_sent_to_sign_in(guard_app, method, url):
+    response = guard_app.test_client().open(url, method=method)
     assert response.status_code == 302
     assert "/auth/login" in response.headers["Location"]
+
+
+def test_admin_signs_in_through_the_form(app, auth):
+    make_account(app, ADMIN_EMAIL, is_admin=True)
+    auth.login(ADMIN_EMAIL, PASSWORD)
+    page = auth._client.get("/admin/")
+    assert page.status_code == 200 and "Catalog admin" in text_of(page)
 
 
 def test_admin_sees_dashboard_with_counts_and_links(app, admin):
@@ -143,11 +200,16 @@ def test_admin_sees_dashboard_with_counts_and_links(app, admin):
     for link in ("/admin/titles", "/admin/people", "/admin/genres", "/admin/import"):
         assert f'href="{link}' in page
     assert re.search(r'stat-value">1</span><span class="stat-label">Films', page)
-    assert re.search(r'stat-value">1 / 3</span><span class="stat-label">Seasons / episodes', page)
+    assert re.search(r'stat-value">2 / 3</span><span class="stat-label">Seasons / episodes', page)
 
 
 def test_unknown_and_absurd_ids_are_404(admin):
-    for url in ("/admin/titles/999", "/admin/titles/99999999999999999999", "/admin/people/0", "/admin/seasons/5"):
+    for url in (
+        "/admin/titles/999",
+        "/admin/titles/99999999999999999999",
+        "/admin/people/0",
+        "/admin/seasons/5",
+    ):
         assert admin.get(url).status_code == 404
 
 
@@ -159,7 +221,10 @@ def test_post_without_csrf_token_is_refused(csrf_app):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
         r'name="csrf_token" value="([^"]+)"', page
     )
-    client.post("/auth/login", data={"email": ADMIN_EMAIL, "password": PASSWORD, "csrf_token": token.group(1)})
+    client.post(
+        "/auth/login",
+        data={"email": ADMIN_EMAIL, "password": PASSWORD, "csrf_token": token.group(1)},
+    )
     assert client.get("/admin/").status_code == 200
     assert client.post(f"/admin/titles/{title_id}/delete").status_code == 400
     assert count(csrf_app, Title) == 1
@@ -233,7 +298,10 @@ def test_same_name_twice_gets_a_distinct_slug(app, admin):
         ({"genres": ["12345"]}, "not a valid choice"),
         ({"synopsis": "y" * 2001}, "Use at most 2000 characters."),
         ({"keywords": ", ".join(f"k{i}" for i in range(31))}, "Use at most 30 keywords."),
-        ({"kind": "series", "maturity_rating": "TV-14", "year": "2010", "end_year": "2001"}, "cannot come before"),
+        (
+            {"kind": "series", "maturity_rating": "TV-14", "year": "2010", "end_year": "2001"},
+            "cannot come before",
+        ),
     ],
 )
 def test_bad_title_input_is_a_400_with_a_message(app, admin, fields, message):
@@ -247,17 +315,27 @@ def test_edit_keeps_credits_seasons_and_episodes(app, admin):
     title_id = add_series(app)
     with app.app_context():
         before_credits = db.session.execute(
-            select(Credit.id, Credit.person_id, Credit.role, Credit.billing_order).where(Credit.title_id == title_id)
+            select(Credit.id, Credit.person_id, Credit.role, Credit.billing_order).where(
+                Credit.title_id == title_id
+            )
         ).all()
-        before_episodes = db.session.scalars(select(Episode.id).where(Episode.title_id == title_id)).all()
+        before_episodes = db.session.scalars(
+            select(Episode.id).where(Episode.title_id == title_id)
+        ).all()
         drama = db.session.scalar(select(Genre.id).where(Genre.name == "Drama"))
     page = text_of(admin.get(f"/admin/titles/{title_id}"))
     assert 'value="Breaking Bad"' in page and "drugs, gritty" in page
     response = admin.post(
         f"/admin/titles/{title_id}",
         data=title_form(
-            kind="series", name="Breaking Bad (Remastered)", year="2008", end_year="2013",
-            maturity_rating="TV-14", genres=[str(drama)], keywords="drugs, chemistry", mood="tense",
+            kind="series",
+            name="Breaking Bad (Remastered)",
+            year="2008",
+            end_year="2013",
+            maturity_rating="TV-14",
+            genres=[str(drama)],
+            keywords="drugs, chemistry",
+            mood="tense",
         ),
     )
     assert response.status_code == 302
@@ -269,17 +347,24 @@ def test_edit_keeps_credits_seasons_and_episodes(app, admin):
         assert [g.name for g in title.genres] == ["Drama"]
         assert sorted(k.name for k in title.keywords) == ["chemistry", "drugs"]
         after_credits = db.session.execute(
-            select(Credit.id, Credit.person_id, Credit.role, Credit.billing_order).where(Credit.title_id == title_id)
+            select(Credit.id, Credit.person_id, Credit.role, Credit.billing_order).where(
+                Credit.title_id == title_id
+            )
         ).all()
         assert sorted(after_credits) == sorted(before_credits)
-        assert db.session.scalars(select(Episode.id).where(Episode.title_id == title_id)).all() == before_episodes
+        assert (
+            db.session.scalars(select(Episode.id).where(Episode.title_id == title_id)).all()
+            == before_episodes
+        )
         assert {a.palette for a in title.artworks}  # palettes recomputed, never emptied
         assert all("Drama" in a.label for a in title.artworks)
 
 
 def test_series_with_seasons_cannot_become_a_film(app, admin):
     title_id = add_series(app)
-    response = admin.post(f"/admin/titles/{title_id}", data=title_form(kind="film", name="Breaking Bad"))
+    response = admin.post(
+        f"/admin/titles/{title_id}", data=title_form(kind="film", name="Breaking Bad")
+    )
     assert response.status_code == 400
     assert "remove them before making it a film" in text_of(response)
 
@@ -291,7 +376,12 @@ def test_delete_title_asks_first_then_removes_everything(app, admin):
     assert count(app, Title) == 1
     response = admin.post(f"/admin/titles/{title_id}/delete", follow_redirects=True)
     assert "Deleted “Breaking Bad”." in text_of(response)
-    assert (count(app, Title), count(app, Season), count(app, Episode), count(app, Credit)) == (0, 0, 0, 0)
+    assert (count(app, Title), count(app, Season), count(app, Episode), count(app, Credit)) == (
+        0,
+        0,
+        0,
+        0,
+    )
     assert count(app, Person) == 3  # people stay in the catalog
 
 
@@ -316,7 +406,9 @@ def test_ai_flag_toggles_from_the_list_and_the_form(app, admin):
 
 def test_title_list_paginates_and_searches(app, admin):
     app.config["ADMIN_PAGE_SIZE"] = 3
-    for n, name in enumerate(["Alien", "Aliens", "Heat", "Ronin", "The Lord of the Rings", "RoboCop", "100% Wolf"]):
+    for n, name in enumerate(
+        ["Alien", "Aliens", "Heat", "Ronin", "The Lord of the Rings", "RoboCop", "100% Wolf"]
+    ):
         add_title(app, name=name, year=1980 + n)
     first = text_of(admin.get("/admin/titles"))
     assert "Page 1 of 3" in first and ">Alien</a>" in first and "Ronin" not in first
@@ -405,37 +497,67 @@ def test_credits_add_reorder_and_remove(app, admin):
         data={"person_name": "Robert De Niro", "role": "cast", "character": "Neil McCauley"},
     )
     assert response.status_code == 302
-    assert credit_names(app, title_id) == [("Michael Mann", "director"), ("Al Pacino", "cast"), ("Robert De Niro", "cast")]
+    assert credit_names(app, title_id) == [
+        ("Michael Mann", "director"),
+        ("Al Pacino", "cast"),
+        ("Robert De Niro", "cast"),
+    ]
     with app.app_context():
         assert db.session.scalar(select(Person).where(Person.name == "Robert De Niro")) is not None
-        de_niro = db.session.scalar(select(Credit).join(Person).where(Person.name == "Robert De Niro"))
+        de_niro = db.session.scalar(
+            select(Credit).join(Person).where(Person.name == "Robert De Niro")
+        )
         assert de_niro.character == "Neil McCauley"
         de_niro_id = de_niro.id
     admin.post(f"/admin/credits/{de_niro_id}/move", data={"direction": "up"})
     assert credit_names(app, title_id)[1:] == [("Robert De Niro", "cast"), ("Al Pacino", "cast")]
-    admin.post(f"/admin/credits/{de_niro_id}/move", data={"direction": "up"})  # first of its role: stays
+    admin.post(
+        f"/admin/credits/{de_niro_id}/move", data={"direction": "up"}
+    )  # first of its role: stays
     assert credit_names(app, title_id)[0] == ("Michael Mann", "director")
     admin.post(f"/admin/credits/{de_niro_id}/move", data={"direction": "down"})
     assert credit_names(app, title_id)[1:] == [("Al Pacino", "cast"), ("Robert De Niro", "cast")]
-    admin.post(f"/admin/titles/{title_id}/credits", data={"person_name": "Val Kilmer", "role": "cast", "billing_order": "1"})
+    admin.post(
+        f"/admin/titles/{title_id}/credits",
+        data={"person_name": "Val Kilmer", "role": "cast", "billing_order": "1"},
+    )
     assert credit_names(app, title_id)[1] == ("Val Kilmer", "cast")
     page = text_of(admin.get(f"/admin/titles/{title_id}"))
-    assert page.index("Val Kilmer") < page.index("Al Pacino") < page.index("Robert De Niro")
-    assert "Remove Robert De Niro from “Heat”?" in text_of(admin.get(f"/admin/credits/{de_niro_id}/delete"))
+    table = page[page.index('id="credits"') :]
+    assert table.index("Val Kilmer") < table.index("Al Pacino") < table.index("Robert De Niro")
+    assert "Remove Robert De Niro from “Heat”?" in text_of(
+        admin.get(f"/admin/credits/{de_niro_id}/delete")
+    )
     admin.post(f"/admin/credits/{de_niro_id}/delete")
     assert ("Robert De Niro", "cast") not in credit_names(app, title_id)
     with app.app_context():
-        assert sorted(db.session.scalars(select(Credit.billing_order).where(Credit.title_id == title_id))) == [0, 1, 2]
+        assert sorted(
+            db.session.scalars(select(Credit.billing_order).where(Credit.title_id == title_id))
+        ) == [0, 1, 2]
 
 
 def test_duplicate_or_bad_credit_is_a_400(app, admin):
     title_id = add_title(app, cast=["Al Pacino"])
-    again = admin.post(f"/admin/titles/{title_id}/credits", data={"person_name": "al pacino", "role": "cast"})
+    again = admin.post(
+        f"/admin/titles/{title_id}/credits", data={"person_name": "al pacino", "role": "cast"}
+    )
     assert again.status_code == 400 and "already credited in that role" in text_of(again)
-    assert admin.post(f"/admin/titles/{title_id}/credits", data={"person_name": "", "role": "cast"}).status_code == 400
-    assert admin.post(f"/admin/titles/{title_id}/credits", data={"person_name": "X", "role": "boss"}).status_code == 400
+    assert (
+        admin.post(
+            f"/admin/titles/{title_id}/credits", data={"person_name": "", "role": "cast"}
+        ).status_code
+        == 400
+    )
+    assert (
+        admin.post(
+            f"/admin/titles/{title_id}/credits", data={"person_name": "X", "role": "boss"}
+        ).status_code
+        == 400
+    )
     assert len(credit_names(app, title_id)) == 1
-    director = admin.post(f"/admin/titles/{title_id}/credits", data={"person_name": "Al Pacino", "role": "director"})
+    director = admin.post(
+        f"/admin/titles/{title_id}/credits", data={"person_name": "Al Pacino", "role": "director"}
+    )
     assert director.status_code == 302
     assert len(credit_names(app, title_id)) == 2
 
@@ -449,13 +571,20 @@ def test_genres_crud_round_trip(app, admin):
         genre = db.session.scalar(select(Genre))
         assert (genre.name, genre.slug) == ("Film Noir", "film-noir")
         genre_id = genre.id
-    assert "already a genre with that name" in text_of(admin.post("/admin/genres/new", data={"name": "film noir"}))
+    assert "already a genre with that name" in text_of(
+        admin.post("/admin/genres/new", data={"name": "film noir"})
+    )
     clash = admin.post("/admin/genres/new", data={"name": "Noir", "slug": "film-noir"})
     assert clash.status_code == 400 and "already uses the slug" in text_of(clash)
-    assert "single hyphens" in text_of(admin.post("/admin/genres/new", data={"name": "Noir", "slug": "Bad Slug!"}))
+    assert "single hyphens" in text_of(
+        admin.post("/admin/genres/new", data={"name": "Noir", "slug": "Bad Slug!"})
+    )
     admin.post(f"/admin/genres/{genre_id}", data={"name": "Neo-Noir", "slug": "neo-noir"})
     with app.app_context():
-        assert (db.session.get(Genre, genre_id).name, db.session.get(Genre, genre_id).slug) == ("Neo-Noir", "neo-noir")
+        assert (db.session.get(Genre, genre_id).name, db.session.get(Genre, genre_id).slug) == (
+            "Neo-Noir",
+            "neo-noir",
+        )
     title_id = add_title(app, genres=["Neo-Noir", "Crime"])
     assert "1 title lose" in text_of(admin.get(f"/admin/genres/{genre_id}/delete"))
     admin.post(f"/admin/genres/{genre_id}/delete")
@@ -470,39 +599,76 @@ def test_genres_crud_round_trip(app, admin):
 def test_seasons_and_episodes_round_trip(app, admin):
     title_id = add_series(app)
     page = text_of(admin.get(f"/admin/titles/{title_id}"))
-    assert "Season 2" in page and 'name="number" type="number" value="3"' in page
-    assert admin.post(f"/admin/titles/{title_id}/seasons", data={"number": "3", "episodes": "4", "runtime": "47"}).status_code == 302
+    assert "Season 2" in page and re.search(r'<input[^>]+name="number"[^>]+value="3"', page)
+    assert (
+        admin.post(
+            f"/admin/titles/{title_id}/seasons",
+            data={"number": "3", "episodes": "4", "runtime": "47"},
+        ).status_code
+        == 302
+    )
     with app.app_context():
-        season = db.session.scalar(select(Season).where(Season.title_id == title_id, Season.number == 3))
-        assert [(e.number, e.name, e.runtime_minutes, e.title_id) for e in season.episodes][:1] == [(1, "Episode 1", 47, title_id)]
+        season = db.session.scalar(
+            select(Season).where(Season.title_id == title_id, Season.number == 3)
+        )
+        assert [(e.number, e.name, e.runtime_minutes, e.title_id) for e in season.episodes][:1] == [
+            (1, "Episode 1", 47, title_id)
+        ]
         assert len(season.episodes) == 4
         season_id = season.id
     again = admin.post(f"/admin/titles/{title_id}/seasons", data={"number": "3"})
     assert again.status_code == 400 and "Season 3 already exists." in text_of(again)
 
-    assert admin.post(f"/admin/seasons/{season_id}/episodes", data={"number": "5", "name": "Finale", "runtime_minutes": "62"}).status_code == 302
-    clash = admin.post(f"/admin/seasons/{season_id}/episodes", data={"number": "5", "name": "Again", "runtime_minutes": "40"})
+    assert (
+        admin.post(
+            f"/admin/seasons/{season_id}/episodes",
+            data={"number": "5", "name": "Finale", "runtime_minutes": "62"},
+        ).status_code
+        == 302
+    )
+    clash = admin.post(
+        f"/admin/seasons/{season_id}/episodes",
+        data={"number": "5", "name": "Again", "runtime_minutes": "40"},
+    )
     assert clash.status_code == 400 and "Episode 5 already exists" in text_of(clash)
-    assert admin.post(f"/admin/seasons/{season_id}/episodes", data={"number": "6", "name": "", "runtime_minutes": "40"}).status_code == 400
+    assert (
+        admin.post(
+            f"/admin/seasons/{season_id}/episodes",
+            data={"number": "6", "name": "", "runtime_minutes": "40"},
+        ).status_code
+        == 400
+    )
     with app.app_context():
-        finale = db.session.scalar(select(Episode).where(Episode.season_id == season_id, Episode.number == 5))
+        finale = db.session.scalar(
+            select(Episode).where(Episode.season_id == season_id, Episode.number == 5)
+        )
         finale_id = finale.id
     assert "Finale" in text_of(admin.get(f"/admin/seasons/{season_id}"))
-    admin.post(f"/admin/episodes/{finale_id}", data={"number": "5", "name": "Felina", "runtime_minutes": "55"})
+    admin.post(
+        f"/admin/episodes/{finale_id}",
+        data={"number": "5", "name": "Felina", "runtime_minutes": "55"},
+    )
     with app.app_context():
         finale = db.session.get(Episode, finale_id)
         assert (finale.name, finale.runtime_minutes) == ("Felina", 55)
-    taken = admin.post(f"/admin/episodes/{finale_id}", data={"number": "1", "name": "Felina", "runtime_minutes": "55"})
+    taken = admin.post(
+        f"/admin/episodes/{finale_id}",
+        data={"number": "1", "name": "Felina", "runtime_minutes": "55"},
+    )
     assert taken.status_code == 400
     admin.post(f"/admin/episodes/{finale_id}/delete")
     assert count(app, Episode) == 3 + 4
-    assert "Remove season 3 of “Breaking Bad”?" in text_of(admin.get(f"/admin/seasons/{season_id}/delete"))
+    assert "Remove season 3 of “Breaking Bad”?" in text_of(
+        admin.get(f"/admin/seasons/{season_id}/delete")
+    )
     admin.post(f"/admin/seasons/{season_id}/delete")
     assert (count(app, Season), count(app, Episode)) == (2, 3)
 
 
 def test_films_have_no_seasons(app, admin):
     title_id = add_title(app)
-    response = admin.post(f"/admin/titles/{title_id}/seasons", data={"number": "1"}, follow_redirects=True)
+    response = admin.post(
+        f"/admin/titles/{title_id}/seasons", data={"number": "1"}, follow_redirects=True
+    )
     assert "Only series have seasons." in text_of(response)
     assert count(app, Season) == 0

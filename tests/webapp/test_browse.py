@@ -1,11 +1,15 @@
 """Browse pages: rows, genres, films/series, title and person pages, all behind the visibility rule."""
 
+import re
+
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from tests.webapp.catalog_factory import build_catalog, make_account, page_text, sign_in_as
+from webapp.browse.rows import home_rows
+from webapp.catalog.service import Catalog, TitleSpec
 from webapp.extensions import db
-from webapp.models import WatchState
+from webapp.models import Account, Profile, Title, WatchState
 
 KIDS = {"name": "Little One", "is_kids": True, "maturity_limit": 7}
 ADULT = {"name": "Grown-up", "maturity_limit": 18}
@@ -79,9 +83,6 @@ def test_home_rows_new_popular_and_genres_by_popularity(app, client, auth, catal
             for viewer in viewers:
                 db.session.add(WatchState(profile_id=viewer, title_id=catalog.titles[name]))
         db.session.commit()
-    from webapp.browse.rows import home_rows
-    from webapp.models import Profile
-
     with app.test_request_context():
         profile = db.session.get(Profile, profile_id)
         rows = home_rows(profile)
@@ -134,8 +135,6 @@ def test_home_query_count_does_not_grow_with_the_catalog(app, client, auth):
         for url in ("/", "/title/1-sunny-meadow-0", "/person/shared-actor", "/browse/genre/family")
     }
     with app.app_context():
-        from webapp.catalog.service import Catalog, TitleSpec
-
         catalog = Catalog()
         for i in range(40):
             catalog.create_title(
@@ -199,8 +198,6 @@ def test_ai_generated_label(app, client, auth, catalog):
     sign_in_as(app, client, auth, "adult@example.com", ADULT)
     title_id = catalog.titles["Sunny Meadow 1"]
     with app.app_context():
-        from webapp.models import Title
-
         db.session.get(Title, title_id).ai_generated = True
         db.session.commit()
     assert "AI-generated" in page_text(client.get(f"/title/{title_id}-sunny-meadow-1"))
@@ -254,3 +251,30 @@ def test_empty_catalog_home_is_friendly(app, client, auth):
     response = client.get("/")
     assert response.status_code == 200
     assert "Nothing to show yet" in page_text(response)
+
+
+def test_seeded_kids_profile_sees_no_mature_title_anywhere(seeded_app):
+    """On the demo data: every card and page a kids profile can reach respects its limit."""
+    with seeded_app.app_context():
+        kid = db.session.scalars(
+            select(Profile).where(Profile.is_kids).order_by(Profile.id)
+        ).first()
+        account_id = db.session.get(Account, kid.account_id).get_id()
+        kid_id, limit = kid.id, kid.maturity_limit
+        mature = db.session.scalars(
+            select(Title).where(Title.maturity_age > limit).order_by(Title.id).limit(5)
+        ).all()
+        mature_ids = [t.id for t in mature]
+    client = seeded_app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"], session["profile_id"] = account_id, True, kid_id
+    shown = set()
+    for url in ("/", "/browse/film", "/browse/series", "/browse/genre/drama"):
+        body = client.get(url).get_data(as_text=True)
+        shown |= {int(i) for i in re.findall(r'data-title-id="(\d+)"', body)}
+    assert shown
+    with seeded_app.app_context():
+        ages = db.session.scalars(select(Title.maturity_age).where(Title.id.in_(shown))).all()
+    assert max(ages) <= limit
+    for title_id in mature_ids:
+        assert client.get(f"/title/{title_id}").status_code == 404

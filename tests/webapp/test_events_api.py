@@ -27,13 +27,25 @@ def viewer(app, client, auth):
 def test_batch_is_recorded_with_its_context(app, client, viewer):
     titles, profile_id = viewer
     film = titles["Sunny Meadow 0"]
-    batch = {"events": [
-        {"type": "impression", "title_id": film, "page": "home", "row_key": "trending", "row_pos": 2,
-         "col_pos": 4, "artwork_variant": 1, "local_hour": 21, "local_weekday": 4,
-         "session_id": "abc-123", "model_version": "hybrid-2026.11"},
-        {"type": "click", "title_id": film, "page": "home", "row_key": "trending"},
-        {"type": "search", "text": "meadow", "value": 3, "page": "search"},
-    ]}
+    batch = {
+        "events": [
+            {
+                "type": "impression",
+                "title_id": film,
+                "page": "home",
+                "row_key": "trending",
+                "row_pos": 2,
+                "col_pos": 4,
+                "artwork_variant": 1,
+                "local_hour": 21,
+                "local_weekday": 4,
+                "session_id": "abc-123",
+                "model_version": "hybrid-2026.11",
+            },
+            {"type": "click", "title_id": film, "page": "home", "row_key": "trending"},
+            {"type": "search", "text": "meadow", "value": 3, "page": "search"},
+        ]
+    }
     response = client.post("/api/events", json=batch, headers={"User-Agent": PHONE})
     assert response.status_code == 200
     assert response.get_json() == {"accepted": 3, "stored": 3, "paused": False}
@@ -42,7 +54,12 @@ def test_batch_is_recorded_with_its_context(app, client, viewer):
         assert [r.type for r in rows] == ["impression", "click", "search"]
         first = rows[0]
         assert first.profile_id == profile_id
-        assert (first.row_key, first.row_pos, first.col_pos, first.artwork_variant) == ("trending", 2, 4, 1)
+        assert (first.row_key, first.row_pos, first.col_pos, first.artwork_variant) == (
+            "trending",
+            2,
+            4,
+            1,
+        )
         assert (first.local_hour, first.local_weekday, first.session_id) == (21, 4, "abc-123")
         assert first.model_version == "hybrid-2026.11"
         assert first.device == "mobile"
@@ -64,7 +81,10 @@ def test_batch_is_recorded_with_its_context(app, client, viewer):
         ({"type": "click", "title_id": 1, "local_hour": 24}, "events[1].local_hour"),
         ({"type": "click", "title_id": 1, "local_weekday": 7}, "events[1].local_weekday"),
         ({"type": "click", "title_id": 1, "row_key": "x" * 81}, "events[1].row_key"),
-        ({"type": "click", "title_id": 1, "session_id": "no spaces allowed"}, "events[1].session_id"),
+        (
+            {"type": "click", "title_id": 1, "session_id": "no spaces allowed"},
+            "events[1].session_id",
+        ),
         ({"type": "click", "title_id": 1, "profile_id": 99}, "events[1].profile_id"),
         ({"type": "search", "value": 2}, "events[1].text"),
         ({"type": "click", "title_id": 1, "episode_id": 1}, "events[1].episode_id"),
@@ -112,11 +132,15 @@ def test_body_that_is_not_json_is_a_400(client, viewer):
 def test_titles_a_kids_profile_cannot_see_are_refused(app, client, auth):
     with app.app_context():
         made = build_catalog(n_kid=2)
-    sign_in_as(app, client, auth, "kid@example.com", {"name": "Kid", "is_kids": True, "maturity_limit": 7})
-    batch = {"events": [
-        {"type": "impression", "title_id": made.titles["Sunny Meadow 0"]},
-        {"type": "impression", "title_id": made.titles["Blood Harbor"]},
-    ]}
+    sign_in_as(
+        app, client, auth, "kid@example.com", {"name": "Kid", "is_kids": True, "maturity_limit": 7}
+    )
+    batch = {
+        "events": [
+            {"type": "impression", "title_id": made.titles["Sunny Meadow 0"]},
+            {"type": "impression", "title_id": made.titles["Blood Harbor"]},
+        ]
+    }
     response = client.post("/api/events", json=batch)
     assert response.status_code == 400
     assert response.get_json()["field"] == "events[1].title_id"
@@ -128,8 +152,15 @@ def test_episode_must_belong_to_the_title(app, client, viewer):
     with app.app_context():
         from webapp.models import Episode
 
-        episode = db.session.scalar(select(Episode.id).where(Episode.title_id == titles["Cartel Days"]))
-    wrong = {"type": "heartbeat", "title_id": titles["Blood Harbor"], "episode_id": episode, "value": 10}
+        episode = db.session.scalar(
+            select(Episode.id).where(Episode.title_id == titles["Cartel Days"])
+        )
+    wrong = {
+        "type": "heartbeat",
+        "title_id": titles["Blood Harbor"],
+        "episode_id": episode,
+        "value": 10,
+    }
     response = client.post("/api/events", json={"events": [wrong]})
     assert response.get_json()["field"] == "events[0].episode_id"
     series = {"type": "heartbeat", "title_id": titles["Cartel Days"], "value": 10}
@@ -146,9 +177,14 @@ def test_signed_out_gets_401_json(client):
 def test_position_is_clamped_to_the_catalog_duration(app, client, viewer):
     titles, _ = viewer
     film = titles["Sunny Meadow 0"]  # 85 minutes
-    client.post("/api/events", json={"events": [
-        {"type": "heartbeat", "title_id": film, "value": 999999, "duration": 5},
-    ]})
+    client.post(
+        "/api/events",
+        json={
+            "events": [
+                {"type": "heartbeat", "title_id": film, "value": 999999, "duration": 5},
+            ]
+        },
+    )
     with app.app_context():
         event = db.session.scalar(select(Event))
         assert event.value == 85 * 60 and event.duration == 85 * 60
@@ -194,7 +230,9 @@ def test_events_need_a_csrf_token(csrf_app, csrf_viewer):
 def test_csrf_token_in_the_header(csrf_app, csrf_viewer):
     client, film, token = csrf_viewer
     response = client.post(
-        "/api/events", json={"events": [{"type": "click", "title_id": film}]}, headers={"X-CSRFToken": token}
+        "/api/events",
+        json={"events": [{"type": "click", "title_id": film}]},
+        headers={"X-CSRFToken": token},
     )
     assert response.status_code == 200
     assert _count(csrf_app) == 1
@@ -205,7 +243,9 @@ def test_beacon_carries_the_token_in_a_text_plain_body(csrf_app, csrf_viewer):
     import json
 
     client, film, token = csrf_viewer
-    body = json.dumps({"events": [{"type": "heartbeat", "title_id": film, "value": 60}], "csrf_token": token})
+    body = json.dumps(
+        {"events": [{"type": "heartbeat", "title_id": film, "value": 60}], "csrf_token": token}
+    )
     response = client.post("/api/events", data=body, content_type="text/plain;charset=UTF-8")
     assert response.status_code == 200
     forged = json.dumps({"events": [{"type": "click", "title_id": film}], "csrf_token": "forged"})

@@ -49,9 +49,12 @@ def test_a_new_film_starts_at_the_beginning(client, viewer):
 def test_reopening_a_film_resumes_where_the_profile_left_off(app, client, viewer):
     titles, _, profile_id = viewer
     film = titles["Sunny Meadow 0"]
-    _send(client, {"type": "play_start", "title_id": film, "value": 0},
-          {"type": "heartbeat", "title_id": film, "value": 600},
-          {"type": "pause", "title_id": film, "value": 1234.5})
+    _send(
+        client,
+        {"type": "play_start", "title_id": film, "value": 0},
+        {"type": "heartbeat", "title_id": film, "value": 600},
+        {"type": "pause", "title_id": film, "value": 1234.5},
+    )
     data, _ = _player(client, f"/watch/{film}")
     assert data["data-start"] == "1234.5"
     with app.app_context():
@@ -69,8 +72,11 @@ def test_past_ninety_percent_counts_as_watched_and_starts_over(app, client, view
     data, _ = _player(client, f"/watch/{film}")
     assert data["data-start"] == "0.0"
     # Later heartbeats of the same sitting do not count a second viewing.
-    _send(client, {"type": "heartbeat", "title_id": film, "value": 0.95 * 85 * 60},
-          {"type": "complete", "title_id": film, "value": 85 * 60})
+    _send(
+        client,
+        {"type": "heartbeat", "title_id": film, "value": 0.95 * 85 * 60},
+        {"type": "complete", "title_id": film, "value": 85 * 60},
+    )
     with app.app_context():
         assert db.session.get(WatchState, (profile_id, film)).times_completed == 1
 
@@ -78,7 +84,7 @@ def test_past_ninety_percent_counts_as_watched_and_starts_over(app, client, view
 def test_series_resume_at_the_right_episode_then_the_next(app, client, viewer):
     titles, episodes, profile_id = viewer
     series = titles["Cartel Days"]
-    (e1, d1), (e2, d2), (e3, d3) = episodes
+    (e1, d1), (e2, _), (e3, d3) = episodes
     data, _ = _player(client, f"/watch/{series}")
     assert (data["data-episode-id"], data["data-start"]) == (str(e1), "0.0")
     _send(client, {"type": "heartbeat", "title_id": series, "episode_id": e1, "value": 300})
@@ -118,8 +124,11 @@ def test_episode_progress_stays_completed_after_a_rewatch(app, client, viewer):
     titles, episodes, profile_id = viewer
     series = titles["Cartel Days"]
     (e1, d1), _, _ = episodes
-    _send(client, {"type": "complete", "title_id": series, "episode_id": e1, "value": d1},
-          {"type": "play_start", "title_id": series, "episode_id": e1, "value": 0})
+    _send(
+        client,
+        {"type": "complete", "title_id": series, "episode_id": e1, "value": d1},
+        {"type": "play_start", "title_id": series, "episode_id": e1, "value": 0},
+    )
     with app.app_context():
         progress = db.session.get(EpisodeProgress, (profile_id, e1))
         assert progress.completed and progress.position == 0
@@ -133,14 +142,18 @@ def test_two_tabs_reporting_at_once_keep_one_consistent_row(app, client, viewer)
         _send(client, {"type": "heartbeat", "title_id": film, "value": a})
         _send(client, {"type": "heartbeat", "title_id": film, "value": b})
     with app.app_context():
-        rows = db.session.scalars(select(WatchState).where(WatchState.profile_id == profile_id)).all()
+        rows = db.session.scalars(
+            select(WatchState).where(WatchState.profile_id == profile_id)
+        ).all()
         assert [(r.title_id, r.position) for r in rows] == [(film, 3020)]
 
 
 def test_titles_above_the_profile_limit_cannot_be_played(app, client, auth):
     with app.app_context():
         made = build_catalog(n_kid=1)
-    sign_in_as(app, client, auth, "kid@example.com", {"name": "Kid", "is_kids": True, "maturity_limit": 7})
+    sign_in_as(
+        app, client, auth, "kid@example.com", {"name": "Kid", "is_kids": True, "maturity_limit": 7}
+    )
     assert client.get(f"/watch/{made.titles['Blood Harbor']}").status_code == 404
     assert client.get(f"/watch/{made.titles['Sunny Meadow 0']}").status_code == 200
 

@@ -7,7 +7,16 @@ from sqlalchemy import func, select
 
 from tests.webapp.catalog_factory import build_catalog, make_account, page_text, sign_in_as
 from webapp.extensions import db
-from webapp.models import Episode, EpisodeProgress, Event, ListItem, Profile, Rating, Season, WatchState
+from webapp.models import (
+    Episode,
+    EpisodeProgress,
+    Event,
+    ListItem,
+    Profile,
+    Rating,
+    Season,
+    WatchState,
+)
 
 
 @pytest.fixture
@@ -15,8 +24,10 @@ def viewer(app, client, auth):
     with app.app_context():
         made = build_catalog(n_kid=2)
         episodes = db.session.scalars(
-            select(Episode.id).join(Season, Season.id == Episode.season_id)
-            .where(Episode.title_id == made.titles["Cartel Days"]).order_by(Season.number, Episode.number)
+            select(Episode.id)
+            .join(Season, Season.id == Episode.season_id)
+            .where(Episode.title_id == made.titles["Cartel Days"])
+            .order_by(Season.number, Episode.number)
         ).all()
     profile_id = sign_in_as(app, client, auth, "privacy@example.com", {"name": "Max"})
     return made.titles, episodes, profile_id
@@ -38,7 +49,9 @@ def _watch_a_bit(client, titles, episodes):
 
 
 def _count(model, profile_id) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(model.profile_id == profile_id))
+    return db.session.scalar(
+        select(func.count()).select_from(model).where(model.profile_id == profile_id)
+    )
 
 
 def test_activity_lists_newest_first_with_progress(client, viewer):
@@ -54,8 +67,9 @@ def test_removing_a_film_deletes_its_progress_and_playback(app, client, viewer):
     titles, episodes, profile_id = viewer
     _watch_a_bit(client, titles, episodes)
     film = titles["Sunny Meadow 0"]
-    response = client.post("/account/activity/remove", data={"kind": "title", "item_id": film},
-                           follow_redirects=True)
+    response = client.post(
+        "/account/activity/remove", data={"kind": "title", "item_id": film}, follow_redirects=True
+    )
     assert response.status_code == 200
     assert "Sunny Meadow 0" not in page_text(client.get("/account/activity"))
     with app.app_context():
@@ -72,7 +86,12 @@ def test_removing_an_episode_moves_the_resume_point_back(app, client, viewer):
     client.post("/account/activity/remove", data={"kind": "episode", "item_id": episodes[1]})
     with app.app_context():
         assert db.session.get(EpisodeProgress, (profile_id, episodes[1])) is None
-        assert db.session.scalar(select(func.count()).select_from(Event).where(Event.episode_id == episodes[1])) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Event).where(Event.episode_id == episodes[1])
+            )
+            == 0
+        )
         # Episode 1 was finished, so the series waits at episode 2 from the start.
         state = db.session.get(WatchState, (profile_id, series))
         assert (state.episode_id, state.position) == (episodes[1], 0)
@@ -88,7 +107,9 @@ def test_delete_all_history_really_deletes(app, client, viewer):
     _watch_a_bit(client, titles, episodes)
     received = []
     history_deleted.connect(lambda sender, **kw: received.append(kw), weak=False)
-    unconfirmed = client.post(f"/account/profiles/{profile_id}/history/delete", follow_redirects=True)
+    unconfirmed = client.post(
+        f"/account/profiles/{profile_id}/history/delete", follow_redirects=True
+    )
     assert "Tick the box" in page_text(unconfirmed)
     with app.app_context():
         assert _count(Event, profile_id) > 0
@@ -101,11 +122,16 @@ def test_delete_all_history_really_deletes(app, client, viewer):
 
 
 def test_other_accounts_profiles_cannot_be_touched(app, client, viewer):
-    titles, episodes, _ = viewer
     with app.app_context():
         _, (other,) = make_account("other@example.com", [{"name": "Other"}])
-    assert client.post(f"/account/profiles/{other}/history/delete", data={"confirm": "y"}).status_code == 404
-    assert client.post(f"/account/profiles/{other}/history/pause", data={"paused": "1"}).status_code == 404
+    assert (
+        client.post(f"/account/profiles/{other}/history/delete", data={"confirm": "y"}).status_code
+        == 404
+    )
+    assert (
+        client.post(f"/account/profiles/{other}/history/pause", data={"paused": "1"}).status_code
+        == 404
+    )
 
 
 def test_pausing_history_records_nothing_and_says_so(app, client, viewer):
@@ -145,8 +171,13 @@ def test_export_holds_the_whole_account(app, client, viewer):
     mine = data["profiles"][0]
     assert len(mine["events"]) == 8
     assert {e["type"] for e in mine["events"]} >= {"impression", "play_start", "rate", "search"}
-    assert mine["ratings"] == [{"title_id": titles["Sunny Meadow 0"], "value": 2,
-                                "updated_at": mine["ratings"][0]["updated_at"]}]
+    assert mine["ratings"] == [
+        {
+            "title_id": titles["Sunny Meadow 0"],
+            "value": 2,
+            "updated_at": mine["ratings"][0]["updated_at"],
+        }
+    ]
     assert [i["title_id"] for i in mine["my_list"]] == [titles["Cartel Days"]]
     assert len(mine["watch_states"]) == 2 and len(mine["episode_progress"]) == 2
     assert data["titles"][str(titles["Cartel Days"])] == "Cartel Days"
@@ -158,8 +189,18 @@ def test_what_we_collect_is_plain_and_public(client):
 
 
 def test_kids_profiles_cannot_reach_account_controls(app, client, auth):
-    profile_id = sign_in_as(app, client, auth, "kidsonly@example.com",
-                            {"name": "Kid", "is_kids": True, "maturity_limit": 7})
+    profile_id = sign_in_as(
+        app,
+        client,
+        auth,
+        "kidsonly@example.com",
+        {"name": "Kid", "is_kids": True, "maturity_limit": 7},
+    )
     assert client.get("/account/privacy").status_code == 403
     assert client.post("/account/export").status_code == 403
-    assert client.post(f"/account/profiles/{profile_id}/history/pause", data={"paused": "0"}).status_code == 403
+    assert (
+        client.post(
+            f"/account/profiles/{profile_id}/history/pause", data={"paused": "0"}
+        ).status_code
+        == 403
+    )

@@ -25,7 +25,10 @@ def test_rating_can_be_set_changed_and_removed(app, client, viewer):
     titles, profile_id = viewer
     film = titles["Sunny Meadow 0"]
     url = f"/api/titles/{film}/rating"
-    assert client.put(url, json={"value": 1, "page": "title"}).get_json() == {"title_id": film, "rating": 1}
+    assert client.put(url, json={"value": 1, "page": "title"}).get_json() == {
+        "title_id": film,
+        "rating": 1,
+    }
     assert client.put(url, json={"value": 2}).get_json()["rating"] == 2
     with app.app_context():
         assert db.session.get(Rating, (profile_id, film)).value == 2
@@ -51,14 +54,24 @@ def test_bad_ratings_are_refused_with_the_field(client, viewer, body):
 def test_my_list_add_remove_and_page(app, client, viewer):
     titles, profile_id = viewer
     first, second = titles["Sunny Meadow 0"], titles["Blood Harbor"]
-    assert client.put(f"/api/titles/{first}/list").get_json() == {"title_id": first, "in_list": True}
-    assert client.put(f"/api/titles/{second}/list", json={"row_key": "trending", "row_pos": 1}).status_code == 200
+    assert client.put(f"/api/titles/{first}/list").get_json() == {
+        "title_id": first,
+        "in_list": True,
+    }
+    assert (
+        client.put(
+            f"/api/titles/{second}/list", json={"row_key": "trending", "row_pos": 1}
+        ).status_code
+        == 200
+    )
     assert client.put(f"/api/titles/{second}/list").status_code == 200  # twice is harmless
     page = client.get("/my-list").get_data(as_text=True)
     assert page.index("Blood Harbor") < page.index("Sunny Meadow 0"), "newest first"
     assert client.delete(f"/api/titles/{second}/list").get_json()["in_list"] is False
     with app.app_context():
-        listed = db.session.scalars(select(ListItem.title_id).where(ListItem.profile_id == profile_id)).all()
+        listed = db.session.scalars(
+            select(ListItem.title_id).where(ListItem.profile_id == profile_id)
+        ).all()
         assert listed == [first]
     assert "Blood Harbor" not in client.get("/my-list").get_data(as_text=True)
     assert [e.type for e in _events(app, "list_add")] == ["list_add"] * 3
@@ -79,7 +92,9 @@ def test_state_endpoint_reports_thumbs_and_list_for_cards(client, viewer):
 def test_kids_cannot_rate_or_list_what_they_cannot_see(app, client, auth):
     with app.app_context():
         made = build_catalog(n_kid=1)
-    sign_in_as(app, client, auth, "kid@example.com", {"name": "Kid", "is_kids": True, "maturity_limit": 7})
+    sign_in_as(
+        app, client, auth, "kid@example.com", {"name": "Kid", "is_kids": True, "maturity_limit": 7}
+    )
     adult = made.titles["Blood Harbor"]
     assert client.put(f"/api/titles/{adult}/rating", json={"value": 1}).status_code == 404
     assert client.put(f"/api/titles/{adult}/list").status_code == 404

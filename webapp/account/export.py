@@ -5,11 +5,28 @@ from datetime import datetime
 from sqlalchemy import select
 
 from webapp.extensions import db
-from webapp.models import Account, EpisodeProgress, Event, ListItem, Profile, Rating, Title, WatchState
+from webapp.models import (
+    Account,
+    EpisodeProgress,
+    Event,
+    ListItem,
+    Profile,
+    Rating,
+    Title,
+    WatchState,
+)
 
 EVENT_COLUMNS = [c for c in Event.__table__.columns if c.key != "profile_id"]
-PROFILE_FIELDS = ("id", "name", "avatar_color", "maturity_limit", "is_kids", "history_paused",
-                  "onboarded", "created_at")
+PROFILE_FIELDS = (
+    "id",
+    "name",
+    "avatar_color",
+    "maturity_limit",
+    "is_kids",
+    "history_paused",
+    "onboarded",
+    "created_at",
+)
 
 
 def _plain(value):
@@ -35,10 +52,16 @@ def export_account(account: Account) -> dict:
         doc = {
             "profile": {k: _plain(getattr(profile, k)) for k in PROFILE_FIELDS}
             | {"has_pin": profile.has_pin},
-            "ratings": _rows(select(*_columns(Rating, "profile_id")).where(Rating.profile_id == profile.id)),
-            "my_list": _rows(select(*_columns(ListItem, "profile_id")).where(ListItem.profile_id == profile.id)),
+            "ratings": _rows(
+                select(*_columns(Rating, "profile_id")).where(Rating.profile_id == profile.id)
+            ),
+            "my_list": _rows(
+                select(*_columns(ListItem, "profile_id")).where(ListItem.profile_id == profile.id)
+            ),
             "watch_states": _rows(
-                select(*_columns(WatchState, "profile_id")).where(WatchState.profile_id == profile.id)
+                select(*_columns(WatchState, "profile_id")).where(
+                    WatchState.profile_id == profile.id
+                )
             ),
             "episode_progress": _rows(
                 select(*_columns(EpisodeProgress, "profile_id")).where(
@@ -52,7 +75,11 @@ def export_account(account: Account) -> dict:
         for key in ("ratings", "my_list", "watch_states", "events"):
             title_ids.update(r["title_id"] for r in doc[key] if r.get("title_id"))
         documents.append(doc)
-    names = dict(db.session.execute(select(Title.id, Title.name).where(Title.id.in_(title_ids))).all()) if title_ids else {}
+    names = (
+        dict(db.session.execute(select(Title.id, Title.name).where(Title.id.in_(title_ids))).all())
+        if title_ids
+        else {}
+    )
     return {
         "format": "marquee-account-export/1",
         "account": {

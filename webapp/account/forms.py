@@ -11,7 +11,8 @@ class PauseHistoryForm(FlaskForm):
 
 class DeleteHistoryForm(FlaskForm):
     confirm = BooleanField(
-        "Yes, delete all of this profile's history", validators=[DataRequired("Tick the box to confirm.")]
+        "Yes, delete all of this profile's history",
+        validators=[DataRequired("Tick the box to confirm.")],
     )
 
 

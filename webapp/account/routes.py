@@ -27,7 +27,9 @@ def _grown_up() -> None:
     """Account-wide controls are not for kids profiles."""
     profile = load_current_profile()
     if profile is not None and profile.is_kids:
-        abort(403, description="Ask a grown-up: account settings are not available on a kids profile.")
+        abort(
+            403, description="Ask a grown-up: account settings are not available on a kids profile."
+        )
 
 
 @bp.get("/")
@@ -62,7 +64,10 @@ def pause_history(profile_id: int):
     profile.history_paused = form.paused.data == "1"
     db.session.commit()
     if profile.history_paused:
-        flash(f"History is paused for {profile.name}: nothing they watch or browse is recorded.", "success")
+        flash(
+            f"History is paused for {profile.name}: nothing they watch or browse is recorded.",
+            "success",
+        )
     else:
         flash(f"History is recorded again for {profile.name}.", "success")
     return redirect(url_for("account.privacy"))
@@ -75,7 +80,10 @@ def delete_history(profile_id: int):
     profile = owned_profile_or_404(profile_id)
     form = DeleteHistoryForm()
     if not form.validate_on_submit():
-        flash("Tick the box to confirm that you want to delete all of this profile's history.", "error")
+        flash(
+            "Tick the box to confirm that you want to delete all of this profile's history.",
+            "error",
+        )
         return redirect(url_for("account.privacy"))
     delete_all_history(profile.id)
     db.session.commit()

@@ -5,10 +5,10 @@ import re
 TV = re.compile(
     r"smart-?tv|googletv|appletv|hbbtv|roku|tizen|web0s|webos|crkey|aftb|aftm|aftt|bravia|"
     r"playstation|xbox|nintendo|\btv\b",
-    re.I,
+    re.IGNORECASE,
 )
-TABLET = re.compile(r"ipad|tablet|kindle|silk|playbook|android(?!.*mobile)", re.I)
-MOBILE = re.compile(r"mobi|iphone|ipod|android|windows phone|blackberry|opera mini", re.I)
+TABLET = re.compile(r"ipad|tablet|kindle|silk|playbook|android(?!.*mobile)", re.IGNORECASE)
+MOBILE = re.compile(r"mobi|iphone|ipod|android|windows phone|blackberry|opera mini", re.IGNORECASE)
 
 
 def device_class(user_agent: str | None) -> str:

@@ -41,7 +41,9 @@ def next_episode(order: list[EpisodeSlot], episode_id: int) -> EpisodeSlot | Non
 
 
 def film_seconds(title: Title) -> float:
-    return float(title.runtime_minutes * 60) if title.runtime_minutes else float(DEFAULT_FILM_SECONDS)
+    return (
+        float(title.runtime_minutes * 60) if title.runtime_minutes else float(DEFAULT_FILM_SECONDS)
+    )
 
 
 def is_complete(position: float, duration: float) -> bool:

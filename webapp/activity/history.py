@@ -15,7 +15,6 @@ from webapp.activity.episodes import episode_order, next_episode
 from webapp.activity.schema import PLAYBACK
 from webapp.extensions import db
 from webapp.models import (
-    Account,
     Episode,
     EpisodeProgress,
     Event,
@@ -48,7 +47,7 @@ class Entry:
     def percent(self) -> int:
         if self.completed:
             return 100
-        return int(round(100 * self.position / self.duration)) if self.duration else 0
+        return round(100 * self.position / self.duration) if self.duration else 0
 
 
 def viewing_activity(profile: Profile, limit: int = 50, offset: int = 0) -> list[Entry]:
@@ -88,7 +87,9 @@ def remove_title(profile_id: int, title_id: int) -> None:
         )
     )
     db.session.execute(
-        delete(WatchState).where(WatchState.profile_id == profile_id, WatchState.title_id == title_id)
+        delete(WatchState).where(
+            WatchState.profile_id == profile_id, WatchState.title_id == title_id
+        )
     )
     db.session.execute(
         delete(Event).where(
@@ -128,12 +129,23 @@ def _restate_series(profile_id: int, title_id: int) -> None:
     if latest is None:
         db.session.execute(delete(WatchState).where(*where))
         return
-    following = next_episode(episode_order(title_id), latest.episode_id) if latest.completed else None
+    following = (
+        next_episode(episode_order(title_id), latest.episode_id) if latest.completed else None
+    )
     if following is not None:
-        values = {"episode_id": following.id, "position": 0.0, "duration": following.seconds, "completed": False}
+        values = {
+            "episode_id": following.id,
+            "position": 0.0,
+            "duration": following.seconds,
+            "completed": False,
+        }
     else:
-        values = {"episode_id": latest.episode_id, "position": latest.position,
-                  "duration": latest.duration, "completed": latest.completed}
+        values = {
+            "episode_id": latest.episode_id,
+            "position": latest.position,
+            "duration": latest.duration,
+            "completed": latest.completed,
+        }
     db.session.execute(update(WatchState).where(*where).values(**values))
 
 

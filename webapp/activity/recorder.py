@@ -61,22 +61,20 @@ def record_events(
     items = _lookup(profile, events)
     paused = bool(profile.history_paused)
     device = device_class(user_agent)
+    # One microsecond apart, so that the batch's order survives in occurred_at.
+    moments = [now + timedelta(microseconds=i) for i in range(len(events))]
     try:
         stored = 0
-        # One microsecond apart, so that the batch's order survives in occurred_at.
-        moments = [now + timedelta(microseconds=i) for i in range(len(events))]
         if not paused:
             rows = [
-                _event_row(profile.id, event, items, device, at) for event, at in zip(events, moments)
+                _event_row(profile.id, event, items, device, at)
+                for event, at in zip(events, moments)
             ]
-            db.session.execute(insert(Event), rows)
+            db.session.execute(insert(Event.__table__), rows)
             stored = len(rows)
-        orders: dict[int, list[EpisodeSlot]] = {}
-        for event, at in zip(events, moments):
-            if event["type"] in CHOICES:
-                _apply_choice(profile.id, event, at)
-            elif event["type"] in PLAYBACK and not paused:
-                _apply_playback(profile.id, event, items, orders, at)
+        _apply_choices(profile.id, events, moments)
+        if not paused:
+            _apply_playback(profile.id, events, items, moments)
         if commit:
             db.session.commit()
     except Exception:
@@ -101,7 +99,9 @@ def _lookup(profile: Profile, events: list[dict]) -> dict[tuple[int, int | None]
     episodes = {}
     if episode_ids:
         rows = db.session.execute(
-            select(Episode.id, Episode.title_id, Episode.runtime_minutes).where(Episode.id.in_(episode_ids))
+            select(Episode.id, Episode.title_id, Episode.runtime_minutes).where(
+                Episode.id.in_(episode_ids)
+            )
         )
         episodes = {r.id: r for r in rows}
     items: dict[tuple[int, int | None], _Item] = {}
@@ -137,46 +137,82 @@ def _event_row(profile_id: int, event: dict, items, device: str, now: datetime) 
     return row
 
 
-def _apply_choice(profile_id: int, event: dict, now: datetime) -> None:
-    kind, title_id = event["type"], event["title_id"]
-    if kind == "rate":
-        state.save_rating(profile_id, title_id, int(event["value"]), now)
-    elif kind == "unrate":
-        state.remove_rating(profile_id, title_id)
-    elif kind == "list_add":
-        state.add_to_list(profile_id, title_id, now)
-    else:
-        state.remove_from_list(profile_id, title_id)
-
-
-def _apply_playback(profile_id: int, event: dict, items, orders, now: datetime) -> None:
-    title_id, episode_id = event["title_id"], event["episode_id"]
-    item = items[(title_id, episode_id)]
-    duration = item.seconds
-    position = min(event["value"], duration)
-    done = event["type"] == "complete" or is_complete(position, duration)
-    if not item.is_series:
-        state.save_title_progress(
-            profile_id, title_id, episode_id=None, position=position, duration=duration,
-            completed=done, now=now,
-        )
-        return
-    state.save_episode_progress(
-        profile_id, episode_id, position=position, duration=duration, completed=done, now=now
+def _apply_choices(profile_id: int, events: list[dict], moments: list[datetime]) -> None:
+    """Thumbs and My List: per title, the last event of the batch decides."""
+    last_rating: dict[int, tuple[dict, datetime]] = {}
+    last_list: dict[int, tuple[dict, datetime]] = {}
+    for event, at in zip(events, moments):
+        if event["type"] in ("rate", "unrate"):
+            last_rating[event["title_id"]] = (event, at)
+        elif event["type"] in ("list_add", "list_remove"):
+            last_list[event["title_id"]] = (event, at)
+    state.save_ratings(
+        [
+            {"profile_id": profile_id, "title_id": t, "value": int(e["value"]), "updated_at": at}
+            for t, (e, at) in last_rating.items()
+            if e["type"] == "rate"
+        ]
     )
-    following = None
-    if done:
-        if title_id not in orders:
-            orders[title_id] = episode_order(title_id)
-        following = next_episode(orders[title_id], episode_id)
-    if following is not None:
-        # On to the next episode: that is where the series resumes.
-        state.save_title_progress(
-            profile_id, title_id, episode_id=following.id, position=0.0,
-            duration=following.seconds, completed=False, now=now,
-        )
-    else:
-        state.save_title_progress(
-            profile_id, title_id, episode_id=episode_id, position=position, duration=duration,
-            completed=done, now=now,
-        )
+    state.remove_ratings(
+        profile_id, [t for t, (e, _) in last_rating.items() if e["type"] == "unrate"]
+    )
+    state.add_to_list(
+        [
+            {"profile_id": profile_id, "title_id": t, "added_at": at}
+            for t, (e, at) in last_list.items()
+            if e["type"] == "list_add"
+        ]
+    )
+    state.remove_from_list(
+        profile_id, [t for t, (e, _) in last_list.items() if e["type"] == "list_remove"]
+    )
+
+
+def _apply_playback(profile_id: int, events: list[dict], items, moments: list[datetime]) -> None:
+    """Resume points and episode progress, in event order (see the package docstring)."""
+    watch_rows, episode_rows = [], []
+    orders: dict[int, list[EpisodeSlot]] = {}
+    for event, at in zip(events, moments):
+        if event["type"] not in PLAYBACK:
+            continue
+        title_id, episode_id = event["title_id"], event["episode_id"]
+        item = items[(title_id, episode_id)]
+        duration = item.seconds
+        position = min(event["value"], duration)
+        done = event["type"] == "complete" or is_complete(position, duration)
+        row = {
+            "profile_id": profile_id,
+            "title_id": title_id,
+            "episode_id": episode_id,
+            "position": position,
+            "duration": duration,
+            "completed": done,
+            "at": at,
+        }
+        if item.is_series:
+            episode_rows.append(
+                {
+                    "profile_id": profile_id,
+                    "episode_id": episode_id,
+                    "position": position,
+                    "duration": duration,
+                    "completed": done,
+                    "updated_at": at,
+                }
+            )
+            following = None
+            if done:
+                if title_id not in orders:
+                    orders[title_id] = episode_order(title_id)
+                following = next_episode(orders[title_id], episode_id)
+            if following is not None:
+                # On to the next episode: that is where the series resumes.
+                row.update(
+                    episode_id=following.id,
+                    position=0.0,
+                    duration=following.seconds,
+                    completed=False,
+                )
+        watch_rows.append(row)
+    state.save_watch_states(watch_rows)
+    state.save_episode_progress(episode_rows)

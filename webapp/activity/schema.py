@@ -20,6 +20,10 @@ SESSION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 BATCH_KEYS = frozenset({"events", "csrf_token"})
 
 
+class Invalid(Exception):
+    """One field's value is wrong; the message says how."""
+
+
 class EventError(ValueError):
     """A batch that cannot be recorded; `field` names the culprit, `message` says why."""
 
@@ -39,9 +43,9 @@ def _int(low: int, high: int):
             if isinstance(value, float) and value.is_integer():
                 value = int(value)
             else:
-                raise ValueError("must be a whole number")
+                raise Invalid("must be a whole number")
         if not low <= value <= high:
-            raise ValueError(f"must be between {low} and {high}")
+            raise Invalid(f"must be between {low} and {high}")
         return value
 
     return check
@@ -49,19 +53,19 @@ def _int(low: int, high: int):
 
 def _number(value):
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise ValueError("must be a finite number")
+        raise Invalid("must be a finite number")
     return float(value)
 
 
 def _text(limit: int, pattern: re.Pattern | None = None):
     def check(value):
         if not isinstance(value, str):
-            raise ValueError("must be a string")
+            raise Invalid("must be a string")
         value = value.strip()
         if len(value) > limit:
-            raise ValueError(f"must be at most {limit} characters")
+            raise Invalid(f"must be at most {limit} characters")
         if pattern is not None and not pattern.match(value):
-            raise ValueError("has characters that are not allowed")
+            raise Invalid("has characters that are not allowed")
         return value or None
 
     return check
@@ -69,7 +73,7 @@ def _text(limit: int, pattern: re.Pattern | None = None):
 
 def _type(value):
     if value not in EVENT_TYPES:
-        raise ValueError("must be one of " + ", ".join(EVENT_TYPES))
+        raise Invalid("must be one of " + ", ".join(EVENT_TYPES))
     return value
 
 
@@ -122,7 +126,7 @@ def parse_event(raw, where: str = "event") -> dict:
             continue
         try:
             clean[key] = check(value)
-        except ValueError as exc:
+        except Invalid as exc:
             raise EventError(f"{where}.{key}", str(exc)) from None
     _check_rules(clean, where)
     return clean

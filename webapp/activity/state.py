@@ -1,11 +1,14 @@
-"""Current-state writes that follow from one event, as single upserts or deletes.
+"""Current-state writes that follow from a batch of events: upserts and deletes, one
+statement per table, executed for many rows at once.
 
-Every statement computes the new row from the event alone (never from a row
-read earlier in Python), so two tabs reporting at once cannot lose an update:
-the database serialises the statements and the last one wins.
+Every row is computed from the events alone (never from a row read earlier in
+Python), so two tabs reporting at once cannot lose an update: the database
+applies the rows one after another and the last one wins. Rows are executed in
+event order, so a completion followed by more heartbeats counts once.
+The statements are built once per database dialect and reused.
 """
 
-from datetime import datetime
+from functools import cache
 
 from sqlalchemy import and_, case, delete, not_, or_
 from sqlalchemy.dialects import postgresql, sqlite
@@ -14,98 +17,111 @@ from webapp.extensions import db
 from webapp.models import EpisodeProgress, ListItem, Rating, WatchState
 
 
-def _insert(model):
-    dialect = sqlite if db.engine.dialect.name == "sqlite" else postgresql
-    return dialect.insert(model)
+def _dialect():
+    return sqlite if db.engine.dialect.name == "sqlite" else postgresql
 
 
-def save_title_progress(
-    profile_id: int,
-    title_id: int,
-    *,
-    episode_id: int | None,
-    position: float,
-    duration: float,
-    completed: bool,
-    now: datetime,
-) -> None:
-    """Upsert the resume point of a title; a first completion bumps times_completed."""
-    stmt = _insert(WatchState).values(
-        profile_id=profile_id,
-        title_id=title_id,
-        episode_id=episode_id,
-        position=position,
-        duration=duration,
-        completed=completed,
-        times_completed=1 if completed else 0,
-        hidden=False,
-        started_at=now,
-        updated_at=now,
-    )
-    new = stmt.excluded
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[WatchState.profile_id, WatchState.title_id],
+@cache
+def _watch_state_upsert(dialect):
+    """Resume point of a title; a False -> True change of `completed` bumps times_completed."""
+    stmt = dialect.insert(WatchState.__table__)
+    new, old = stmt.excluded, WatchState.__table__.c
+    return stmt.on_conflict_do_update(
+        index_elements=[old.profile_id, old.title_id],
         set_={
             "episode_id": new.episode_id,
             "position": new.position,
             "duration": new.duration,
             "completed": new.completed,
-            "times_completed": WatchState.times_completed
-            + case((and_(new.completed, not_(WatchState.completed)), 1), else_=0),
+            "times_completed": old.times_completed
+            + case((and_(new.completed, not_(old.completed)), 1), else_=0),
             "hidden": False,
             "updated_at": new.updated_at,
         },
     )
-    db.session.execute(stmt)
 
 
-def save_episode_progress(
-    profile_id: int, episode_id: int, *, position: float, duration: float, completed: bool, now: datetime
-) -> None:
-    """Upsert an episode's progress; once completed, an episode stays completed."""
-    stmt = _insert(EpisodeProgress).values(
-        profile_id=profile_id,
-        episode_id=episode_id,
-        position=position,
-        duration=duration,
-        completed=completed,
-        updated_at=now,
-    )
-    new = stmt.excluded
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[EpisodeProgress.profile_id, EpisodeProgress.episode_id],
+@cache
+def _episode_progress_upsert(dialect):
+    """An episode's progress; once completed, an episode stays completed."""
+    stmt = dialect.insert(EpisodeProgress.__table__)
+    new, old = stmt.excluded, EpisodeProgress.__table__.c
+    return stmt.on_conflict_do_update(
+        index_elements=[old.profile_id, old.episode_id],
         set_={
             "position": new.position,
             "duration": new.duration,
-            "completed": or_(EpisodeProgress.completed, new.completed),
+            "completed": or_(old.completed, new.completed),
             "updated_at": new.updated_at,
         },
     )
-    db.session.execute(stmt)
 
 
-def save_rating(profile_id: int, title_id: int, value: int, now: datetime) -> None:
-    stmt = _insert(Rating).values(profile_id=profile_id, title_id=title_id, value=value, updated_at=now)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[Rating.profile_id, Rating.title_id],
+@cache
+def _rating_upsert(dialect):
+    stmt = dialect.insert(Rating.__table__)
+    return stmt.on_conflict_do_update(
+        index_elements=[Rating.__table__.c.profile_id, Rating.__table__.c.title_id],
         set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
     )
-    db.session.execute(stmt)
 
 
-def remove_rating(profile_id: int, title_id: int) -> None:
-    db.session.execute(
-        delete(Rating).where(Rating.profile_id == profile_id, Rating.title_id == title_id)
-    )
-
-
-def add_to_list(profile_id: int, title_id: int, now: datetime) -> None:
+@cache
+def _list_insert(dialect):
     """Adding twice keeps the first date, so My List keeps its order."""
-    stmt = _insert(ListItem).values(profile_id=profile_id, title_id=title_id, added_at=now)
-    db.session.execute(stmt.on_conflict_do_nothing(index_elements=[ListItem.profile_id, ListItem.title_id]))
-
-
-def remove_from_list(profile_id: int, title_id: int) -> None:
-    db.session.execute(
-        delete(ListItem).where(ListItem.profile_id == profile_id, ListItem.title_id == title_id)
+    stmt = dialect.insert(ListItem.__table__)
+    return stmt.on_conflict_do_nothing(
+        index_elements=[ListItem.__table__.c.profile_id, ListItem.__table__.c.title_id]
     )
+
+
+def save_watch_states(rows: list[dict]) -> None:
+    """rows: profile_id, title_id, episode_id, position, duration, completed, at."""
+    if rows:
+        params = [
+            dict(
+                r,
+                times_completed=1 if r["completed"] else 0,
+                hidden=False,
+                started_at=r["at"],
+                updated_at=r["at"],
+            )
+            for r in rows
+        ]
+        for p in params:
+            del p["at"]
+        db.session.execute(_watch_state_upsert(_dialect()), params)
+
+
+def save_episode_progress(rows: list[dict]) -> None:
+    """rows: profile_id, episode_id, position, duration, completed, updated_at."""
+    if rows:
+        db.session.execute(_episode_progress_upsert(_dialect()), rows)
+
+
+def save_ratings(rows: list[dict]) -> None:
+    """rows: profile_id, title_id, value, updated_at."""
+    if rows:
+        db.session.execute(_rating_upsert(_dialect()), rows)
+
+
+def remove_ratings(profile_id: int, title_ids: list[int]) -> None:
+    if title_ids:
+        db.session.execute(
+            delete(Rating).where(Rating.profile_id == profile_id, Rating.title_id.in_(title_ids))
+        )
+
+
+def add_to_list(rows: list[dict]) -> None:
+    """rows: profile_id, title_id, added_at."""
+    if rows:
+        db.session.execute(_list_insert(_dialect()), rows)
+
+
+def remove_from_list(profile_id: int, title_ids: list[int]) -> None:
+    if title_ids:
+        db.session.execute(
+            delete(ListItem).where(
+                ListItem.profile_id == profile_id, ListItem.title_id.in_(title_ids)
+            )
+        )

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from wtforms import (
     BooleanField,
     IntegerField,
+    SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -58,19 +59,24 @@ def _number(label: str, low: int, high: int, required: str | None = None) -> Int
     )
 
 
+def _choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 class ConfirmForm(FlaskForm):
     """An empty form: the CSRF token behind every delete, toggle and move button."""
 
 
 class TitleForm(FlaskForm):
-    kind = SelectField("Kind", choices=f.KINDS, default="film")
+    kind = SelectField("Kind", choices=_choices(f.KINDS), default="film")
     name = _text("Name", f.MAX_TITLE_NAME, required="Give the title a name.")
     year = _number("Year", f.MIN_YEAR, f.MAX_YEAR)
     end_year = _number("Last year (series that ended)", f.MIN_YEAR, f.MAX_YEAR)
     runtime_minutes = _number("Runtime in minutes (films)", 1, f.MAX_RUNTIME)
     maturity_rating = SelectField(
         "Maturity rating",
-        choices={"Films": list(FILM_RATINGS), "Series": [r for r in SERIES_RATINGS if r != "NR"]},
+        choices=[SelectChoice(r, optgroup="Films") for r in FILM_RATINGS]
+        + [SelectChoice(r, optgroup="Series") for r in SERIES_RATINGS if r != "NR"],
         default="NR",
     )
     genres = SelectMultipleField("Genres", coerce=int, validate_choice=True)
@@ -94,7 +100,9 @@ class TitleForm(FlaskForm):
         render_kw={"rows": 5, "maxlength": f.MAX_SYNOPSIS},
     )
     mood = SelectField(
-        "Mood (colours the artwork)", choices=[(m, m.title()) for m in f.MOODS], default="cool"
+        "Mood (colours the artwork)",
+        choices=[SelectChoice(m, m.title()) for m in f.MOODS],
+        default="cool",
     )
     ai_generated = BooleanField("AI-generated title")
 
@@ -102,7 +110,8 @@ class TitleForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self._has_seasons = has_seasons
         self.genres.choices = [
-            (g.id, g.name) for g in db.session.scalars(select(Genre).order_by(Genre.name))
+            SelectChoice(g.id, g.name)
+            for g in db.session.scalars(select(Genre).order_by(Genre.name))
         ]
 
     def validate_kind(self, field) -> None:
@@ -201,7 +210,7 @@ class GenreForm(FlaskForm):
 
 class CreditForm(FlaskForm):
     person_name = _text("Person (added if new)", f.MAX_PERSON_NAME, required="Name the person.")
-    role = SelectField("Role", choices=f.ROLES, default="cast")
+    role = SelectField("Role", choices=_choices(f.ROLES), default="cast")
     character = _text("Character (optional)", f.MAX_CHARACTER)
     billing_order = _number("Billing order (blank: last)", 0, f.MAX_BILLING)
 

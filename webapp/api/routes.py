@@ -15,8 +15,15 @@ from webapp.templating import title_url
 
 # Where an action happened; the rating and list endpoints accept these beside the value.
 CONTEXT_FIELDS = (
-    "page", "row_key", "row_pos", "col_pos", "artwork_variant",
-    "local_hour", "local_weekday", "session_id", "model_version",
+    "page",
+    "row_key",
+    "row_pos",
+    "col_pos",
+    "artwork_variant",
+    "local_hour",
+    "local_weekday",
+    "session_id",
+    "model_version",
 )
 MAX_STATE_IDS = 200
 
@@ -59,7 +66,9 @@ def _single(kind: str, title_id: int):
     for key, item in body.items():
         allowed = CONTEXT_FIELDS + (("value",) if kind == "rate" else ())
         if key not in allowed:
-            return _invalid(EventError(str(key)[:40], "is not a known field", "invalid request")), None
+            return _invalid(
+                EventError(str(key)[:40], "is not a known field", "invalid request")
+            ), None
         event[key] = item
     try:
         record_events(profile, {"events": [event]}, user_agent=request.headers.get("User-Agent"))
@@ -110,19 +119,33 @@ def title_state():
     if len(ids) > MAX_STATE_IDS:
         return _invalid(EventError("ids", f"at most {MAX_STATE_IDS} ids", "invalid request"))
     profile = load_current_profile()
-    visible = set(db.session.scalars(restrict(select(Title.id).where(Title.id.in_(ids)), profile))) if ids else set()
-    ratings = dict(
-        db.session.execute(
-            select(Rating.title_id, Rating.value).where(
-                Rating.profile_id == profile.id, Rating.title_id.in_(visible)
-            )
-        ).all()
-    ) if visible else {}
-    listed = set(
-        db.session.scalars(
-            select(ListItem.title_id).where(ListItem.profile_id == profile.id, ListItem.title_id.in_(visible))
+    visible = (
+        set(db.session.scalars(restrict(select(Title.id).where(Title.id.in_(ids)), profile)))
+        if ids
+        else set()
+    )
+    ratings = (
+        dict(
+            db.session.execute(
+                select(Rating.title_id, Rating.value).where(
+                    Rating.profile_id == profile.id, Rating.title_id.in_(visible)
+                )
+            ).all()
         )
-    ) if visible else set()
+        if visible
+        else {}
+    )
+    listed = (
+        set(
+            db.session.scalars(
+                select(ListItem.title_id).where(
+                    ListItem.profile_id == profile.id, ListItem.title_id.in_(visible)
+                )
+            )
+        )
+        if visible
+        else set()
+    )
     return jsonify(
         titles={str(t): {"rating": ratings.get(t), "in_list": t in listed} for t in sorted(visible)}
     )

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("browse", __name__, url_prefix=None)
 
-from webapp.browse import routes  # noqa: F401
+from webapp.browse import home_routes, routes  # noqa: F401

@@ -19,17 +19,6 @@ GRID_PAGE_SIZE = 40
 ART_MAX_AGE = 60 * 60 * 24 * 365
 
 
-@bp.get("/")
-def home():
-    """Rows of titles for the chosen profile; a welcome page for visitors."""
-    if not current_user.is_authenticated:
-        return render_template("browse/welcome.html")
-    if load_current_profile() is None:
-        return redirect(url_for("profiles.choose"))
-    rows = home_rows(load_current_profile())
-    return render_template("browse/home.html", rows=rows, hero=_hero(rows))
-
-
 @bp.get("/browse/genres")
 @profile_required
 def genres():

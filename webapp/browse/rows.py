@@ -13,6 +13,8 @@ from webapp.models import Profile, Title
 
 MIN_ROW = 10
 MAX_ROW = 40
+# Genre rows beyond these are one click away on the Genres page; fewer rows keep pages light.
+MAX_GENRE_ROWS = 10
 KIND_WORDS = {
     None: ("Marquee", "titles"),
     "film": ("films", "films"),
@@ -69,7 +71,8 @@ def home_rows(profile: Profile | None, kind: str | None = None) -> list[Row]:
             queries.most_played(profile, kind, MAX_ROW),
         ),
     ]
-    for shelf in queries.genre_shelves(profile, kind, MAX_ROW):
+    shelves = [s for s in queries.genre_shelves(profile, kind, MAX_ROW) if len(s.titles) >= MIN_ROW]
+    for shelf in shelves[:MAX_GENRE_ROWS]:
         label = shelf.genre.name if kind is None else f"{shelf.genre.name} {noun}"
         candidates.append(
             make_row(

@@ -89,7 +89,9 @@ class Counts:
 
 def artwork_styles(session, title_ids=None) -> dict[int, list[tuple[int, str]]]:
     """title id -> [(variant, style)] in variant order."""
-    query = select(Artwork.title_id, Artwork.variant, Artwork.style).order_by(Artwork.title_id, Artwork.variant)
+    query = select(Artwork.title_id, Artwork.variant, Artwork.style).order_by(
+        Artwork.title_id, Artwork.variant
+    )
     if title_ids is not None:
         query = query.where(Artwork.title_id.in_(list(title_ids)))
     out: dict[int, list[tuple[int, str]]] = {}
@@ -98,22 +100,21 @@ def artwork_styles(session, title_ids=None) -> dict[int, list[tuple[int, str]]]:
     return out
 
 
-def count_outcomes(log: LogView, segments: dict[int, int], days: tuple[int, int] | None = None) -> Counts:
-    """Impressions with a logged variant and their plays, per segment, title and variant."""
-    imp = log.impressions
-    keep = imp.variant >= 0
-    if days is not None:
-        keep &= (imp.day >= days[0]) & (imp.day < days[1])
-    seg = np.fromiter((segments.get(int(p), EVERYONE) for p in imp.profile[keep]), dtype=np.int64,
-                      count=int(keep.sum()))
-    parts = []
-    for segment in (seg, np.full(seg.size, EVERYONE)):
-        keys = np.stack([segment, imp.title[keep], imp.variant[keep]], axis=1)
-        parts.append((keys, imp.shown[keep], imp.played[keep]))
-    keys = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, 3), np.int64)
-    shown = np.concatenate([p[1] for p in parts])
-    played = np.concatenate([p[2] for p in parts])
-    # Profiles without a segment are already pooled in EVERYONE: count them once.
+def pooled(counts, keep: np.ndarray | None = None) -> Counts:
+    """Per-segment rows plus the EVERYONE rows (all profiles pooled) of artwork counts."""
+    keep = np.ones(counts.segment.size, dtype=bool) if keep is None else keep
+    seg = counts.segment[keep]
+    keys = np.concatenate(
+        [
+            np.stack([seg, counts.title[keep], counts.variant[keep]], axis=1),
+            np.stack(
+                [np.full(seg.size, EVERYONE), counts.title[keep], counts.variant[keep]], axis=1
+            ),
+        ]
+    )
+    shown = np.concatenate([counts.shown[keep], counts.shown[keep]])
+    played = np.concatenate([counts.played[keep], counts.played[keep]])
+    # Profiles without a segment are already EVERYONE: count them once.
     once = ~((keys[:, 0] == EVERYONE) & (np.arange(len(keys)) < seg.size))
     keys, shown, played = keys[once], shown[once], played[once]
     if not len(keys):
@@ -122,10 +123,17 @@ def count_outcomes(log: LogView, segments: dict[int, int], days: tuple[int, int]
     unique, inverse = np.unique(keys, axis=0, return_inverse=True)
     inverse = inverse.ravel()
     return Counts(
-        segment=unique[:, 0], title=unique[:, 1], variant=unique[:, 2],
+        segment=unique[:, 0],
+        title=unique[:, 1],
+        variant=unique[:, 2],
         shown=np.bincount(inverse, weights=shown, minlength=len(unique)).astype(np.int64),
         played=np.bincount(inverse, weights=played, minlength=len(unique)).astype(np.int64),
     )
+
+
+def split_day(log: LogView) -> int:
+    """First day of the replay's test period."""
+    return max(1, round(log.days * TRAIN_SHARE))
 
 
 class Model:
@@ -136,8 +144,14 @@ class Model:
         self.cells: dict[tuple[int, int], dict[int, tuple[int, int]]] = {}
         style_of = {(t, v): st for t, vs in styles.items() for v, st in vs}
         self.style_rate: dict[tuple[int, str], tuple[int, int]] = {}
-        for s, t, v, n, k in zip(counts.segment.tolist(), counts.title.tolist(), counts.variant.tolist(),
-                                 counts.shown.tolist(), counts.played.tolist(), strict=True):
+        for s, t, v, n, k in zip(
+            counts.segment.tolist(),
+            counts.title.tolist(),
+            counts.variant.tolist(),
+            counts.shown.tolist(),
+            counts.played.tolist(),
+            strict=True,
+        ):
             self.cells.setdefault((s, t), {})[v] = (n, k)
             style = style_of.get((t, v))
             if style is not None:
@@ -145,10 +159,16 @@ class Model:
                 self.style_rate[(s, style)] = (n0 + n, k0 + k)
 
     def prior_mean(self, segment: int, style: str) -> float:
-        n, k = self.style_rate.get((segment, style)) or self.style_rate.get((EVERYONE, style)) or (0, 0)
+        n, k = (
+            self.style_rate.get((segment, style))
+            or self.style_rate.get((EVERYONE, style))
+            or (0, 0)
+        )
         return (k + 1.0) / (n + 2.0)
 
-    def posterior(self, segment: int, title_id: int, variants: list[tuple[int, str]]) -> tuple[np.ndarray, np.ndarray]:
+    def posterior(
+        self, segment: int, title_id: int, variants: list[tuple[int, str]]
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Beta (alpha, beta) of each variant of a title for a segment."""
         cells = self.cells.get((segment, title_id), {})
         alpha, beta = np.empty(len(variants)), np.empty(len(variants))
@@ -168,17 +188,21 @@ class Model:
         return variants[int(np.argmax(alpha / (alpha + beta)))][0]
 
 
-def refresh_bandit(log: LogView, segments: dict[int, int]) -> Model:
-    """Count the window's impressions and plays and store the posteriors."""
-    counts = count_outcomes(log, segments)
+def refresh_bandit(log: LogView, counts: Counts) -> Model:
+    """Store the posteriors of the window's counts (with the catalog's artwork styles)."""
     styles = artwork_styles(log.session)
     style_names = sorted({st for vs in styles.values() for _, st in vs})
     style_index = {st: i for i, st in enumerate(style_names)}
     art = [(t, v, style_index[st]) for t, vs in styles.items() for v, st in vs]
     art_array = np.array(art, dtype=np.int64).reshape(-1, 3)
     cache.store_arrays(
-        CACHE_NAME, segment=counts.segment, title=counts.title, variant=counts.variant,
-        shown=counts.shown, played=counts.played, art=art_array,
+        CACHE_NAME,
+        segment=counts.segment,
+        title=counts.title,
+        variant=counts.variant,
+        shown=counts.shown,
+        played=counts.played,
+        art=art_array,
         style_names=np.array(style_names or [""], dtype=str),
     )
     return Model(counts, styles)
@@ -196,14 +220,17 @@ def cached_model() -> Model | None:
         styles: dict[int, list[tuple[int, str]]] = {}
         for t, v, st in arrays["art"].tolist():
             styles.setdefault(t, []).append((v, names[st]))
-        counts = Counts(arrays["segment"], arrays["title"], arrays["variant"], arrays["shown"], arrays["played"])
+        counts = Counts(
+            arrays["segment"], arrays["title"], arrays["variant"], arrays["shown"], arrays["played"]
+        )
         return Model(counts, styles)
 
     return cache.memo(path, build)
 
 
-def choose_variants(profile_id: int, title_ids, rng: np.random.Generator | None = None,
-                    epsilon: float = EPSILON) -> dict[int, int]:
+def choose_variants(
+    profile_id: int, title_ids, rng: np.random.Generator | None = None, epsilon: float = EPSILON
+) -> dict[int, int]:
     """The artwork variant each title should show this profile (titles without artwork left out).
 
     Thompson sampling from the cached posteriors of the profile's segment;
@@ -233,8 +260,14 @@ def choose_variants(profile_id: int, title_ids, rng: np.random.Generator | None 
 def _cells(counts: Counts, styles, labels: dict[int, str], by_segment: bool) -> list[Cell]:
     style_of = {(t, v): st for t, vs in styles.items() for v, st in vs}
     totals: dict[tuple[int, str], list[int]] = {}
-    for s, t, v, n, k in zip(counts.segment.tolist(), counts.title.tolist(), counts.variant.tolist(),
-                             counts.shown.tolist(), counts.played.tolist(), strict=True):
+    for s, t, v, n, k in zip(
+        counts.segment.tolist(),
+        counts.title.tolist(),
+        counts.variant.tolist(),
+        counts.shown.tolist(),
+        counts.played.tolist(),
+        strict=True,
+    ):
         if by_segment == (s == EVERYONE):
             continue
         key = (s, style_of.get((t, v), "unknown"))
@@ -248,20 +281,23 @@ def _cells(counts: Counts, styles, labels: dict[int, str], by_segment: bool) -> 
     return out
 
 
-def replay_estimate(log: LogView, segments: dict[int, int], styles) -> Replay:
-    """IPS value of the learnt policy on later uniformly-random impressions, against uniform."""
-    split = max(1, int(round(log.days * TRAIN_SHARE)))
-    model = Model(count_outcomes(log, segments, (-10**6, split)), styles)
-    imp = log.impressions
-    test = (imp.variant >= 0) & (imp.day >= split)
+def replay_estimate(raw, train_days: int, styles) -> Replay:
+    """IPS value of the policy learnt before the split, on the later uniformly-random impressions."""
+    model = Model(pooled(raw, raw.period == 0), styles)
+    test = raw.period == 1
     total_n, total_k, weighted, squares = 0, 0, 0.0, 0.0
     greedy_cache: dict[tuple[int, int], int | None] = {}
-    for p, t, v, n, k in zip(imp.profile[test].tolist(), imp.title[test].tolist(), imp.variant[test].tolist(),
-                             imp.shown[test].tolist(), imp.played[test].tolist(), strict=True):
+    for segment, t, v, n, k in zip(
+        raw.segment[test].tolist(),
+        raw.title[test].tolist(),
+        raw.variant[test].tolist(),
+        raw.shown[test].tolist(),
+        raw.played[test].tolist(),
+        strict=True,
+    ):
         variants = styles.get(t)
         if not variants:
             continue
-        segment = segments.get(p, EVERYONE)
         key = (segment, t)
         if key not in greedy_cache:
             greedy_cache[key] = model.greedy(segment, t)
@@ -279,22 +315,29 @@ def replay_estimate(log: LogView, segments: dict[int, int], styles) -> Replay:
     else:
         half = 0.0
     return Replay(
-        method=(f"Inverse propensity scoring: posteriors learnt on the first {split} days, policy "
-                f"(best posterior mean per segment and title, {EPSILON:.0%} random) replayed on the "
-                f"later uniformly-random impressions, each weighted by pi(variant) / (1/K)."),
-        train_days=split, test_impressions=total_n, uniform_rate=uniform, policy_rate=value,
-        policy_low=max(0.0, value - half), policy_high=value + half,
+        method=(
+            f"Inverse propensity scoring: posteriors learnt on the first {train_days} days, policy "
+            f"(best posterior mean per segment and title, {EPSILON:.0%} random) replayed on the "
+            f"later uniformly-random impressions, each weighted by pi(variant) / (1/K)."
+        ),
+        train_days=train_days,
+        test_impressions=total_n,
+        uniform_rate=uniform,
+        policy_rate=value,
+        policy_low=max(0.0, value - half),
+        policy_high=value + half,
         gain=(value / uniform - 1.0) if uniform > 0 else None,
     )
 
 
 def bandit_report(log: LogView, segment_labels: dict[int, str]) -> BanditReport:
     """Refresh the posteriors and describe them: rates per style and segment, replay gain."""
-    segments = segment_map()
-    model = refresh_bandit(log, segments)
-    counts = count_outcomes(log, segments)
+    split = split_day(log)
+    raw = log.impressions_by_segment(segment_map(), split)
+    counts = pooled(raw)
+    model = refresh_bandit(log, counts)
     labels = {EVERYONE: "No segment yet"} | segment_labels
-    by_segment = [c for c in _cells(counts, model.styles, labels, True)]
+    by_segment = _cells(counts, model.styles, labels, True)
     best: dict[str, str] = {}
     for cell in by_segment:
         current = best.get(cell.segment)
@@ -302,19 +345,31 @@ def bandit_report(log: LogView, segment_labels: dict[int, str]) -> BanditReport:
         if current is None or rates[cell.style] > rates[current]:
             best[cell.segment] = cell.style
     everyone = counts.segment == EVERYONE
-    per_title = np.bincount(np.searchsorted(np.unique(counts.title[everyone]), counts.title[everyone]),
-                            weights=counts.shown[everyone]) if everyone.any() else np.zeros(0)
+    per_title = (
+        np.bincount(
+            np.searchsorted(np.unique(counts.title[everyone]), counts.title[everyone]),
+            weights=counts.shown[everyone],
+        )
+        if everyone.any()
+        else np.zeros(0)
+    )
     titles = np.unique(counts.title[everyone])
     names = dict(zip(log.catalog.ids.tolist(), log.catalog.names, strict=True))
-    top = [(int(titles[i]), names.get(int(titles[i]), "?"), int(per_title[i]))
-           for i in np.argsort(-per_title, kind="stable")[:30]]
+    top = [
+        (int(titles[i]), names.get(int(titles[i]), "?"), int(per_title[i]))
+        for i in np.argsort(-per_title, kind="stable")[:30]
+    ]
     return BanditReport(
-        start=log.start.isoformat(), end=log.end.isoformat(),
-        impressions=int(counts.shown[everyone].sum()), plays=int(counts.played[everyone].sum()),
+        start=log.start.isoformat(),
+        end=log.end.isoformat(),
+        impressions=int(counts.shown[everyone].sum()),
+        plays=int(counts.played[everyone].sum()),
         segment_labels={str(k): v for k, v in labels.items()},
         by_style=_cells(counts, model.styles, labels, False),
-        by_segment_style=by_segment, best_style=best,
-        replay=replay_estimate(log, segments, model.styles), top_titles=top,
+        by_segment_style=by_segment,
+        best_style=best,
+        replay=replay_estimate(raw, split, model.styles),
+        top_titles=top,
     )
 
 
@@ -331,7 +386,19 @@ def title_cells(title_id: int, segment_labels: dict[str, str]) -> list[Cell]:
         for variant, style in variants:
             n, k = cells.get(variant, (0, 0))
             low, high = wilson_interval(k, n)
-            label = segment_labels.get(str(segment), "Everyone" if segment == EVERYONE else str(segment))
-            out.append(Cell("Everyone" if segment == EVERYONE else label, style, variant, n, k,
-                            share(k, n), low, high))
+            label = segment_labels.get(
+                str(segment), "Everyone" if segment == EVERYONE else str(segment)
+            )
+            out.append(
+                Cell(
+                    "Everyone" if segment == EVERYONE else label,
+                    style,
+                    variant,
+                    n,
+                    k,
+                    share(k, n),
+                    low,
+                    high,
+                )
+            )
     return out

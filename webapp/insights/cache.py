@@ -9,6 +9,7 @@ until the file changes.
 
 import dataclasses
 import json
+import math
 import os
 import tempfile
 from datetime import date, datetime
@@ -22,7 +23,9 @@ _memo: dict[str, tuple[float, Any]] = {}
 
 
 def cache_dir() -> Path:
-    folder = Path(current_app.config.get("INSIGHTS_CACHE_DIR") or Path(current_app.instance_path) / "insights")
+    folder = Path(
+        current_app.config.get("INSIGHTS_CACHE_DIR") or Path(current_app.instance_path) / "insights"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -42,7 +45,7 @@ def _plain(value):
     if isinstance(value, np.floating):
         return None if not np.isfinite(value) else float(value)
     if isinstance(value, float):
-        return None if value != value or value in (float("inf"), float("-inf")) else value
+        return value if math.isfinite(value) else None
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return value

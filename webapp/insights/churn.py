@@ -24,11 +24,25 @@ from webapp.models import Account, Profile
 
 HORIZON = 14
 LOOKBACK = 28
-FEATURES = ("recency_days", "active_days", "hours", "completion", "trend", "genres", "uptake", "list_adds")
+FEATURES = (
+    "recency_days",
+    "active_days",
+    "hours",
+    "completion",
+    "trend",
+    "genres",
+    "uptake",
+    "list_adds",
+)
 FEATURE_LABELS = {
-    "recency_days": "days since last visit", "active_days": "active days", "hours": "hours watched",
-    "completion": "completion rate", "trend": "viewing trend", "genres": "genres watched",
-    "uptake": "plays from recommendations", "list_adds": "My List adds",
+    "recency_days": "days since last visit",
+    "active_days": "active days",
+    "hours": "hours watched",
+    "completion": "completion rate",
+    "trend": "viewing trend",
+    "genres": "genres watched",
+    "uptake": "plays from recommendations",
+    "list_adds": "My List adds",
 }
 
 
@@ -82,7 +96,7 @@ def features_at(log: LogView, cutoff: int, lookback: int = LOOKBACK) -> Features
     values = np.zeros((n, len(FEATURES)))
     if not n:
         return Features(profiles, values, None)
-    pos = lambda ids: np.searchsorted(profiles, ids)  # noqa: E731
+    pos = lambda ids: np.searchsorted(profiles, ids)
 
     def member(ids):
         p = np.minimum(pos(ids), n - 1)
@@ -141,12 +155,17 @@ def fit(features: list[Features]) -> tuple[StandardScaler, LogisticRegression] |
     return scaler, model
 
 
-def calibration_table(predicted: np.ndarray, observed: np.ndarray, bins: int = 5) -> list[CalibrationBin]:
+def calibration_table(
+    predicted: np.ndarray, observed: np.ndarray, bins: int = 5
+) -> list[CalibrationBin]:
     """Predicted against observed churn in equal-count bins of predicted risk."""
     order = np.argsort(predicted, kind="stable")
     return [
-        CalibrationBin(float(predicted[chunk].mean()), float(observed[chunk].mean()), int(chunk.size))
-        for chunk in np.array_split(order, min(bins, max(predicted.size, 1))) if chunk.size
+        CalibrationBin(
+            float(predicted[chunk].mean()), float(observed[chunk].mean()), int(chunk.size)
+        )
+        for chunk in np.array_split(order, min(bins, max(predicted.size, 1)))
+        if chunk.size
     ]
 
 
@@ -154,8 +173,11 @@ def drivers(scaler, model, row: np.ndarray, top: int = 3) -> list[tuple[str, flo
     """The features pushing this profile's risk up most: (label, value, coefficient x z)."""
     contribution = model.coef_[0] * scaler.transform(row[None, :])[0]
     order = np.argsort(-contribution, kind="stable")[:top]
-    return [(FEATURE_LABELS[FEATURES[j]], float(row[j]), float(contribution[j])) for j in order
-            if contribution[j] > 0]
+    return [
+        (FEATURE_LABELS[FEATURES[j]], float(row[j]), float(contribution[j]))
+        for j in order
+        if contribution[j] > 0
+    ]
 
 
 def churn_report(log: LogView, at_risk: int = 50) -> ChurnReport:
@@ -178,21 +200,31 @@ def churn_report(log: LogView, at_risk: int = 50) -> ChurnReport:
     coefficients: list[tuple[str, float]] = []
     if final and now.profiles.size:
         scaler, model = final
-        coefficients = [(FEATURE_LABELS[f], float(c)) for f, c in zip(FEATURES, model.coef_[0], strict=True)]
+        coefficients = [
+            (FEATURE_LABELS[f], float(c)) for f, c in zip(FEATURES, model.coef_[0], strict=True)
+        ]
         risk = model.predict_proba(scaler.transform(now.values))[:, 1]
         order = np.argsort(-risk, kind="stable")[:at_risk]
         names = _profile_names(log, now.profiles[order].tolist())
         for i in order:
             pid = int(now.profiles[i])
             name, email = names.get(pid, ("?", "?"))
-            risky.append(AtRisk(pid, name, email, float(risk[i]), drivers(scaler, model, now.values[i])))
+            risky.append(
+                AtRisk(pid, name, email, float(risk[i]), drivers(scaler, model, now.values[i]))
+            )
     labels = np.concatenate([f.churned for f in both]) if both else np.zeros(0)
     return ChurnReport(
-        start=log.start.isoformat(), end=log.end.isoformat(),
-        train_cutoff=_day_label(log, train_cut), test_cutoff=_day_label(log, test_cut),
-        train_profiles=int(train.profiles.size), test_profiles=int(test.profiles.size),
+        start=log.start.isoformat(),
+        end=log.end.isoformat(),
+        train_cutoff=_day_label(log, train_cut),
+        test_cutoff=_day_label(log, test_cut),
+        train_profiles=int(train.profiles.size),
+        test_profiles=int(test.profiles.size),
         base_rate=float(labels.mean()) if labels.size else 0.0,
-        auc=auc, calibration=table, coefficients=coefficients, at_risk=risky,
+        auc=auc,
+        calibration=table,
+        coefficients=coefficients,
+        at_risk=risky,
         scored_profiles=int(now.profiles.size),
     )
 
@@ -207,7 +239,8 @@ def _profile_names(log: LogView, ids: list[int]) -> dict[int, tuple[str, str]]:
     if not ids:
         return {}
     rows = log.session.execute(
-        select(Profile.id, Profile.name, Account.email).join(Account, Account.id == Profile.account_id)
+        select(Profile.id, Profile.name, Account.email)
+        .join(Account, Account.id == Profile.account_id)
         .where(Profile.id.in_(ids))
     ).all()
     return {r[0]: (r[1], r[2]) for r in rows}

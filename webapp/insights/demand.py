@@ -54,7 +54,9 @@ def membership(log: LogView, by: str) -> tuple[list[str], sparse.csr_matrix]:
         return list(cat.genre_names), sparse.csr_matrix(cat.genre_matrix)
     if by == "theme":
         rows, cols = cat.keyword_pairs
-        matrix = sparse.csr_matrix((np.ones(rows.size), (rows, cols)), shape=(n, len(cat.keyword_names)))
+        matrix = sparse.csr_matrix(
+            (np.ones(rows.size), (rows, cols)), shape=(n, len(cat.keyword_names))
+        )
         return list(cat.keyword_names), matrix
     if by == "era":
         decades = np.where(cat.year > 0, cat.year // 10 * 10, -1)
@@ -76,14 +78,16 @@ def _rows(log: LogView, names: list[str], matrix: sparse.csr_matrix) -> list[Dem
     hours = s.watched / 3600.0
     recent = s.started >= (log.end - log.start).total_seconds() - HALF
     before = ~recent & (s.started >= (log.end - log.start).total_seconds() - 2 * HALF)
-    per_title = lambda weights: np.bincount(row[ok], weights=weights[ok], minlength=n_titles)  # noqa: E731
+    per_title = lambda weights: np.bincount(row[ok], weights=weights[ok], minlength=n_titles)
     title_hours = per_title(hours)
     title_recent = per_title(np.where(recent, hours, 0.0))
     title_before = per_title(np.where(before, hours, 0.0))
     started, finished = _items_per_title(s, row, ok, n_titles)
     profiles = np.unique(s.profile[ok])
     pindex = np.searchsorted(profiles, s.profile[ok])
-    watched = sparse.csr_matrix((np.ones(pindex.size), (pindex, row[ok])), shape=(profiles.size, n_titles))
+    watched = sparse.csr_matrix(
+        (np.ones(pindex.size), (pindex, row[ok])), shape=(profiles.size, n_titles)
+    )
     profile_groups = (watched @ matrix) > 0
     profiles_per_group = np.asarray(profile_groups.sum(axis=0)).ravel()
     mt = matrix.T.tocsr()
@@ -93,10 +97,14 @@ def _rows(log: LogView, names: list[str], matrix: sparse.csr_matrix) -> list[Dem
     g_titles = np.asarray(matrix.sum(axis=0)).ravel()
     return [
         DemandRow(
-            name=name, titles=int(g_titles[j]), hours=float(g_hours[j]), hours_share=share(g_hours[j], total),
+            name=name,
+            titles=int(g_titles[j]),
+            hours=float(g_hours[j]),
+            hours_share=share(g_hours[j], total),
             completion=share(g_finished[j], g_started[j]),
             profiles_share=share(profiles_per_group[j], profiles.size),
-            hours_recent=float(g_recent[j]), hours_before=float(g_before[j]),
+            hours_recent=float(g_recent[j]),
+            hours_before=float(g_before[j]),
             growth=growth(g_recent[j], g_before[j]),
         )
         for j, name in enumerate(names)
@@ -125,11 +133,15 @@ def weekly_hours(
     row = cat.rows_of(s.title)
     ok = row >= 0
     week = np.minimum((s.started[ok] // WEEK).astype(np.int64), n_weeks - 1)
-    per = sparse.csr_matrix((s.watched[ok] / 3600.0, (row[ok], week)), shape=(len(cat.ids), n_weeks))
+    per = sparse.csr_matrix(
+        (s.watched[ok] / 3600.0, (row[ok], week)), shape=(len(cat.ids), n_weeks)
+    )
     grouped = np.asarray((matrix.T @ per).todense())
     order = np.argsort(-grouped.sum(axis=1), kind="stable")[:top]
     labels = [(log.start + timedelta(seconds=i * WEEK)).date().isoformat() for i in range(n_weeks)]
-    return labels, {names[j]: [round(float(v), 3) for v in grouped[j]] for j in order if grouped[j].sum() > 0}
+    return labels, {
+        names[j]: [round(float(v), 3) for v in grouped[j]] for j in order if grouped[j].sum() > 0
+    }
 
 
 def demand_report(log: LogView, top_themes: int = 25) -> DemandReport:
@@ -141,7 +153,8 @@ def demand_report(log: LogView, top_themes: int = 25) -> DemandReport:
     weeks, weekly = weekly_hours(log, genre_names, genre_matrix)
     rows = _rows(log, genre_names, genre_matrix)
     return DemandReport(
-        start=log.start.isoformat(), end=log.end.isoformat(),
+        start=log.start.isoformat(),
+        end=log.end.isoformat(),
         total_hours=float(s.watched.sum() / 3600.0),
         watching_profiles=int(np.unique(s.profile).size),
         weeks=weeks,

@@ -68,8 +68,13 @@ def daily(log: LogView) -> list[DayRow]:
     hours = np.bincount(day_of, weights=s.watched / 3600.0, minlength=n) if len(s) else np.zeros(n)
     origin = log.start.date()
     return [
-        DayRow((origin + timedelta(days=i)).isoformat(), int(active[i]), int(sessions[i]), float(hours[i]),
-               share(hours[i], active[i]))
+        DayRow(
+            (origin + timedelta(days=i)).isoformat(),
+            int(active[i]),
+            int(sessions[i]),
+            float(hours[i]),
+            share(hours[i], active[i]),
+        )
         for i in range(n)
     ]
 
@@ -83,8 +88,15 @@ def breakdown(log: LogView, groups: np.ndarray, names: list[str]) -> list[Breakd
     for j, name in enumerate(names):
         mine = groups == j
         count = int(mine.sum())
-        out.append(BreakdownRow(name, count, float(hours[mine].sum()), share(hours[mine].sum(), total),
-                                share(s.done[mine].sum(), count)))
+        out.append(
+            BreakdownRow(
+                name,
+                count,
+                float(hours[mine].sum()),
+                share(hours[mine].sum(), total),
+                share(s.done[mine].sum(), count),
+            )
+        )
     return out
 
 
@@ -108,7 +120,9 @@ def cohorts(log: LogView) -> list[Cohort]:
             back = sum(1 for p in members.tolist() if week + offset in active_weeks.get(p, ()))
             retention.append(back / members.size)
         retention += [None] * (n_weeks - len(retention))
-        out.append(Cohort((origin + timedelta(days=7 * week)).isoformat(), int(members.size), retention))
+        out.append(
+            Cohort((origin + timedelta(days=7 * week)).isoformat(), int(members.size), retention)
+        )
     return out
 
 
@@ -119,7 +133,8 @@ def engagement_report(log: LogView) -> EngagementReport:
     device_index = {d: i for i, d in enumerate(devices)}
     device_groups = np.fromiter((device_index[d] for d in s.device), dtype=np.int64, count=len(s))
     return EngagementReport(
-        start=log.start.isoformat(), end=log.end.isoformat(),
+        start=log.start.isoformat(),
+        end=log.end.isoformat(),
         active_profiles=int(active),
         hours_per_profile=share(s.watched.sum() / 3600.0, active),
         sessions_per_profile=share(act.sessions.sum(), active),

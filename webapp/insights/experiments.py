@@ -33,7 +33,9 @@ class Experiment:
 
 EXPERIMENTS = {
     "diversity": Experiment(
-        "diversity", ("control", "diverse"), (0.5, 0.5),
+        "diversity",
+        ("control", "diverse"),
+        (0.5, 0.5),
         "Home rows as ranked (control) against rows re-ranked for genre diversity and calibration (diverse).",
     ),
 }
@@ -43,7 +45,9 @@ def arm_for(profile_id: int, experiment_key: str) -> str:
     """The arm of `experiment_key` this profile is in (stable across runs and processes)."""
     experiment = EXPERIMENTS.get(experiment_key)
     if experiment is None:
-        raise ValueError(f"Unknown experiment {experiment_key!r}; known: {', '.join(sorted(EXPERIMENTS))}.")
+        raise ValueError(
+            f"Unknown experiment {experiment_key!r}; known: {', '.join(sorted(EXPERIMENTS))}."
+        )
     digest = hashlib.sha256(f"{experiment_key}:{int(profile_id)}".encode()).digest()
     point = int.from_bytes(digest[:8], "big") / 2**64
     total = sum(experiment.weights)
@@ -98,7 +102,7 @@ def experiment_report(log: LogView, key: str) -> ExperimentReport:
     act, imp, s = log.activity, log.impressions, log.sittings
     profiles = np.unique(act.profile)
     arm_of = {int(p): arm_for(int(p), key) for p in profiles}
-    arms = lambda ids: np.array([arm_of.get(int(p), "") for p in ids], dtype=object)  # noqa: E731
+    arms = lambda ids: np.array([arm_of.get(int(p), "") for p in ids], dtype=object)
     imp_arm = arms(imp.profile)
     hours = {int(p): 0.0 for p in profiles}
     for p, w in zip(s.profile.tolist(), (s.watched / 3600.0).tolist(), strict=True):
@@ -116,12 +120,35 @@ def experiment_report(log: LogView, key: str) -> ExperimentReport:
         eligible = [p for p in members if p in early]
         retained = sum(1 for p in eligible if p in late)
         r_low, r_high = wilson_interval(retained, len(eligible))
-        results.append(ArmResult(
-            arm, len(members), shown, played, share(played, shown), low, high, mean, h_low, h_high,
-            retained, len(eligible), share(retained, len(eligible)), r_low, r_high, None, None,
-        ))
+        results.append(
+            ArmResult(
+                arm,
+                len(members),
+                shown,
+                played,
+                share(played, shown),
+                low,
+                high,
+                mean,
+                h_low,
+                h_high,
+                retained,
+                len(eligible),
+                share(retained, len(eligible)),
+                r_low,
+                r_high,
+                None,
+                None,
+            )
+        )
     control = results[0]
     for result in results[1:]:
-        result.play_rate_diff = _diff(result.plays, result.impressions, control.plays, control.impressions)
-        result.retention_diff = _diff(result.retained, result.eligible, control.retained, control.eligible)
-    return ExperimentReport(key, experiment.description, log.start.isoformat(), log.end.isoformat(), results)
+        result.play_rate_diff = _diff(
+            result.plays, result.impressions, control.plays, control.impressions
+        )
+        result.retention_diff = _diff(
+            result.retained, result.eligible, control.retained, control.eligible
+        )
+    return ExperimentReport(
+        key, experiment.description, log.start.isoformat(), log.end.isoformat(), results
+    )

@@ -62,7 +62,11 @@ def viewers_per_title(log: LogView) -> np.ndarray:
     s, cat = log.sittings, log.catalog
     rows = cat.rows_of(s.title)
     ok = rows >= 0
-    pairs = np.unique(np.stack([s.profile[ok], rows[ok]], axis=1), axis=0) if ok.any() else np.zeros((0, 2), int)
+    pairs = (
+        np.unique(np.stack([s.profile[ok], rows[ok]], axis=1), axis=0)
+        if ok.any()
+        else np.zeros((0, 2), int)
+    )
     return np.bincount(pairs[:, 1], minlength=len(cat.ids)).astype(float)
 
 
@@ -75,13 +79,16 @@ def popularity_deciles(viewers: np.ndarray) -> np.ndarray:
 
 
 def impressions_per_title(log: LogView) -> np.ndarray:
-    imp, cat = log.impressions, log.catalog
-    rows = cat.rows_of(imp.title)
+    """Impressions of each catalog title in the window (catalog order)."""
+    titles, shown = log.impressions_by_title
+    rows = log.catalog.rows_of(titles)
     ok = rows >= 0
-    return np.bincount(rows[ok], weights=imp.shown[ok], minlength=len(cat.ids))
+    return np.bincount(rows[ok], weights=shown[ok], minlength=len(log.catalog.ids))
 
 
-def list_figures(log: LogView, viewers: np.ndarray, sample: int = LIST_SAMPLE) -> tuple[float, float, int]:
+def list_figures(
+    log: LogView, viewers: np.ndarray, sample: int = LIST_SAMPLE
+) -> tuple[float, float, int]:
     """(intra-list diversity, novelty, lists) over the most recent impressions."""
     rows = log.session.execute(
         select(Event.profile_id, Event.session_id, Event.row_key, Event.title_id)
@@ -126,23 +133,35 @@ def exposure_report(log: LogView, calibration=None) -> ExposureReport:
     n = len(cat.ids)
     total_shown, total_views = shown.sum(), viewers.sum()
     by_decile = [
-        ShareRow(f"Decile {d + 1}", share((deciles == d).sum(), n), share(shown[deciles == d].sum(), total_shown),
-                 share(viewers[deciles == d].sum(), total_views))
-        for d in range(10) if (deciles == d).any()
+        ShareRow(
+            f"Decile {d + 1}",
+            share((deciles == d).sum(), n),
+            share(shown[deciles == d].sum(), total_shown),
+            share(viewers[deciles == d].sum(), total_views),
+        )
+        for d in range(10)
+        if (deciles == d).any()
     ]
     rows = cat.rows_of(s.title)
     ok = rows >= 0
     title_hours = np.bincount(rows[ok], weights=s.watched[ok], minlength=n)
     g = cat.genre_matrix
     by_genre = [
-        ShareRow(name, share(g[:, j].sum(), n), share((g[:, j] * shown).sum(), total_shown),
-                 share((g[:, j] * title_hours).sum(), title_hours.sum()))
+        ShareRow(
+            name,
+            share(g[:, j].sum(), n),
+            share((g[:, j] * shown).sum(), total_shown),
+            share((g[:, j] * title_hours).sum(), title_hours.sum()),
+        )
         for j, name in enumerate(cat.genre_names)
     ]
     ild, novelty, lists = list_figures(log, viewers)
     return ExposureReport(
-        start=log.start.isoformat(), end=log.end.isoformat(), impressions=int(total_shown),
-        by_decile=by_decile, by_genre=sorted(by_genre, key=lambda r: -r.impressions_share),
+        start=log.start.isoformat(),
+        end=log.end.isoformat(),
+        impressions=int(total_shown),
+        by_decile=by_decile,
+        by_genre=sorted(by_genre, key=lambda r: -r.impressions_share),
         figures=ExposureFigures(share((shown > 0).sum(), n), gini(shown), ild, novelty, lists),
         ai_generated=ai_share(log),
         calibration=calibration,

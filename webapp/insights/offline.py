@@ -16,7 +16,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from recommender.calibration import calibrated_rerank, genre_distributions, history_distribution, miscalibration
+from recommender.calibration import (
+    calibrated_rerank,
+    genre_distributions,
+    history_distribution,
+    miscalibration,
+)
 from webapp.insights.exposure import intra_list_diversity, popularity_deciles
 from webapp.insights.logview import LogView
 from webapp.insights.stats import gini
@@ -70,7 +75,7 @@ def split_histories(log: LogView, seed: int = 0) -> list[tuple[np.ndarray, set[i
         seen = list(dict.fromkeys(titles[chunk].tolist()))
         if len(seen) < MIN_TITLES:
             continue
-        cut = len(seen) - max(1, int(round(len(seen) * HOLDOUT)))
+        cut = len(seen) - max(1, round(len(seen) * HOLDOUT))
         out.append((np.array(seen[:cut], dtype=np.int64), set(seen[cut:])))
     rng = np.random.default_rng(seed)
     if len(out) > MAX_PROFILES:
@@ -87,10 +92,16 @@ def compare_calibration(log: LogView, lam: float = LAMBDA, k: int = K) -> Calibr
     counts = np.zeros(n)
     for train, _ in histories:
         counts[train] += 1
-    popularity = (np.argsort(np.argsort(counts, kind="stable"), kind="stable") / max(n - 1, 1)) if n else counts
+    popularity = (
+        (np.argsort(np.argsort(counts, kind="stable"), kind="stable") / max(n - 1, 1))
+        if n
+        else counts
+    )
     deciles = popularity_deciles(counts)
     ai = cat.ai
-    totals = {name: [0.0, 0.0] for name in ("recall", "ndcg", "miscalibration", "top", "ai", "novelty")}
+    totals = {
+        name: [0.0, 0.0] for name in ("recall", "ndcg", "miscalibration", "top", "ai", "novelty")
+    }
     shown = [np.zeros(n), np.zeros(n)]
     lists: list[list[list[int]]] = [[], []]
     n_profiles = max(len(histories), 1)
@@ -101,35 +112,54 @@ def compare_calibration(log: LogView, lam: float = LAMBDA, k: int = K) -> Calibr
         score[train] = -np.inf
         candidates = np.argsort(-score, kind="stable")[:CANDIDATES]
         candidates = candidates[np.isfinite(score[candidates])]
-        for side, ranked in enumerate((
-            candidates[:k],
-            calibrated_rerank(candidates, score[candidates], dist, target, k=k, lam=lam),
-        )):
+        for side, ranked in enumerate(
+            (
+                candidates[:k],
+                calibrated_rerank(candidates, score[candidates], dist, target, k=k, lam=lam),
+            )
+        ):
             totals["recall"][side] += recall(ranked, held, k)
             totals["ndcg"][side] += ndcg(ranked, held, k)
             totals["miscalibration"][side] += miscalibration(dist, ranked, target)
             totals["top"][side] += float((deciles[ranked] == 0).mean()) if ranked.size else 0.0
             totals["ai"][side] += float(ai[ranked].mean()) if ranked.size else 0.0
-            totals["novelty"][side] += float(np.mean(-np.log2((counts[ranked] + 1) / (n_profiles + 1))))
+            totals["novelty"][side] += float(
+                np.mean(-np.log2((counts[ranked] + 1) / (n_profiles + 1)))
+            )
             shown[side][ranked] += 1
             lists[side].append(ranked.tolist())
-    mean = lambda name, side: totals[name][side] / n_profiles  # noqa: E731
+    mean = lambda name, side: totals[name][side] / n_profiles
     labels = {
-        "recall": f"Recall@{k}", "ndcg": f"nDCG@{k}", "miscalibration": "Miscalibration (KL, lower is closer)",
-        "top": "Share from the most popular decile", "ai": "Share AI-generated", "novelty": "Novelty (bits)",
+        "recall": f"Recall@{k}",
+        "ndcg": f"nDCG@{k}",
+        "miscalibration": "Miscalibration (KL, lower is closer)",
+        "top": "Share from the most popular decile",
+        "ai": "Share AI-generated",
+        "novelty": "Novelty (bits)",
     }
     rows = [MetricRow(labels[name], mean(name, 0), mean(name, 1)) for name in labels]
     rows += [
-        MetricRow("Catalog coverage", float((shown[0] > 0).mean()) if n else 0.0,
-                  float((shown[1] > 0).mean()) if n else 0.0),
+        MetricRow(
+            "Catalog coverage",
+            float((shown[0] > 0).mean()) if n else 0.0,
+            float((shown[1] > 0).mean()) if n else 0.0,
+        ),
         MetricRow("Gini of exposure", gini(shown[0]), gini(shown[1])),
-        MetricRow("Intra-list diversity", intra_list_diversity(cat.genre_matrix, lists[0]),
-                  intra_list_diversity(cat.genre_matrix, lists[1])),
+        MetricRow(
+            "Intra-list diversity",
+            intra_list_diversity(cat.genre_matrix, lists[0]),
+            intra_list_diversity(cat.genre_matrix, lists[1]),
+        ),
     ]
     return CalibrationComparison(
-        method=(f"Offline split: last {HOLDOUT:.0%} of each profile's titles held out "
-                f"({len(histories)} profiles with {MIN_TITLES}+ titles); baseline = 0.5 genre cosine + "
-                f"0.5 popularity percentile; top {CANDIDATES} candidates cut to {k} by score (off) or by "
-                f"Steck's calibrated greedy re-ranking with lambda = {lam} (on)."),
-        profiles=len(histories), k=k, lam=lam, rows=rows,
+        method=(
+            f"Offline split: last {HOLDOUT:.0%} of each profile's titles held out "
+            f"({len(histories)} profiles with {MIN_TITLES}+ titles); baseline = 0.5 genre cosine + "
+            f"0.5 popularity percentile; top {CANDIDATES} candidates cut to {k} by score (off) or by "
+            f"Steck's calibrated greedy re-ranking with lambda = {lam} (on)."
+        ),
+        profiles=len(histories),
+        k=k,
+        lam=lam,
+        rows=rows,
     )

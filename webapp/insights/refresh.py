@@ -29,7 +29,16 @@ from webapp.models.base import utcnow
 
 WINDOW_DAYS = 56
 DEFAULT_MAX_AGE = 6 * 3600
-REPORTS = ("demand", "supply", "segments", "artwork", "engagement", "churn", "experiments", "exposure")
+REPORTS = (
+    "demand",
+    "supply",
+    "segments",
+    "artwork",
+    "engagement",
+    "churn",
+    "experiments",
+    "exposure",
+)
 
 
 @dataclass
@@ -40,7 +49,9 @@ class RefreshSummary:
     seconds: dict[str, float]
 
 
-def refresh_all(session: Session, end: datetime | None = None, days: int = WINDOW_DAYS) -> RefreshSummary:
+def refresh_all(
+    session: Session, end: datetime | None = None, days: int = WINDOW_DAYS
+) -> RefreshSummary:
     """Recompute and cache every report over the `days` days before `end` (default: the newest event)."""
     log = window_ending(session, days, end)
     seconds: dict[str, float] = {}
@@ -61,12 +72,20 @@ def refresh_all(session: Session, end: datetime | None = None, days: int = WINDO
     timed("artwork", lambda: cache.store("artwork", bandit_report(log, labels)))
     timed("engagement", lambda: cache.store("engagement", engagement_report(log)))
     timed("churn", lambda: cache.store("churn", churn_report(log)))
-    timed("experiments", lambda: cache.store(
-        "experiments", {key: experiment_report(log, key) for key in EXPERIMENTS}))
+    timed(
+        "experiments",
+        lambda: cache.store(
+            "experiments", {key: experiment_report(log, key) for key in EXPERIMENTS}
+        ),
+    )
     calibration = timed("calibration", lambda: compare_calibration(log))
     timed("exposure", lambda: cache.store("exposure", exposure_report(log, calibration)))
-    summary = RefreshSummary(utcnow().isoformat(timespec="seconds"), log.start.isoformat(timespec="seconds"),
-                             log.end.isoformat(timespec="seconds"), seconds)
+    summary = RefreshSummary(
+        utcnow().isoformat(timespec="seconds"),
+        log.start.isoformat(timespec="seconds"),
+        log.end.isoformat(timespec="seconds"),
+        seconds,
+    )
     cache.store("meta", summary)
     return summary
 

@@ -65,11 +65,17 @@ def supply_rows(log: LogView, by: str) -> list[SupplyRow]:
         if row.titles == 0:
             continue
         catalog_share = share(row.titles, n)
-        out.append(SupplyRow(
-            name=row.name, titles=row.titles, catalog_share=catalog_share, hours=row.hours,
-            hours_share=row.hours_share, hours_per_title=row.hours / row.titles,
-            gap=row.hours_share / catalog_share if catalog_share else None,
-        ))
+        out.append(
+            SupplyRow(
+                name=row.name,
+                titles=row.titles,
+                catalog_share=catalog_share,
+                hours=row.hours,
+                hours_share=row.hours_share,
+                hours_per_title=row.hours / row.titles,
+                gap=row.hours_share / catalog_share if catalog_share else None,
+            )
+        )
     return sorted(out, key=lambda r: -(r.gap or 0.0))
 
 
@@ -93,16 +99,24 @@ def zero_result_searches(log: LogView, limit: int = 30) -> list[SearchGap]:
 def unwatched_searches(log: LogView, limit: int = 30) -> list[SearchGap]:
     """Queries that found titles but led to no play within PLAY_WITHIN."""
     play = aliased(Event, name="play")
-    followed = exists().where(and_(
-        play.profile_id == Event.profile_id,
-        play.type == "play_start",
-        play.occurred_at >= Event.occurred_at,
-        play.occurred_at <= log.shifted(Event.occurred_at, PLAY_WITHIN),
-    ))
+    followed = exists().where(
+        and_(
+            play.profile_id == Event.profile_id,
+            play.type == "play_start",
+            play.occurred_at >= Event.occurred_at,
+            play.occurred_at <= log.shifted(Event.occurred_at, PLAY_WITHIN),
+        )
+    )
     query = _normalized_query()
     rows = log.session.execute(
         select(query, func.count(), func.count(distinct(Event.profile_id)))
-        .where(Event.type == "search", log._in_window(), Event.value > 0, Event.text.is_not(None), ~followed)
+        .where(
+            Event.type == "search",
+            log._in_window(),
+            Event.value > 0,
+            Event.text.is_not(None),
+            ~followed,
+        )
         .group_by(query)
         .order_by(func.count().desc(), query)
         .limit(limit)
@@ -112,14 +126,15 @@ def unwatched_searches(log: LogView, limit: int = 30) -> list[SearchGap]:
 
 def ai_share(log: LogView) -> AiShare:
     """How much of the catalog, of what is shown and of what is watched is AI-generated."""
-    cat, s, imp = log.catalog, log.sittings, log.impressions
-    ai_ids = set(cat.ids[cat.ai].tolist())
-    is_ai = lambda ids: np.fromiter((int(t) in ai_ids for t in ids), dtype=bool, count=len(ids))  # noqa: E731
-    hours_ai = float(s.watched[is_ai(s.title)].sum()) if len(s) else 0.0
-    shown_ai = float(imp.shown[is_ai(imp.title)].sum()) if imp.shown.size else 0.0
+    cat, s = log.catalog, log.sittings
+    ai_ids = cat.ids[cat.ai]
+    titles, shown = log.impressions_by_title
+    hours_ai = float(s.watched[np.isin(s.title, ai_ids)].sum())
+    shown_ai = float(shown[np.isin(titles, ai_ids)].sum())
     return AiShare(
-        titles=len(ai_ids), catalog_share=share(len(ai_ids), len(cat.ids)),
-        impressions_share=share(shown_ai, imp.shown.sum()),
+        titles=int(ai_ids.size),
+        catalog_share=share(ai_ids.size, len(cat.ids)),
+        impressions_share=share(shown_ai, shown.sum()),
         hours_share=share(hours_ai, s.watched.sum()),
     )
 
@@ -128,7 +143,8 @@ def supply_report(log: LogView, top_themes: int = 30) -> SupplyReport:
     themes = [r for r in supply_rows(log, "theme") if r.titles >= 2]
     themes = sorted(themes, key=lambda r: -r.hours)[:top_themes]
     return SupplyReport(
-        start=log.start.isoformat(), end=log.end.isoformat(),
+        start=log.start.isoformat(),
+        end=log.end.isoformat(),
         catalog_titles=len(log.catalog.ids),
         genres=supply_rows(log, "genre"),
         themes=sorted(themes, key=lambda r: -(r.gap or 0.0)),

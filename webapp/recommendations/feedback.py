@@ -14,7 +14,7 @@ from sqlalchemy import case, func, select
 
 from recommender import Interactions, events_to_feedback
 from webapp.extensions import db
-from webapp.models import EpisodeProgress, Episode, Event, ListItem, Rating, Title, WatchState
+from webapp.models import Episode, EpisodeProgress, Event, ListItem, Rating, Title, WatchState
 from webapp.models.base import utcnow
 
 # The event types that say something about taste; impressions, searches and
@@ -64,7 +64,7 @@ def training_feedback(now: datetime | None = None, chunk: int = 100_000, progres
 
 
 def profile_history(profile_id: int, now: datetime | None = None) -> dict[int, float]:
-    """{title id: weight} from the profile's current state, in three indexed queries.
+    """{title id: weight}, oldest first, from the profile's current state in four indexed queries.
 
     Deleted history is gone from these tables, so it is gone from the next
     recommendation too.
@@ -118,4 +118,6 @@ def profile_history(profile_id: int, now: datetime | None = None) -> dict[int, f
         np.asarray(values, dtype=np.float64),
         now=to_unix(now),
     )
-    return {int(i): float(w) for i, w in zip(feedback.item_ids, feedback.weights)}
+    # The library weighs recent history more, and reads recency from the order.
+    order = np.argsort(feedback.timestamps, kind="stable")
+    return {int(feedback.item_ids[j]): float(feedback.weights[j]) for j in order}

@@ -7,11 +7,16 @@ reindexes titles changed through the session before each commit).
 
 from flask import Blueprint
 
-from webapp.search.indexer import rebuild_index, reindex_title, reindex_titles, watch_catalog_changes
+from webapp.search.indexer import (
+    rebuild_index,
+    reindex_title,
+    reindex_titles,
+    watch_catalog_changes,
+)
 
 bp = Blueprint("search", __name__)
 watch_catalog_changes()
 
-from webapp.search import routes  # noqa: E402,F401
+from webapp.search import routes  # noqa: F401
 
 __all__ = ["bp", "rebuild_index", "reindex_title", "reindex_titles"]

@@ -24,8 +24,18 @@ FUZZY_CANDIDATES = 40  # trigram hits SQLite ranks before the exact similarity i
 class Groups(list):
     """A parsed query: a list of word groups; any word of a group may match, every group must.
 
-    The last group is matched as a prefix (the viewer may still be typing).
+    The last group is matched as a prefix (the viewer may still be typing). With
+    `names_only`, that prefix is looked for in titles' names and people only: as
+    the viewer types two letters, "th" should find "The ..." and "Thurman", not
+    every synopsis with "the" in it (which would also be slow to rank).
     """
+
+    names_only = False
+
+    def with_names_only(self, value: bool) -> "Groups":
+        copy = Groups(self)
+        copy.names_only = value
+        return copy
 
 
 def backend():
@@ -75,7 +85,9 @@ class SqliteIndex:
     def add_terms(self, terms) -> None:
         rows = [{"term": t} for t in sorted(terms)]
         if rows:
-            db.session.execute(sa.text("INSERT OR IGNORE INTO search_terms(term) VALUES (:term)"), rows)
+            db.session.execute(
+                sa.text("INSERT OR IGNORE INTO search_terms(term) VALUES (:term)"), rows
+            )
 
     def clear(self) -> None:
         for table in ("search_titles", "search_people", "search_terms"):
@@ -87,7 +99,10 @@ class SqliteIndex:
         for i, group in enumerate(groups):
             last = i == len(groups) - 1
             words = [f'"{w}"*' if last else f'"{w}"' for w in group]
-            parts.append("(" + " OR ".join(words) + ")")
+            part = "(" + " OR ".join(words) + ")"
+            if last and groups.names_only:
+                part = ("{name}: " if _short(group) else "{name people}: ") + part
+            parts.append(part)
         return " AND ".join(parts)
 
     def title_query(self, groups: Groups) -> Select:
@@ -162,7 +177,9 @@ class PostgresIndex:
         rows = [{"term": t} for t in sorted(terms)]
         if rows:
             db.session.execute(
-                sa.text("INSERT INTO search_terms(term) VALUES (:term) ON CONFLICT (term) DO NOTHING"),
+                sa.text(
+                    "INSERT INTO search_terms(term) VALUES (:term) ON CONFLICT (term) DO NOTHING"
+                ),
                 rows,
             )
 
@@ -174,16 +191,24 @@ class PostgresIndex:
         parts = []
         for i, group in enumerate(groups):
             last = i == len(groups) - 1
-            words = [f"{w}:*" if last else w for w in group]
+            # Weights A (name) and B (people) only, as the SQLite column filter does.
+            suffix = ""
+            if last:
+                suffix = (":*A" if _short(group) else ":*AB") if groups.names_only else ":*"
+            words = [f"{w}{suffix}" for w in group]
             parts.append("(" + " | ".join(words) + ")")
         return " & ".join(parts)
 
     def _tsquery(self, groups: Groups):
-        return sa.func.to_tsquery(sa.literal_column("'simple'"), sa.bindparam("tsq", self.render(groups)))
+        return sa.func.to_tsquery(
+            sa.literal_column("'simple'"), sa.bindparam("tsq", self.render(groups))
+        )
 
     def title_query(self, groups: Groups) -> Select:
         query = self._tsquery(groups)
-        score = sa.func.ts_rank(sa.literal_column(POSTGRES_WEIGHTS), self.titles.c.document, query, 1)
+        score = sa.func.ts_rank(
+            sa.literal_column(POSTGRES_WEIGHTS), self.titles.c.document, query, 1
+        )
         return (
             select(Title.id)
             .join(self.titles, self.titles.c.title_id == Title.id)
@@ -211,6 +236,11 @@ class PostgresIndex:
             {"w": word, "n": limit * 3},
         )
         return _closest(word, found, limit)
+
+
+def _short(group: list[str]) -> bool:
+    """One or two letters typed: too common a prefix to look for beyond titles' names."""
+    return max(len(w) for w in group) <= 2
 
 
 def known_terms(words: list[str]) -> set[str]:

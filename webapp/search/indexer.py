@@ -78,7 +78,11 @@ def reindex_title(title_id: int) -> None:
 def reindex_people(person_ids) -> None:
     ids = sorted(set(person_ids))
     for begin in range(0, len(ids), CHUNK):
-        _put_people(db.session.scalars(select(Person).where(Person.id.in_(ids[begin : begin + CHUNK]))).all())
+        _put_people(
+            db.session.scalars(
+                select(Person).where(Person.id.in_(ids[begin : begin + CHUNK]))
+            ).all()
+        )
 
 
 def rebuild_index() -> int:

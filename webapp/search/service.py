@@ -29,7 +29,7 @@ class Results:
     query: str
     titles: list[Title] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
-    genres: list[Genre] = field(default_factory=list)
+    genres: list = field(default_factory=list)  # rows of (id, name, slug)
     # The words actually searched when the query was corrected, else None.
     corrected: str | None = None
 
@@ -39,26 +39,40 @@ class Results:
 
 
 def search(
-    query: str, profile: Profile | None, *, titles: int = 60, people: int = 0, genres: int = 0
+    query: str,
+    profile: Profile | None,
+    *,
+    titles: int = 60,
+    people: int = 0,
+    genres: int = 0,
+    typing: bool = False,
 ) -> Results:
-    """Titles (and optionally people and genres) matching a query, best first."""
+    """Titles (and optionally people and genres) matching a query, best first.
+
+    `typing` is for suggestions: the unfinished last word is looked for in names
+    (of titles and people) only; synopses, genres and themes are searched only
+    when that finds nothing and every word is a known one (else typos are fixed).
+    """
     query = (query or "")[:MAX_QUERY]
     terms = words(query)[:MAX_WORDS]
     results = Results(query=query.strip())
     if not terms:
         return results
     groups = Groups([[w] for w in terms])
-    title_ids = _title_ids(groups, profile, titles)
+    title_ids = _title_ids(groups.with_names_only(typing), profile, titles)
     person_ids = _person_ids(groups, profile, people) if people else []
     if not title_ids and not person_ids:
         fixed = _corrected(groups)
-        if fixed is not None:
+        if fixed is None:
+            if typing:  # every word is known somewhere: look beyond names
+                title_ids = _title_ids(groups, profile, titles)
+        else:
             groups, spelled = fixed
             title_ids = _title_ids(groups, profile, titles)
             person_ids = _person_ids(groups, profile, people) if people else []
             if title_ids or person_ids:
                 results.corrected = spelled
-    results.titles = _load_titles(title_ids)
+    results.titles = _load_titles(title_ids, with_art=not typing)
     results.people = _load_people(person_ids)
     if genres:
         results.genres = _genres(query, profile, genres)
@@ -67,7 +81,7 @@ def search(
 
 def suggest(query: str, profile: Profile | None) -> Results:
     """What the header box offers as the viewer types."""
-    return search(query, profile, titles=6, people=4, genres=3)
+    return search(query, profile, titles=6, people=4, genres=3, typing=True)
 
 
 def _title_ids(groups: Groups, profile: Profile | None, limit: int) -> list[int]:
@@ -80,16 +94,14 @@ def _person_ids(groups: Groups, profile: Profile | None, limit: int) -> list[int
     candidates = backend().person_ids(groups, limit * 4)
     if not candidates:
         return []
+    credited = restrict(
+        select(Credit.title_id)
+        .join(Title, Title.id == Credit.title_id)
+        .where(Credit.person_id == Person.id),
+        profile,
+    )
     visible = set(
-        db.session.scalars(
-            restrict(
-                select(Credit.person_id)
-                .join(Title, Title.id == Credit.title_id)
-                .where(Credit.person_id.in_(candidates))
-                .distinct(),
-                profile,
-            )
-        )
+        db.session.scalars(select(Person.id).where(Person.id.in_(candidates), credited.exists()))
     )
     return [pid for pid in candidates if pid in visible][:limit]
 
@@ -115,14 +127,14 @@ def _corrected(groups: Groups) -> tuple[Groups, str] | None:
     return (fixed, " ".join(spelled)) if changed else None
 
 
-def _load_titles(ids: list[int]) -> list[Title]:
+def _load_titles(ids: list[int], with_art: bool) -> list[Title]:
+    """Titles in ranking order; with what cards need (genres, artwork) for the results page."""
     if not ids:
         return []
-    rows = db.session.scalars(
-        select(Title)
-        .where(Title.id.in_(ids))
-        .options(selectinload(Title.genres), selectinload(Title.artworks))
-    ).all()
+    stmt = select(Title).where(Title.id.in_(ids))
+    if with_art:
+        stmt = stmt.options(selectinload(Title.genres), selectinload(Title.artworks))
+    rows = db.session.scalars(stmt).all()
     by_id = {t.id: t for t in rows}
     return [by_id[i] for i in ids if i in by_id]
 
@@ -134,13 +146,13 @@ def _load_people(ids: list[int]) -> list[Person]:
     return [by_id[i] for i in ids if i in by_id]
 
 
-def _genres(query: str, profile: Profile | None, limit: int) -> list[Genre]:
+def _genres(query: str, profile: Profile | None, limit: int) -> list:
     """Genres whose name starts with, contains or resembles the query, and have visible titles."""
     wanted = normalize(query)
     if len(wanted) < 2:
         return []
     scored = []
-    for genre in db.session.scalars(select(Genre)):
+    for genre in db.session.execute(select(Genre.id, Genre.name, Genre.slug)):
         name = normalize(genre.name)
         if name.startswith(wanted):
             scored.append((0, 0.0, genre))
@@ -151,18 +163,18 @@ def _genres(query: str, profile: Profile | None, limit: int) -> list[Genre]:
             if score >= GENRE_SIMILARITY:
                 scored.append((2, -score, genre))
     scored.sort(key=lambda s: (s[0], s[1], s[2].name))
-    candidates = [g for *_, g in scored]
+    candidates = [g for *_, g in scored][: limit * 3]
     if not candidates:
         return []
+    in_genre = restrict(
+        select(title_genres.c.title_id)
+        .join(Title, Title.id == title_genres.c.title_id)
+        .where(title_genres.c.genre_id == Genre.id),
+        profile,
+    )
     with_titles = set(
         db.session.scalars(
-            restrict(
-                select(title_genres.c.genre_id)
-                .join(Title, Title.id == title_genres.c.title_id)
-                .where(title_genres.c.genre_id.in_([g.id for g in candidates]))
-                .distinct(),
-                profile,
-            )
+            select(Genre.id).where(Genre.id.in_([g.id for g in candidates]), in_genre.exists())
         )
     )
     return [g for g in candidates if g.id in with_titles][:limit]

@@ -40,7 +40,6 @@ import numpy as np
 from flask import current_app
 from sqlalchemy import func, select
 from tqdm import tqdm
-from werkzeug.security import generate_password_hash
 
 from webapp.auth.accounts import register_account
 from webapp.catalog.service import Catalog
@@ -235,7 +234,10 @@ def create_people(
     households: list[Household], now: datetime, days: int, rng: np.random.Generator
 ) -> list[Viewer]:
     """Accounts and profiles (flushed for their ids) and each profile's hidden traits."""
-    shared_hash = generate_password_hash(DEMO_PASSWORD, method="scrypt")
+    # Hash once (the model picks the method) and share it: one scrypt per account is slow.
+    template = Account(email="", password_hash="")
+    template.set_password(DEMO_PASSWORD)
+    shared_hash = template.password_hash
     viewers: list[Viewer] = []
     profiles: list[Profile] = []
     for household in households:

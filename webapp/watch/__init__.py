@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("watch", __name__)
 
-from webapp.watch import routes  # noqa: E402,F401
+from webapp.watch import routes  # noqa: F401

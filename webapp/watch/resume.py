@@ -4,7 +4,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from webapp.activity.episodes import EpisodeSlot, episode_order, film_seconds, is_complete, next_episode
+from webapp.activity.episodes import (
+    EpisodeSlot,
+    episode_order,
+    film_seconds,
+    is_complete,
+    next_episode,
+)
 from webapp.extensions import db
 from webapp.models import EpisodeProgress, Profile, Title, WatchState
 

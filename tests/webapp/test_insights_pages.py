@@ -1,0 +1,106 @@
+"""The insights pages: admins only, every report renders with its tables, CSVs and charts."""
+
+import csv
+import io
+import re
+import secrets
+
+import pytest
+
+import webapp.admin.insights_routes  # noqa: F401  (registers the routes on the admin blueprint)
+from webapp.admin.insights_routes import PAGES
+from webapp.extensions import db
+from webapp.insights import cache
+from webapp.insights.tables import tables_for
+from webapp.models import Account, Title
+
+
+def _sign_in(app, client, is_admin: bool):
+    """A signed-in session without hashing a password (Flask-Login's testing pattern)."""
+    with app.app_context():
+        account = Account(
+            email=f"{secrets.token_hex(4)}@example.com",
+            password_hash="!",
+            is_admin=is_admin,
+            session_token=secrets.token_hex(8),
+        )
+        db.session.add(account)
+        db.session.commit()
+        user_id = account.get_id()
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+        session["_fresh"] = True
+    return client
+
+
+URLS = [
+    "/admin/insights/",
+    "/admin/insights/demand",
+    "/admin/insights/artwork/1",
+    "/admin/insights/churn/at-risk.csv",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_visitors_sign_in_and_viewers_are_refused(app, url):
+    anonymous = app.test_client()
+    assert anonymous.get(url).status_code == 302
+    viewer = _sign_in(app, app.test_client(), is_admin=False)
+    assert viewer.get(url).status_code == 403
+    assert viewer.post("/admin/insights/refresh").status_code == 403
+
+
+def test_every_page_renders_its_tables_charts_and_csvs_on_the_demo_seed(seeded_app):
+    client = _sign_in(seeded_app, seeded_app.test_client(), is_admin=True)
+    index = client.get("/admin/insights/")
+    assert index.status_code == 200
+    assert b"Insights studio" in index.data and b"AI-generated" in index.data
+    for page in PAGES:
+        response = client.get(f"/admin/insights/{page}")
+        assert response.status_code == 200, page
+        html = response.get_data(as_text=True)
+        # No inline scripts: every script is a file or a JSON data block.
+        for tag in re.findall(r"<script[^>]*>", html):
+            assert "src=" in tag or 'type="application/json"' in tag, tag
+        for canvas in re.findall(r'data-chart="([^"]+)"', html):
+            assert f'id="{canvas}"' in html
+        for table in tables_for(page):
+            assert f"/admin/insights/{page}/{table.name}.csv" in html
+            download = client.get(f"/admin/insights/{page}/{table.name}.csv")
+            assert download.status_code == 200 and download.mimetype == "text/csv"
+            rows = list(csv.reader(io.StringIO(download.get_data(as_text=True))))
+            assert rows[0] == table.header()
+            with seeded_app.app_context():
+                assert len(rows) - 1 == len(table.values(cache.load(page)))
+
+
+def test_figures_on_the_pages_come_from_the_demo_log(seeded_app):
+    client = _sign_in(seeded_app, seeded_app.test_client(), is_admin=True)
+    client.get("/admin/insights/")
+    with seeded_app.app_context():
+        demand, artwork = cache.load("demand"), cache.load("artwork")
+        title_id = db.session.scalar(db.select(Title.id).order_by(Title.id).limit(1))
+    assert demand["total_hours"] > 0 and demand["genres"]
+    assert artwork["impressions"] > 0 and artwork["by_segment_style"]
+    page = client.get(f"/admin/insights/artwork/{title_id}")
+    assert page.status_code == 200 and b"artwork results" in page.data
+    assert client.get("/admin/insights/artwork/999999").status_code == 404
+    assert client.get("/admin/insights/demand/no-such-table.csv").status_code == 404
+    assert client.get("/admin/insights/no-such-page").status_code == 404
+
+
+def test_refresh_recomputes_the_cache(app):
+    client = _sign_in(app, app.test_client(), is_admin=True)
+    assert client.get("/admin/insights/engagement").status_code == 200  # empty log: still a page
+    with app.app_context():
+        first = cache.load("meta")["computed_at"]
+        (cache.cache_dir() / "meta.json").unlink()
+    response = client.post("/admin/insights/refresh", follow_redirects=True)
+    assert response.status_code == 200 and b"recomputed" in response.data
+    with app.app_context():
+        assert cache.load("meta")["computed_at"] >= first
+
+
+def test_refresh_needs_the_csrf_token(csrf_app):
+    client = _sign_in(csrf_app, csrf_app.test_client(), is_admin=True)
+    assert client.post("/admin/insights/refresh").status_code == 400

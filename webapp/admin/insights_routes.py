@@ -1,0 +1,138 @@
+"""The insights studio: admin pages over the cached reports, with CSV downloads.
+
+Admins only: the admin blueprint's guard (webapp.admin.access) runs first.
+Pages only read the report cache (webapp.insights.cache). The first visit
+computes it when there is none; after that it changes only through the
+Refresh button (POST, CSRF-protected) or `flask admin insights-refresh`
+(for a schedule, e.g. cron every hour).
+"""
+
+import csv
+import io
+from datetime import datetime
+
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+
+from webapp.admin import bp
+
+# The admin area's guard (anonymous -> sign in, non-admin -> 403) covers these routes too.
+from webapp.admin.access import get_or_404
+from webapp.extensions import db
+from webapp.insights import cache
+from webapp.insights.artwork_bandit import EPSILON, title_cells
+from webapp.insights.refresh import DEFAULT_MAX_AGE, ensure_computed, refresh_all
+from webapp.insights.tables import charts_for, find_table, tables_for
+from webapp.models import Title
+from webapp.models.base import utcnow
+
+PAGES = {
+    "demand": "Demand",
+    "supply": "Supply & searches",
+    "segments": "Segments",
+    "artwork": "Artwork",
+    "engagement": "Engagement",
+    "churn": "Churn risk",
+    "experiments": "Experiments",
+    "exposure": "Exposure",
+}
+
+
+def _meta() -> dict:
+    meta = ensure_computed(db.session)
+    age = (utcnow() - datetime.fromisoformat(meta["computed_at"])).total_seconds()
+    max_age = current_app.config.get("INSIGHTS_MAX_AGE", DEFAULT_MAX_AGE)
+    return dict(meta, age_minutes=int(age // 60), stale=age > max_age)
+
+
+def _payload(page: str) -> dict:
+    payload = cache.load(page)
+    if payload is None:
+        refresh_all(db.session)
+        payload = cache.load(page)
+    return payload
+
+
+@bp.get("/insights/")
+def insights_index():
+    meta = _meta()
+    supply, artwork = cache.load("supply") or {}, cache.load("artwork") or {}
+    churn, engagement = cache.load("churn") or {}, cache.load("engagement") or {}
+    return render_template(
+        "admin/insights/index.html",
+        meta=meta,
+        pages=PAGES,
+        supply=supply,
+        artwork=artwork,
+        churn=churn,
+        engagement=engagement,
+        segments=cache.load("segments") or {},
+    )
+
+
+@bp.post("/insights/refresh")
+def insights_refresh():
+    summary = refresh_all(db.session)
+    total = sum(summary.seconds.values())
+    flash(f"Insights recomputed from the log in {total:.1f} s.", "success")
+    return redirect(url_for("admin.insights_index"))
+
+
+@bp.get("/insights/<any(" + ", ".join(PAGES) + "):page>")
+def insights_page(page: str):
+    meta = _meta()
+    payload = _payload(page)
+    tables = [(t, t.values(payload)) for t in tables_for(page)]
+    return render_template(
+        f"admin/insights/{page}.html",
+        page=page,
+        pages=PAGES,
+        meta=meta,
+        report=payload,
+        tables=tables,
+        charts=charts_for(page, payload),
+        epsilon=EPSILON,
+    )
+
+
+@bp.get("/insights/artwork/<int:title_id>")
+def insights_artwork_title(title_id: int):
+    title = get_or_404(Title, title_id)
+    meta = _meta()
+    payload = _payload("artwork")
+    cells = title_cells(title_id, payload.get("segment_labels", {}))
+    return render_template(
+        "admin/insights/artwork_title.html",
+        page="artwork",
+        pages=PAGES,
+        meta=meta,
+        title=title,
+        cells=cells,
+        epsilon=EPSILON,
+    )
+
+
+@bp.get("/insights/<page>/<name>.csv")
+def insights_csv(page: str, name: str):
+    table = find_table(page, name)
+    if table is None:
+        abort(404, description="There is no such table to download.")
+    _meta()
+    payload = _payload(page)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.header())
+    writer.writerows(table.values(payload))
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="marquee-{page}-{name}.csv"'},
+    )
+
+
+@bp.cli.command("insights-refresh")
+def insights_refresh_command():
+    """Recompute every insights report from the event log (run it on a schedule)."""
+    summary = refresh_all(db.session)
+    print(f"Insights for {summary.start} to {summary.end} recomputed:")
+    for name, seconds in summary.seconds.items():
+        print(f"  {name:<12} {seconds:8.2f} s")

@@ -1,0 +1,127 @@
+"""An in-memory index of the catalog for building rows without scanning tables.
+
+Each worker rebuilds it at most every REFRESH seconds, and sooner when a new
+title appears (one indexed MAX(id) lookup, at most every CHECK seconds), so
+titles added by an admin reach the rows within seconds.
+"""
+
+import re
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import func, select
+
+from webapp.extensions import db
+from webapp.models import Credit, Genre, Keyword, Person, Title, title_genres, title_keywords
+
+REFRESH = 300.0
+CHECK = 15.0
+NEW_WINDOW_TITLES = 60
+
+_SEQUEL = re.compile(r"(\s*[:\-–].*$)|(\s+(part\s+)?([0-9]+|ii|iii|iv|v|vi)\b.*$)", re.IGNORECASE)
+
+
+def franchise_key(name: str) -> str:
+    """'Toy Story 3' and 'Toy Story' share a key; used to keep rows varied."""
+    base = _SEQUEL.sub("", name.strip().lower())
+    return re.sub(r"^(the|a|an)\s+", "", base) or name.lower()
+
+
+@dataclass
+class CatalogIndex:
+    ids: np.ndarray  # sorted title ids
+    maturity: np.ndarray  # minimum age, parallel to ids
+    kind: dict[int, str]
+    genres: dict[int, tuple[str, ...]]
+    keywords: dict[int, frozenset[str]]
+    directors: dict[int, tuple[str, ...]]
+    franchise: dict[int, str]
+    newest: list[int]  # most recently added first
+    genre_slugs: dict[str, str]
+    max_id: int
+    built_at: float = field(default_factory=time.monotonic)
+
+    def allowed(self, maturity_limit: int) -> np.ndarray:
+        """Ids a profile with this limit may see: the visibility rule, vectorised."""
+        return self.ids[self.maturity <= maturity_limit]
+
+    def with_genre(self, genre: str, allowed: set[int]) -> list[int]:
+        return [t for t in self.ids.tolist() if t in allowed and genre in self.genres.get(t, ())]
+
+
+def _build() -> CatalogIndex:
+    rows = db.session.execute(
+        select(Title.id, Title.maturity_age, Title.kind, Title.name).order_by(Title.id)
+    ).all()
+    genres, keywords, directors = defaultdict(list), defaultdict(set), defaultdict(list)
+    slugs = {}
+    for title_id, name, slug in db.session.execute(
+        select(title_genres.c.title_id, Genre.name, Genre.slug).join(Genre)
+    ):
+        genres[title_id].append(name)
+        slugs[name] = slug
+    for title_id, name in db.session.execute(
+        select(title_keywords.c.title_id, Keyword.name).join(Keyword)
+    ):
+        keywords[title_id].add(name)
+    for title_id, name in db.session.execute(
+        select(Credit.title_id, Person.name).join(Person).where(Credit.role == "director")
+    ):
+        directors[title_id].append(name)
+    newest = list(
+        db.session.scalars(
+            select(Title.id).order_by(Title.added_at.desc(), Title.id.desc()).limit(NEW_WINDOW_TITLES)
+        )
+    )
+    ids = np.array([r.id for r in rows], dtype=np.int64)
+    return CatalogIndex(
+        ids=ids,
+        maturity=np.array([r.maturity_age for r in rows], dtype=np.int16),
+        kind={r.id: r.kind for r in rows},
+        genres={t: tuple(sorted(g)) for t, g in genres.items()},
+        keywords={t: frozenset(k) for t, k in keywords.items()},
+        directors={t: tuple(d) for t, d in directors.items()},
+        franchise={r.id: franchise_key(r.name) for r in rows},
+        newest=newest,
+        genre_slugs=slugs,
+        max_id=int(ids.max()) if len(ids) else 0,
+    )
+
+
+class _Holder:
+    def __init__(self):
+        self.index: CatalogIndex | None = None
+        self.checked_at = float("-inf")
+        self.lock = threading.Lock()
+
+
+_holders: dict[str, _Holder] = {}
+
+
+def catalog_index() -> CatalogIndex:
+    """The current index for this app's database, rebuilt when stale or when titles were added."""
+    key = str(db.engine.url)
+    holder = _holders.setdefault(key, _Holder())
+    now = time.monotonic()
+    index = holder.index
+    if index is not None and now - index.built_at < REFRESH and now - holder.checked_at < CHECK:
+        return index
+    with holder.lock:
+        index = holder.index
+        stale = index is None or time.monotonic() - index.built_at >= REFRESH
+        if not stale:
+            holder.checked_at = time.monotonic()
+            latest = db.session.scalar(select(func.max(Title.id))) or 0
+            stale = latest != index.max_id
+        if stale:
+            holder.index = _build()
+            holder.checked_at = time.monotonic()
+        return holder.index
+
+
+def invalidate() -> None:
+    """Forget every index (after catalog edits in this process, and in tests)."""
+    _holders.clear()

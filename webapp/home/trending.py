@@ -1,0 +1,92 @@
+"""What is being watched now: time-decayed plays over the last days, cached per worker.
+
+Windows end at the newest play rather than at the clock, so a site that was
+quiet for a while (or a demo seeded last month) still has a Trending row.
+"""
+
+import math
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from webapp.extensions import db
+from webapp.models import Event
+
+TTL = 300.0
+WINDOW_DAYS = 7
+HALF_LIFE_DAYS = 2.0
+TODAY = timedelta(hours=24)
+
+
+@dataclass
+class Trending:
+    """Titles by decayed recent plays (best first), and by plays in the last day."""
+
+    scores: dict[int, float]
+    ranked: list[int]
+    today: list[int]
+    today_window: str  # "today" or "this week"
+    computed_at: float
+
+
+def _as_date(value) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def compute_trending() -> Trending:
+    """Two aggregate queries over the recent part of the log (type+time index)."""
+    latest = db.session.scalar(select(func.max(Event.occurred_at)).where(Event.type == "play_start"))
+    if latest is None:
+        return Trending({}, [], [], "today", time.monotonic())
+    since = latest - timedelta(days=WINDOW_DAYS)
+    day = func.date(Event.occurred_at)
+    rows = db.session.execute(
+        select(Event.title_id, day, func.count())
+        .where(Event.type == "play_start", Event.occurred_at > since, Event.title_id.is_not(None))
+        .group_by(Event.title_id, day)
+    ).all()
+    scores: dict[int, float] = defaultdict(float)
+    last_day = latest.date()
+    for title_id, bucket, plays in rows:
+        age = (last_day - _as_date(bucket)).days
+        scores[title_id] += plays * math.pow(0.5, age / HALF_LIFE_DAYS)
+    today_rows = db.session.execute(
+        select(Event.title_id, func.count().label("plays"))
+        .where(Event.type == "play_start", Event.occurred_at > latest - TODAY, Event.title_id.is_not(None))
+        .group_by(Event.title_id)
+        .order_by(func.count().desc(), Event.title_id)
+        .limit(60)
+    ).all()
+    today = [t for t, _ in today_rows]
+    window = "today"
+    ranked = sorted(scores, key=lambda t: (-scores[t], t))
+    if len(today) < 10:
+        today, window = ranked[:60], "this week"
+    return Trending(dict(scores), ranked, today, window, time.monotonic())
+
+
+_cache: dict[str, Trending] = {}
+_lock = threading.Lock()
+
+
+def trending() -> Trending:
+    key = str(db.engine.url)
+    current = _cache.get(key)
+    if current is None or time.monotonic() - current.computed_at > TTL:
+        with _lock:
+            current = _cache.get(key)
+            if current is None or time.monotonic() - current.computed_at > TTL:
+                current = _cache[key] = compute_trending()
+    return current
+
+
+def invalidate() -> None:
+    _cache.clear()

@@ -1,0 +1,74 @@
+"""`flask --app wsgi recommender ...`: train now, train on a schedule, show what is served."""
+
+import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from tqdm import tqdm
+
+from webapp.recommendations.training import TrainingError, train_model
+
+recommender_cli = AppGroup("recommender", help="Train and inspect the recommender model.")
+
+
+def _parse_every(text: str) -> float:
+    """'30m', '6h', '1d' -> seconds."""
+    units = {"m": 60, "h": 3600, "d": 86400}
+    try:
+        value, unit = float(text[:-1]), units[text[-1].lower()]
+    except (KeyError, ValueError, IndexError):
+        raise click.BadParameter("use a number followed by m, h or d, e.g. 6h") from None
+    if value <= 0:
+        raise click.BadParameter("must be positive")
+    return value * unit
+
+
+def _train_once() -> None:
+    bar = tqdm(total=100, unit="%", desc="training", leave=False)
+
+    def progress(stage: str, fraction: float) -> None:
+        bar.set_description(stage[:40])
+        bar.n = int(fraction * 100)
+        bar.refresh()
+
+    try:
+        result = train_model(current_app.config["MODEL_DIR"], progress=progress)
+    finally:
+        bar.close()
+    click.echo(result.describe())
+
+
+@recommender_cli.command("train")
+@click.option("--every", default=None, help="Keep running and retrain on this interval (e.g. 6h).")
+def train_command(every: str | None) -> None:
+    """Fit a new model on the event log and save it; pages switch to it within seconds."""
+    interval = _parse_every(every) if every else None
+    while True:
+        try:
+            _train_once()
+        except TrainingError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            if interval is None:
+                sys.exit(2)
+        if interval is None:
+            return
+        click.echo(f"next training in {every}")
+        time.sleep(interval)
+
+
+@recommender_cli.command("status")
+def status_command() -> None:
+    """Say which model this app would serve, or why there is none."""
+    from webapp.recommendations.store import model_store
+
+    store = model_store()
+    model = store.get()
+    if model is None:
+        click.echo(f"No model: {store.error}. Pages show popularity rows.")
+        return
+    click.echo(
+        f"Model {store.version}: {model.n_items:,} titles, {model.n_users:,} profiles, "
+        f"trained {model.trained_at}; metrics {model.metrics}"
+    )
