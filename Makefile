@@ -19,6 +19,7 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
+	$(FLASK) recommender train --if-missing
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
 serve: install

@@ -282,7 +282,7 @@ def run(backend: str, seconds: float, clients: int, workers: int) -> dict:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
-    parser.add_argument("--clients", type=int, default=6)
+    parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--only", choices=("sqlite", "postgresql"))
     parser.add_argument(

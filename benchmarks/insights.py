@@ -15,6 +15,7 @@ then a search. Then it times:
 - choose_variants for 40 titles and segment_for (what the home page calls).
 
     .venv/bin/python -m benchmarks.insights [--events 1000000] [--only sqlite] [--keep]
+    .venv/bin/python -m benchmarks.insights --write-from run1.log run2.log   (RESULTS.md from saved runs)
 
 Figures go to benchmarks/RESULTS.md, section "Insights".
 """
@@ -502,18 +503,27 @@ def main(argv=None) -> None:
     parser.add_argument(
         "--no-write", action="store_true", help="print only; leave RESULTS.md alone"
     )
+    parser.add_argument(
+        "--write-from",
+        nargs="+",
+        metavar="LOG",
+        help="write RESULTS.md from the JSON lines of earlier runs' output; run nothing",
+    )
     args = parser.parse_args(argv)
-    profiles = args.profiles or max(100, args.events // 200)
-    results = []
-    for backend in [args.only] if args.only else ["sqlite", "postgresql"]:
-        result = run(backend, args.events, profiles, args.titles, args.repeats, args.keep)
-        print(json.dumps(result))
-        results.append(result)
+    if args.write_from:
+        lines = [line for name in args.write_from for line in Path(name).read_text().splitlines()]
+        results = [json.loads(line) for line in lines if line.startswith("{")]
+    else:
+        profiles = args.profiles or max(100, args.events // 200)
+        results = []
+        for backend in [args.only] if args.only else ["sqlite", "postgresql"]:
+            result = run(backend, args.events, profiles, args.titles, args.repeats, args.keep)
+            print(json.dumps(result))
+            results.append(result)
     if not args.no_write:
         from benchmarks.results_md import write_subsection
 
-        label = "/".join(r["backend"] for r in results)
-        write_subsection("Insights", f"{args.events:,} events ({label})", _markdown(results))
+        write_subsection("Insights", "Refresh and warm page times", _markdown(results))
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask.cli import with_appcontext
 
 
 def _fail(message: str) -> None:
@@ -14,6 +15,7 @@ def _fail(message: str) -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--profiles", "n_profiles", default=520, show_default=True, type=click.IntRange(1, 100_000))
 @click.option("--seed", default=7, show_default=True, type=int, help="Random seed; same seed, same data.")
 @click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3650))
@@ -33,6 +35,7 @@ def seed_demo_command(n_profiles: int, seed: int, days: int, if_empty: bool) -> 
 
 
 @click.command("import-movielens")
+@with_appcontext
 @click.argument("path", type=click.Path(path_type=Path))
 def import_movielens_command(path: Path) -> None:
     """Load a MovieLens ml-latest-small style folder as catalog, viewers and interactions."""
@@ -46,6 +49,7 @@ def import_movielens_command(path: Path) -> None:
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.argument("email")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_admin_command(email: str, password: str) -> None:

@@ -422,7 +422,12 @@ def test_title_list_paginates_and_searches(app, admin):
     literal = text_of(admin.get("/admin/titles?q=%25"))
     assert "100% Wolf" in literal and ">Heat</a>" not in literal
     films = text_of(admin.get("/admin/titles?q=alien&kind=series"))
-    assert "No title’s name contains “alien”" in films
+    assert "No title’s name contains “alien” with these filters" in films
+    with app.app_context():
+        db.session.scalar(select(Title).where(Title.name == "Heat")).ai_generated = True
+        db.session.commit()
+    ai_only = text_of(admin.get("/admin/titles?ai=1"))
+    assert ">Heat</a>" in ai_only and ">Alien</a>" not in ai_only
     assert admin.get("/admin/titles?q=%00bad").status_code == 200
 
 
@@ -672,3 +677,74 @@ def test_films_have_no_seasons(app, admin):
     )
     assert "Only series have seasons." in text_of(response)
     assert count(app, Season) == 0
+
+
+# -- nothing typed causes a 500 ---------------------------------------------------------------
+
+HOSTILE_VALUES = [
+    "",
+    "\x00",
+    "x" * 5000,
+    "-1",
+    "99999999999999999999",
+    "<script>x</script>",
+    "宮崎駿",
+    "%_\\'\"",
+]
+FORM_FIELDS = [
+    "kind",
+    "name",
+    "year",
+    "end_year",
+    "runtime_minutes",
+    "maturity_rating",
+    "genres",
+    "keywords",
+    "synopsis",
+    "mood",
+    "ai_generated",
+    "person_name",
+    "role",
+    "character",
+    "billing_order",
+    "number",
+    "episodes",
+    "runtime",
+    "slug",
+    "direction",
+    "next",
+]
+
+
+def test_hostile_input_to_every_form_never_causes_a_500(app, admin):
+    title_id = add_series(app)
+    with app.app_context():
+        season_id = db.session.scalar(select(Season.id))
+        episode_id = db.session.scalar(select(Episode.id))
+        credit_id = db.session.scalar(select(Credit.id))
+        person_id = db.session.scalar(select(Person.id))
+        genre_id = db.session.scalar(select(Genre.id))
+    ids = {
+        "titles": title_id,
+        "seasons": season_id,
+        "episodes": episode_id,
+        "credits": credit_id,
+        "people": person_id,
+        "genres": genre_id,
+    }
+    posts = [
+        url
+        for method, url in ADMIN_URLS
+        if method == "POST" and not url.endswith("/delete") and url != "/admin/import"
+    ]
+    for url in posts:
+        area = url.split("/")[2]
+        real = url.replace("/1", f"/{ids[area]}", 1) if area in ids else url
+        for value in HOSTILE_VALUES:
+            response = admin.post(real, data={name: value for name in FORM_FIELDS})
+            assert response.status_code < 500, (real, value)
+        for value in HOSTILE_VALUES:
+            assert (
+                admin.get(f"/admin/titles?q={value}&page={value}&kind={value}").status_code == 200
+            )
+            assert admin.get(f"/admin/people?q={value}&page={value}").status_code == 200

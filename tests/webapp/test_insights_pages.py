@@ -4,6 +4,7 @@ import csv
 import io
 import re
 import secrets
+import time
 
 import pytest
 
@@ -11,7 +12,7 @@ import webapp.admin.insights_routes  # noqa: F401  (registers the routes on the 
 from webapp.admin.insights_routes import PAGES
 from webapp.extensions import db
 from webapp.insights import cache
-from webapp.insights.tables import tables_for
+from webapp.insights.tables import charts_for, tables_for
 from webapp.models import Account, Title
 
 
@@ -62,8 +63,14 @@ def test_every_page_renders_its_tables_charts_and_csvs_on_the_demo_seed(seeded_a
         # No inline scripts: every script is a file or a JSON data block.
         for tag in re.findall(r"<script[^>]*>", html):
             assert "src=" in tag or 'type="application/json"' in tag, tag
-        for canvas in re.findall(r'data-chart="([^"]+)"', html):
+        canvases = re.findall(r'data-chart="([^"]+)"', html)
+        for canvas in canvases:
             assert f'id="{canvas}"' in html
+        with seeded_app.app_context():
+            charts = charts_for(page, cache.load(page))
+        # Every chart stands beside the table of its numbers.
+        assert set(charts) <= {t.name for t in tables_for(page)}
+        assert len(canvases) == len([c for c in charts if charts[c]])
         for table in tables_for(page):
             assert f"/admin/insights/{page}/{table.name}.csv" in html
             download = client.get(f"/admin/insights/{page}/{table.name}.csv")
@@ -91,7 +98,8 @@ def test_figures_on_the_pages_come_from_the_demo_log(seeded_app):
 
 def test_refresh_recomputes_the_cache(app):
     client = _sign_in(app, app.test_client(), is_admin=True)
-    assert client.get("/admin/insights/engagement").status_code == 200  # empty log: still a page
+    for page in ("", *PAGES):  # an empty log still gives every page, with "no data" tables
+        assert client.get(f"/admin/insights/{page}").status_code == 200, page
     with app.app_context():
         first = cache.load("meta")["computed_at"]
         (cache.cache_dir() / "meta.json").unlink()
@@ -104,3 +112,29 @@ def test_refresh_recomputes_the_cache(app):
 def test_refresh_needs_the_csrf_token(csrf_app):
     client = _sign_in(csrf_app, csrf_app.test_client(), is_admin=True)
     assert client.post("/admin/insights/refresh").status_code == 400
+
+
+def _wait_for_refresh(app, seconds: float = 120.0) -> None:
+    """Until the background refresh has written its reports and let go of its lock."""
+    from webapp.insights.refresh import refresh_running
+
+    deadline = time.monotonic() + seconds
+    with app.app_context():
+        while time.monotonic() < deadline:
+            if cache.load("meta") is not None and not refresh_running():
+                return
+            time.sleep(0.1)
+    raise AssertionError("the background refresh did not finish")
+
+
+def test_a_large_log_is_computed_in_the_background(app):
+    app.config["INSIGHTS_INLINE_MAX_EVENTS"] = -1  # treat even this log as large
+    client = _sign_in(app, app.test_client(), is_admin=True)
+    first = client.get("/admin/insights/demand")
+    assert first.status_code == 200
+    assert b"being computed" in first.data or b"Demand" in first.data
+    _wait_for_refresh(app)
+    assert b"Insights studio" in client.get("/admin/insights/").data
+    response = client.post("/admin/insights/refresh", follow_redirects=True)
+    assert b"in the background" in response.data
+    _wait_for_refresh(app)

@@ -71,11 +71,16 @@ class ImportPlan:
         return sorted({e.row for e in self.errors})
 
 
+def size_label(n: int) -> str:
+    """A byte count as people read it: "2 MB", "512 KB"."""
+    return f"{n / 1024 / 1024:g} MB" if n >= 1024 * 1024 else f"{max(1, n // 1024)} KB"
+
+
 def decode(data: bytes, max_bytes: int) -> str:
     """The file's text: UTF-8 with or without a BOM, within the size limit."""
     if len(data) > max_bytes:
         raise ImportFileError(
-            f"The file is larger than {max_bytes // 1024} KB. Split it and import the parts."
+            f"The file is larger than {size_label(max_bytes)}. Split it and import the parts."
         )
     if not data.strip():
         raise ImportFileError("The file is empty.")

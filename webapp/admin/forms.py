@@ -18,6 +18,7 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
+    StopValidation,
     ValidationError,
 )
 
@@ -29,13 +30,16 @@ from webapp.models import Genre, Person
 
 
 class NoControlChars:
-    """Refuse invisible control characters (NUL and friends)."""
+    """Refuse invisible control characters (NUL and friends).
+
+    Stops the chain so that later checks never send such text to the database.
+    """
 
     message = "Remove the invisible control characters from this field."
 
     def __call__(self, form, field) -> None:
         if isinstance(field.data, str) and f.has_control_chars(field.data):
-            raise ValidationError(self.message)
+            raise StopValidation(self.message)
 
 
 def _text(label: str, max_len: int, required: str | None = None, **kwargs) -> StringField:

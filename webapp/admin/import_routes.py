@@ -11,6 +11,7 @@ from webapp.admin.csv_import import (
     decode,
     plan_import,
     save,
+    size_label,
 )
 from webapp.admin.forms import ImportForm
 from webapp.admin.reindex import reindex
@@ -39,7 +40,7 @@ def _render(form: ImportForm, plan=None, file_error: str | None = None, status: 
         columns=COLUMNS,
         optional_columns=OPTIONAL_COLUMNS,
         sample=SAMPLE,
-        max_kb=_max_bytes() // 1024,
+        max_size=size_label(_max_bytes()),
     )
     return page, status
 

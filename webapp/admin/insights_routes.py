@@ -20,7 +20,13 @@ from webapp.admin.access import get_or_404
 from webapp.extensions import db
 from webapp.insights import cache
 from webapp.insights.artwork_bandit import EPSILON, title_cells
-from webapp.insights.refresh import DEFAULT_MAX_AGE, ensure_computed, refresh_all
+from webapp.insights.refresh import (
+    DEFAULT_MAX_AGE,
+    ensure_computed,
+    refresh_all,
+    refresh_now_or_later,
+    refresh_running,
+)
 from webapp.insights.tables import charts_for, find_table, tables_for
 from webapp.models import Title
 from webapp.models.base import utcnow
@@ -37,19 +43,29 @@ PAGES = {
 }
 
 
+class NotReady(Exception):
+    """The reports are being computed for the first time in the background."""
+
+
 def _meta() -> dict:
     meta = ensure_computed(db.session)
+    if meta is None:
+        raise NotReady
     age = (utcnow() - datetime.fromisoformat(meta["computed_at"])).total_seconds()
     max_age = current_app.config.get("INSIGHTS_MAX_AGE", DEFAULT_MAX_AGE)
-    return dict(meta, age_minutes=int(age // 60), stale=age > max_age)
+    return dict(meta, age_minutes=int(age // 60), stale=age > max_age, running=refresh_running())
 
 
 def _payload(page: str) -> dict:
     payload = cache.load(page)
     if payload is None:
-        refresh_all(db.session)
-        payload = cache.load(page)
+        raise NotReady
     return payload
+
+
+@bp.errorhandler(NotReady)
+def insights_not_ready(error):
+    return render_template("admin/insights/computing.html", pages=PAGES, page=None), 200
 
 
 @bp.get("/insights/")
@@ -71,9 +87,14 @@ def insights_index():
 
 @bp.post("/insights/refresh")
 def insights_refresh():
-    summary = refresh_all(db.session)
-    total = sum(summary.seconds.values())
-    flash(f"Insights recomputed from the log in {total:.1f} s.", "success")
+    if refresh_now_or_later(db.session):
+        flash("Insights recomputed from the log.", "success")
+    else:
+        flash(
+            "Insights are being recomputed in the background; the pages show the previous "
+            "figures until they are ready.",
+            "info",
+        )
     return redirect(url_for("admin.insights_index"))
 
 

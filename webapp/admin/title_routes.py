@@ -23,18 +23,20 @@ from webapp.models import Credit, Season, Title
 
 @bp.get("/titles")
 def titles():
-    """Titles by name, searchable by part of the name and filterable by kind."""
+    """Titles by name, searchable by part of the name, filterable by kind and AI mark."""
     q = search_term(request.args.get("q"))
     kind = request.args.get("kind", "")
+    kind = kind if kind in ("film", "series") else ""
+    ai_only = request.args.get("ai") == "1"
     stmt = select(Title).options(selectinload(Title.genres)).order_by(Title.name, Title.id)
     if q:
         stmt = stmt.where(Title.name.icontains(q, autoescape=True))
-    if kind in ("film", "series"):
+    if kind:
         stmt = stmt.where(Title.kind == kind)
-    else:
-        kind = ""
+    if ai_only:
+        stmt = stmt.where(Title.ai_generated.is_(True))
     page = paginate(stmt)
-    return render_template("admin/titles/list.html", page=page, q=q, kind=kind)
+    return render_template("admin/titles/list.html", page=page, q=q, kind=kind, ai_only=ai_only)
 
 
 @bp.route("/titles/new", methods=["GET", "POST"])

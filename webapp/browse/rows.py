@@ -4,12 +4,11 @@ The home and kind pages take whatever `home_rows` returns, so a later,
 personalised builder can replace it without touching the templates.
 """
 
-from dataclasses import dataclass, field
-
 from flask import url_for
 
 from webapp.browse import queries
-from webapp.models import Profile, Title
+from webapp.home.types import Row, RowItem
+from webapp.models import Profile
 
 MIN_ROW = 10
 MAX_ROW = 40
@@ -20,31 +19,6 @@ KIND_WORDS = {
     "film": ("films", "films"),
     "series": ("series", "series"),
 }
-
-
-@dataclass(frozen=True)
-class RowItem:
-    """One card: the title, which artwork variant to show, and why it is here."""
-
-    title: Title
-    variant: int = 0
-    reason: str | None = None
-    score: float | None = None
-
-
-@dataclass(frozen=True)
-class Row:
-    """A titled, horizontally scrolling row of cards."""
-
-    key: str
-    title: str
-    items: tuple[RowItem, ...]
-    href: str | None = None  # "See all"
-    kind: str = "catalog"
-    meta: dict = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.items)
 
 
 def make_row(key: str, title: str, titles, href: str | None = None, **meta) -> Row | None:

@@ -5,6 +5,7 @@ A `Catalog` instance caches genres, keywords and people by name so that bulk
 loads do not query once per credit.
 """
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -98,9 +99,8 @@ class Catalog:
         if self._slugs is None:
             self._slugs = set(db.session.scalars(select(Title.slug)))
         base = slugify(name)
-        candidates = [base, f"{base}-{year}"] if year else [base]
-        candidates += [f"{base}-{n}" for n in range(2, 10_000)]
-        for slug in candidates:
+        first = [base, f"{base}-{year}"] if year else [base]
+        for slug in itertools.chain(first, (f"{base}-{n}" for n in range(2, 10_000))):
             if slug not in self._slugs:
                 self._slugs.add(slug)
                 return slug

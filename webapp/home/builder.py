@@ -11,7 +11,7 @@ import hashlib
 import logging
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from webapp.home.catalog_index import CatalogIndex, catalog_index
 from webapp.home.state import ProfileState, load_state
 from webapp.home.themes import THEMES
 from webapp.home.trending import trending
+from webapp.home.types import Row, RowItem
 from webapp.models import Profile, Title
 from webapp.recommendations.feedback import profile_history
 from webapp.recommendations.store import current_model, model_store
@@ -39,6 +40,7 @@ THEME_ROWS = 3
 N_ARTWORK_VARIANTS = 4
 # Rows a viewer expects to see even with one card in them.
 ALWAYS_SHOWN = {"continue", "my-list"}
+PINNED = {"continue", "my-list", "top10"}
 
 
 @dataclass
@@ -62,36 +64,9 @@ class PlannedRow:
     href: str | None = None
 
 
-@dataclass(frozen=True)
-class HomeItem:
-    """One card as the templates read it."""
-
-    title: Title
-    variant: int = 0
-    reason: str | None = None
-    score: float | None = None
-    progress: float | None = None
-    note: str | None = None
-    rank: int | None = None
-
-
-@dataclass(frozen=True)
-class HomeRow:
-    key: str
-    title: str
-    items: tuple[HomeItem, ...]
-    kind: str = "recommendation"
-    anchor: int | None = None
-    href: str | None = None
-    meta: dict = field(default_factory=dict)
-
-    def __len__(self) -> int:
-        return len(self.items)
-
-
 @dataclass
 class HomePage:
-    rows: list[HomeRow]
+    rows: list[Row]
     model_version: str | None
     personalised: bool
 
@@ -286,32 +261,38 @@ def _fill(rows: list[PlannedRow], index: CatalogIndex) -> list[PlannedRow]:
     """Order rows and cap each title's appearances and each row's repetitiveness."""
     themes_kept = 0
     ordered = sorted(rows, key=lambda r: -r.relevance)
+    # The viewer's own rows and the numbered Top 10 claim their titles first;
+    # every other row then takes what is left under the two-appearance cap.
+    fill_order = sorted(ordered, key=lambda r: r.kind not in PINNED)
     used: Counter = Counter()
     out = []
-    for row in ordered:
+    for row in fill_order:
         if row.kind == "theme" and themes_kept >= THEME_ROWS:
             continue
-        families, directors, chosen, seen_here = Counter(), Counter(), [], set()
+        families, directors, chosen, seen_here, deferred = Counter(), Counter(), [], set(), []
         for c in row.cards:
             if c.title_id in seen_here:
                 continue
-            if row.kind not in ("continue", "my-list", "top10") and used[c.title_id] >= MAX_APPEARANCES:
+            if used[c.title_id] >= MAX_APPEARANCES:
                 continue
+            seen_here.add(c.title_id)
             family = index.franchise.get(c.title_id)
-            if row.kind not in ("continue", "my-list") and families[family] >= PER_FRANCHISE:
-                continue
             row_directors = index.directors.get(c.title_id, ())
-            if row.kind not in ("continue", "my-list", "top10") and any(
-                directors[d] >= PER_DIRECTOR for d in row_directors
+            if row.kind not in ("continue", "my-list", "top10") and (
+                families[family] >= PER_FRANCHISE
+                or any(directors[d] >= PER_DIRECTOR for d in row_directors)
             ):
+                deferred.append(c)
                 continue
             chosen.append(c)
-            seen_here.add(c.title_id)
             families[family] += 1
             for d in row_directors:
                 directors[d] += 1
             if len(chosen) == MAX_ROW:
                 break
+        if len(chosen) < MIN_ROW:
+            # A small catalog may not have ten varied titles: variety yields to a full row.
+            chosen += deferred[: MIN_ROW - len(chosen)]
         if row.kind == "top10" and len(chosen) < 10:
             continue
         if len(chosen) < (1 if row.key in ALWAYS_SHOWN else MIN_ROW):
@@ -322,7 +303,7 @@ def _fill(rows: list[PlannedRow], index: CatalogIndex) -> list[PlannedRow]:
         if row.kind == "theme":
             themes_kept += 1
         out.append(row)
-    return out
+    return sorted(out, key=lambda r: -r.relevance)
 
 
 def build_home(profile: Profile) -> HomePage:
@@ -353,13 +334,13 @@ def build_home(profile: Profile) -> HomePage:
                 continue
             name = f"Because you watched {anchor.name}"
         items = tuple(
-            HomeItem(titles[c.title_id], variants.get(c.title_id, 0), c.reason, c.score,
-                     c.progress, c.note, c.rank)
+            RowItem(titles[c.title_id], variants.get(c.title_id, 0), c.reason, c.score,
+                    c.progress, c.note, c.rank)
             for c in row.cards
             if c.title_id in titles
         )
         if len(items) < (1 if row.key in ALWAYS_SHOWN else MIN_ROW):
             continue
-        rows.append(HomeRow(row.key, name, items, row.kind, row.anchor, row.href))
+        rows.append(Row(row.key, name, items, row.href, row.kind, anchor=row.anchor))
     store = model_store()
     return HomePage(rows, store.version if model is not None else None, model is not None)

@@ -237,15 +237,16 @@ def choose_variants(
     with probability `epsilon` a uniformly random variant instead.
     """
     rng = rng or np.random.default_rng()
+    title_ids = [int(t) for t in title_ids]
     model = cached_model()
     segment = segment_for(profile_id)
     segment = EVERYONE if segment is None else segment
     known = model.styles if model else {}
-    missing = [int(t) for t in title_ids if int(t) not in known]
+    # Titles added since the last refresh: one indexed query for their variants.
+    missing = [t for t in title_ids if t not in known]
     extra = artwork_styles(db.session, missing) if missing else {}
     chosen: dict[int, int] = {}
     for title_id in title_ids:
-        title_id = int(title_id)
         variants = known.get(title_id) or extra.get(title_id)
         if not variants:
             continue
@@ -336,7 +337,7 @@ def bandit_report(log: LogView, segment_labels: dict[int, str]) -> BanditReport:
     raw = log.impressions_by_segment(segment_map(), split)
     counts = pooled(raw)
     model = refresh_bandit(log, counts)
-    labels = {EVERYONE: "No segment yet"} | segment_labels
+    labels = {EVERYONE: "Everyone"} | segment_labels
     by_segment = _cells(counts, model.styles, labels, True)
     best: dict[str, str] = {}
     for cell in by_segment:

@@ -70,7 +70,7 @@ def membership(log: LogView, by: str) -> tuple[list[str], sparse.csr_matrix]:
     raise ValueError(f"Unknown grouping {by!r}: use 'genre', 'theme' or 'era'.")
 
 
-def _rows(log: LogView, names: list[str], matrix: sparse.csr_matrix) -> list[DemandRow]:
+def group_rows(log: LogView, names: list[str], matrix: sparse.csr_matrix) -> list[DemandRow]:
     s, cat = log.sittings, log.catalog
     n_titles = len(cat.ids)
     row = cat.rows_of(s.title)
@@ -148,10 +148,10 @@ def demand_report(log: LogView, top_themes: int = 25) -> DemandReport:
     """Demand by genre, theme and era over the window (best with 56 days)."""
     s = log.sittings
     genre_names, genre_matrix = membership(log, "genre")
-    themes = _rows(log, *membership(log, "theme"))
+    themes = group_rows(log, *membership(log, "theme"))
     themes = sorted(themes, key=lambda r: -r.hours)[:top_themes]
     weeks, weekly = weekly_hours(log, genre_names, genre_matrix)
-    rows = _rows(log, genre_names, genre_matrix)
+    rows = group_rows(log, genre_names, genre_matrix)
     return DemandReport(
         start=log.start.isoformat(),
         end=log.end.isoformat(),
@@ -160,6 +160,6 @@ def demand_report(log: LogView, top_themes: int = 25) -> DemandReport:
         weeks=weeks,
         genres=sorted(rows, key=lambda r: -r.hours),
         themes=themes,
-        eras=_rows(log, *membership(log, "era")),
+        eras=group_rows(log, *membership(log, "era")),
         genre_weekly_hours=weekly,
     )

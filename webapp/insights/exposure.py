@@ -92,7 +92,7 @@ def list_figures(
     """(intra-list diversity, novelty, lists) over the most recent impressions."""
     rows = log.session.execute(
         select(Event.profile_id, Event.session_id, Event.row_key, Event.title_id)
-        .where(Event.type == "impression", log._in_window(), Event.title_id.is_not(None))
+        .where(Event.type == "impression", log.in_window(), Event.title_id.is_not(None))
         .order_by(Event.occurred_at.desc())
         .limit(sample)
     ).all()

@@ -7,10 +7,13 @@ as numpy arrays so that several reports share one pass over the events:
 - `sittings`: playback grouped by profile, title, episode and session
   (watched seconds = furthest position - first position of the sitting);
 - `activity`: events grouped by profile and UTC day;
-- `impressions`: impressions grouped by profile, title, artwork variant and
-  day, with how many were followed by a play of that title by that profile
-  within PLAY_WITHIN of being shown;
-- `catalog`: titles with their genres, themes and AI label.
+- `impressions`: impressions grouped by profile and day, with how many were
+  followed by a play of that title by that profile within PLAY_WITHIN;
+  `impressions_by_title`, and `impressions_by_segment` (per segment, title,
+  artwork variant and period, grouped in the database through a temporary
+  profile -> segment table);
+- `actions`: My List adds, ratings and searches per profile and day;
+- `catalog`: titles with their genres, themes and AI label; `profiles`.
 """
 
 from dataclasses import dataclass, field
@@ -141,7 +144,8 @@ class LogView:
     def dialect(self) -> str:
         return self.session.get_bind().dialect.name
 
-    def _in_window(self, column=Event.occurred_at):
+    def in_window(self, column=Event.occurred_at):
+        """SQL condition: `column` falls in [start, end)."""
         return and_(column >= self.start, column < self.end)
 
     def shifted(self, column, delta: timedelta):
@@ -226,7 +230,7 @@ class LogView:
                 func.max(Event.value),
                 func.min(Event.device),
             )
-            .where(Event.type.in_(PLAYBACK_TYPES), self._in_window(), Event.title_id.is_not(None))
+            .where(Event.type.in_(PLAYBACK_TYPES), self.in_window(), Event.title_id.is_not(None))
             .group_by(Event.profile_id, Event.title_id, Event.episode_id, Event.session_id)
         )
         numbers, devices = _fetch(self.session.execute(query), 9, text_columns=1)
@@ -249,7 +253,7 @@ class LogView:
         numbers, _ = _fetch(
             self.session.execute(
                 select(Event.profile_id, day, func.count(), func.count(distinct(Event.session_id)))
-                .where(self._in_window())
+                .where(self.in_window())
                 .group_by(Event.profile_id, day)
             ),
             4,
@@ -282,7 +286,7 @@ class LogView:
             # instead of the 30 minutes before each play. Callers apply the window.
             .where(
                 play.type == "play_start",
-                self._in_window(play.occurred_at),
+                self.in_window(play.occurred_at),
                 shown.type == "impression",
             )
             .with_hint(shown, "INDEXED BY ix_events_profile_time", "sqlite")
@@ -304,7 +308,7 @@ class LogView:
             if extra_join is not None:
                 query = query.join(*extra_join)
             query = query.where(
-                Event.type == "impression", self._in_window(), Event.title_id.is_not(None), *where
+                Event.type == "impression", self.in_window(), Event.title_id.is_not(None), *where
             )
             numbers, _ = _fetch(connection.execute(query.group_by(*columns)), len(columns) + 1)
             return numbers.astype(np.int64)
@@ -335,7 +339,7 @@ class LogView:
         numbers, _ = _fetch(
             self.session.execute(
                 select(Event.title_id, func.count())
-                .where(Event.type == "impression", self._in_window(), Event.title_id.is_not(None))
+                .where(Event.type == "impression", self.in_window(), Event.title_id.is_not(None))
                 .group_by(Event.title_id)
             ),
             2,
@@ -389,7 +393,7 @@ class LogView:
         day = self.day_number(Event.occurred_at)
         rows = self.session.execute(
             select(Event.type, Event.profile_id, day, func.count())
-            .where(Event.type.in_(ACTION_TYPES), self._in_window())
+            .where(Event.type.in_(ACTION_TYPES), self.in_window())
             .group_by(Event.type, Event.profile_id, day)
         ).all()
         out = {}

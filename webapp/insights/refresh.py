@@ -2,18 +2,25 @@
 
 One LogView (WINDOW_DAYS ending at the newest event) is shared, so each
 grouped query runs once per refresh. The admin pages read the cache only;
-they call `ensure_computed`, which computes only when there is no cache yet.
+they call `ensure_computed`, which computes only when there is no cache yet
+(inline for a small log, in a background thread for a large one).
 Reports older than INSIGHTS_MAX_AGE seconds (default 6 hours) are marked
 stale on the pages.
 """
 
+import logging
+import os
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
-from flask import current_app
+from flask import Flask, current_app
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp.extensions import db
 from webapp.insights import cache
 from webapp.insights.artwork_bandit import bandit_report
 from webapp.insights.churn import churn_report
@@ -25,10 +32,15 @@ from webapp.insights.logview import LogView, window_ending
 from webapp.insights.offline import compare_calibration
 from webapp.insights.segments import segment_report, store_assignment
 from webapp.insights.supply import supply_report
+from webapp.models import Event
 from webapp.models.base import utcnow
+
+logger = logging.getLogger(__name__)
 
 WINDOW_DAYS = 56
 DEFAULT_MAX_AGE = 6 * 3600
+INLINE_MAX_EVENTS = 200_000  # larger logs are refreshed in a background thread
+LOCK_STALE = 2 * 3600
 REPORTS = (
     "demand",
     "supply",
@@ -106,14 +118,79 @@ def is_stale(max_age: float | None = None) -> bool:
     return age > max_age
 
 
-def ensure_computed(session: Session) -> dict:
-    """The cache's meta record, computing every report first if there is none yet.
+def log_size(session: Session) -> int:
+    """Roughly how many events the log holds (the newest id: no table scan)."""
+    return int(session.scalar(select(func.max(Event.id))) or 0)
+
+
+def _lock_path() -> Path:
+    return cache.cache_dir() / "refresh.lock"
+
+
+def refresh_running() -> bool:
+    """True while a background refresh holds the lock (a lock older than LOCK_STALE is ignored)."""
+    try:
+        age = time.time() - _lock_path().stat().st_mtime
+    except FileNotFoundError:
+        return False
+    return age < LOCK_STALE
+
+
+def _take_lock() -> bool:
+    path = _lock_path()
+    if path.exists() and not refresh_running():
+        path.unlink(missing_ok=True)
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    return True
+
+
+def refresh_in_background(app: Flask) -> threading.Thread | None:
+    """Start a refresh in a thread of this process; None if one is already running anywhere."""
+    if not _take_lock():
+        return None
+    lock = _lock_path()
+
+    def work() -> None:
+        with app.app_context():
+            try:
+                refresh_all(db.session)
+            except Exception:
+                logger.exception("insights refresh failed")
+            finally:
+                db.session.remove()
+                lock.unlink(missing_ok=True)
+
+    thread = threading.Thread(target=work, name="insights-refresh", daemon=True)
+    thread.start()
+    return thread
+
+
+def refresh_now_or_later(session: Session) -> bool:
+    """Refresh inline when the log is small; otherwise start it in the background.
+
+    Returns True when the reports are fresh on return. A large log would
+    outlast a web request, so it is refreshed in a thread while pages keep
+    serving the previous reports.
+    """
+    limit = current_app.config.get("INSIGHTS_INLINE_MAX_EVENTS", INLINE_MAX_EVENTS)
+    if log_size(session) <= limit:
+        refresh_all(session)
+        return True
+    refresh_in_background(current_app._get_current_object())
+    return False
+
+
+def ensure_computed(session: Session) -> dict | None:
+    """The cache's meta record, computing the reports first if there are none yet.
 
     Stale reports are served as they are (the page shows their age); they are
     refreshed by the admin's Refresh button or the scheduled CLI command.
+    Returns None while a first background computation is still running.
     """
     meta = cache.load("meta")
-    if meta is None:
-        refresh_all(session)
+    if meta is None and refresh_now_or_later(session):
         meta = cache.load("meta")
     return meta

@@ -117,7 +117,7 @@ def _kmeans(vectors: np.ndarray, k: int, seed: int) -> KMeans:
     with warnings.catch_warnings():
         # Near-duplicate tastes can leave a cluster empty; the silhouette then ranks that k low.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return KMeans(n_clusters=k, n_init=4, random_state=seed).fit(vectors)
+        return KMeans(n_clusters=k, n_init=3, max_iter=100, random_state=seed).fit(vectors)
 
 
 def _ordered_by_size(labels: np.ndarray) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np
 from sqlalchemy import and_, distinct, exists, func, select
 from sqlalchemy.orm import aliased
 
-from webapp.insights.demand import _rows, membership
+from webapp.insights.demand import group_rows, membership
 from webapp.insights.logview import PLAY_WITHIN, LogView
 from webapp.insights.stats import share
 from webapp.models import Event
@@ -61,7 +61,7 @@ def supply_rows(log: LogView, by: str) -> list[SupplyRow]:
     names, matrix = membership(log, by)
     n = len(log.catalog.ids)
     out = []
-    for row in _rows(log, names, matrix):
+    for row in group_rows(log, names, matrix):
         if row.titles == 0:
             continue
         catalog_share = share(row.titles, n)
@@ -88,7 +88,7 @@ def zero_result_searches(log: LogView, limit: int = 30) -> list[SearchGap]:
     query = _normalized_query()
     rows = log.session.execute(
         select(query, func.count(), func.count(distinct(Event.profile_id)))
-        .where(Event.type == "search", log._in_window(), Event.value == 0, Event.text.is_not(None))
+        .where(Event.type == "search", log.in_window(), Event.value == 0, Event.text.is_not(None))
         .group_by(query)
         .order_by(func.count().desc(), query)
         .limit(limit)
@@ -112,7 +112,7 @@ def unwatched_searches(log: LogView, limit: int = 30) -> list[SearchGap]:
         select(query, func.count(), func.count(distinct(Event.profile_id)))
         .where(
             Event.type == "search",
-            log._in_window(),
+            log.in_window(),
             Event.value > 0,
             Event.text.is_not(None),
             ~followed,

@@ -116,7 +116,25 @@ def _diff(key: str) -> Callable[[dict], str]:
     return text
 
 
+def _weekly_rows(payload: dict) -> list[dict]:
+    return [
+        {"name": name, **{f"w{i}": v for i, v in enumerate(values)}}
+        for name, values in payload["genre_weekly_hours"].items()
+    ]
+
+
+WEEKLY_COLUMNS = (Column("Genre", "name"),) + tuple(
+    Column(f"Week {i + 1}", f"w{i}", "hours") for i in range(8)
+)
+
 TABLES = [
+    Table(
+        "demand",
+        "weekly",
+        "Weekly viewing hours of the most watched genres (week 1 = oldest)",
+        _weekly_rows,
+        WEEKLY_COLUMNS,
+    ),
     Table("demand", "genres", "Demand by genre", lambda p: p["genres"], DEMAND_COLUMNS),
     Table(
         "demand", "themes", "Demand by theme (most watched)", lambda p: p["themes"], DEMAND_COLUMNS

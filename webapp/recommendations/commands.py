@@ -42,9 +42,15 @@ def _train_once() -> None:
 
 @recommender_cli.command("train")
 @click.option("--every", default=None, help="Keep running and retrain on this interval (e.g. 6h).")
-def train_command(every: str | None) -> None:
+@click.option("--if-missing", is_flag=True, help="Only train when no model has been saved yet.")
+def train_command(every: str | None, if_missing: bool) -> None:
     """Fit a new model on the event log and save it; pages switch to it within seconds."""
+    from recommender.artifacts import list_versions
+
     interval = _parse_every(every) if every else None
+    if if_missing and list_versions(current_app.config["MODEL_DIR"]):
+        click.echo("A model exists already; not training.")
+        return
     while True:
         try:
             _train_once()

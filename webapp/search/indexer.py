@@ -159,3 +159,18 @@ def watch_catalog_changes() -> None:
     event.listen(Session, "after_flush", _collect)
     event.listen(Session, "before_commit", _flush_index)
     event.listen(Session, "after_rollback", _forget)
+
+
+# -- migrations -------------------------------------------------------------------------------
+
+INDEX_TABLE_PREFIX = "search_"
+
+
+def alembic_include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """For Alembic's `include_object`: autogenerate leaves the search index alone.
+
+    Its tables (and SQLite's FTS5 shadow tables) are made by migration 0002 and
+    are not mapped by the ORM, so autogenerate would otherwise propose dropping them.
+    """
+    table = name if type_ == "table" else getattr(getattr(obj, "table", None), "name", "")
+    return not (reflected and compare_to is None and (table or "").startswith(INDEX_TABLE_PREFIX))
