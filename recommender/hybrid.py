@@ -174,12 +174,13 @@ class HybridRecommender(BaseRecommender):
         Fw = self.Fr[self.cf_items]
         G = (Fw.T @ Fw).toarray().astype(np.float64)
         G[np.diag_indices_from(G)] += self.content_lam
-        chol = sl.cho_factor(G, lower=True)
-        FwT = Fw.T.tocsr()
-        self.R = np.empty((len(self.cf_items), d), dtype=np.float32)
-        for s in range(0, len(self.cf_items), 4096):  # bounded memory
-            e = min(len(self.cf_items), s + 4096)
-            self.R[s:e] = sl.cho_solve(chol, FwT[:, s:e].toarray().astype(np.float64)).T
+        # R = Fw G^-1: invert the small d x d matrix, then one sparse x dense product.
+        c, info = sl.lapack.dpotrf(G, lower=True, overwrite_a=True, clean=True)
+        Ginv, info2 = sl.lapack.dpotri(c, lower=True, overwrite_c=True)
+        if info or info2:
+            raise ValueError("content ridge system is singular; increase content_lam.")
+        Ginv = np.tril(Ginv) + np.tril(Ginv, -1).T
+        self.R = np.asarray(Fw @ Ginv, dtype=np.float32)
 
     def _set_cf(self, cf_items: np.ndarray) -> None:
         self.cf_items = cf_items.astype(np.int64)
@@ -272,7 +273,7 @@ class HybridRecommender(BaseRecommender):
         sel = c >= 0
         if not sel.any() or self.R.shape[1] == 0:
             return np.zeros(self.R.shape[1], dtype=np.float32)
-        return q.cw[sel] @ self.R[c[sel]]
+        return np.einsum("i,ij->j", q.cw[sel], self.R[c[sel]])
 
     def _parts(self, q: Query) -> tuple[np.ndarray, np.ndarray]:
         """(debiased CF scores of head titles, unscaled content scores of all titles)."""
@@ -280,7 +281,7 @@ class HybridRecommender(BaseRecommender):
         cf = self.cf_of[idx]
         sel = cf >= 0
         if sel.any():
-            s_cf = w[sel] @ self.B[cf[sel]]
+            s_cf = np.einsum("i,ij->j", w[sel], self.B[cf[sel]])
         else:
             s_cf = np.zeros(len(self.cf_items), dtype=np.float32)
         s_cf = s_cf * self.debias
@@ -343,19 +344,25 @@ class HybridRecommender(BaseRecommender):
         if sel.any():
             h_rows = h_cf[sel]
             at = np.searchsorted(hist, idx[sel])
-            for col, j in enumerate(items.tolist()):
-                cj = self.cf_of[j]
-                if cj >= 0:
-                    v = self.B[h_rows, cj] * self.debias[cj]
-                else:
-                    m = self.M[np.searchsorted(self.noncf_items, j)]
-                    v = self.B[np.ix_(h_rows, m.indices)] @ (m.data * self.debias[m.indices])
+            t_cf = self.cf_of[items]
+            warm = np.flatnonzero(t_cf >= 0)
+            if warm.size:
+                sub = self.B[np.ix_(h_rows, t_cf[warm])] * self.debias[t_cf[warm]][None, :]
+                cf_part[np.ix_(at, warm)] = sub * w[sel][:, None]
+            for col in np.flatnonzero(t_cf < 0).tolist():
+                m = self.M[np.searchsorted(self.noncf_items, items[col])]
+                v = np.einsum("ij,j->i", self.B[np.ix_(h_rows, m.indices)],
+                              m.data * self.debias[m.indices])
                 cf_part[at, col] = v * w[sel]
         ct_part = np.zeros_like(cf_part)
         c = self.cf_of[q.cidx]
         csel = c >= 0
         if csel.any() and self.R.shape[1]:
-            sims = np.asarray(self.Fr[items] @ self.R[c[csel]].T).T  # (h_c, k)
+            Ft = self.Fr[items]
+            cols = np.unique(Ft.indices)  # only the features the targets have
+            dense_t = Ft[:, cols].toarray()  # (k, f)
+            # einsum, not BLAS: tiny products, and no thread wake-ups per request
+            sims = np.einsum("hf,kf->hk", self.R[np.ix_(c[csel], cols)], dense_t)  # (h_c, k)
             gamma = np.where(self.cf_of[items] >= 0, self.content_weight, self.cold_content_weight)
             at = np.searchsorted(hist, q.cidx[csel])
             ct_part[at] = sims * q.cw[csel][:, None] * (gamma * self.content_scale)[None, :]

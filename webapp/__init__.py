@@ -13,7 +13,9 @@ from webapp.extensions import csrf, db, login_manager, migrate
 
 log = logging.getLogger(__name__)
 
-BLUEPRINTS = ("auth", "profiles", "browse", "watch", "account", "admin", "api", "search")
+BLUEPRINTS = (
+    "auth", "profiles", "browse", "watch", "account", "admin", "api", "search", "health",
+)
 
 
 def create_app(config_class: type = Config, overrides: dict | None = None) -> Flask:

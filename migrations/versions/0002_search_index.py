@@ -10,8 +10,9 @@ keeps it in its own way:
 - SQLite: FTS5 virtual tables `search_titles` (rowid = title id) and
   `search_people` (rowid = person id), and a vocabulary `search_terms` mirrored
   into the trigram FTS5 table `search_terms_trigram` for typo tolerance.
-- PostgreSQL: `search_titles` / `search_people` with a generated, weighted
-  tsvector and a GIN index, and `search_terms` with a pg_trgm GIN index.
+- PostgreSQL: `search_titles` / `search_people` with generated, weighted
+  tsvectors (the whole text, and names only) with GIN indexes, and
+  `search_terms` with a pg_trgm GIN index.
 
 Text is normalised (lowercase, accents removed) by webapp.search.text before it
 is stored, so both databases index the same words.
@@ -68,9 +69,14 @@ POSTGRES_UP = (
         " document tsvector GENERATED ALWAYS AS ("
         "  setweight(to_tsvector('simple', name), 'A') ||"
         "  setweight(to_tsvector('simple', people), 'B') ||"
-        "  setweight(to_tsvector('simple', body), 'C')) STORED)"
+        "  setweight(to_tsvector('simple', body), 'C')) STORED,"
+        # Names only (title A, people B): what suggestions search as the viewer types.
+        " names tsvector GENERATED ALWAYS AS ("
+        "  setweight(to_tsvector('simple', name), 'A') ||"
+        "  setweight(to_tsvector('simple', people), 'B')) STORED)"
     ),
     "CREATE INDEX ix_search_titles_document ON search_titles USING GIN (document)",
+    "CREATE INDEX ix_search_titles_names ON search_titles USING GIN (names)",
     (
         "CREATE TABLE search_people ("
         " person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,"

@@ -18,7 +18,9 @@ def test_signup_creates_account_and_first_profile(app, client, auth):
     with app.app_context():
         account = account_by_email("new.viewer@example.com")
         assert account is not None
-        assert account.password_hash.startswith("scrypt:")
+        # Tests hash cheaply; the method is the configured one and never plain text.
+        assert account.password_hash.startswith(app.config["PASSWORD_HASH_METHOD"].split(":")[0])
+        assert "correct horse" not in account.password_hash
         assert [p.name for p in account.profiles] == ["New Viewer"]
 
 
@@ -197,3 +199,12 @@ def test_forms_need_csrf_tokens(csrf_app):
     assert "Form expired" in page_text(response)
     page = client.get("/auth/login").get_data(as_text=True)
     assert 'name="csrf_token"' in page
+
+
+def test_production_hashes_passwords_with_scrypt():
+    from webapp.models import Account
+
+    account = Account(email="x@example.com")
+    account.set_password("correct horse 42")
+    assert account.password_hash.startswith("scrypt:")
+    assert account.check_password("correct horse 42")

@@ -60,7 +60,8 @@ def test_model_learns_a_planted_churn_rule(app):
         for n in range(40):
             profile = b.profile(f"P{n}")
             loyal = n % 2 == 0
-            stop = 56 if loyal else int(rng.integers(20, 50))
+            # Fickle profiles stop on a random day; some are still around at the end.
+            stop = 56 if loyal else min(int(rng.integers(20, 80)), 56)
             if not loyal:
                 fickle.add(profile.id)
             for d in range(0, stop, 1 if loyal else 3):
@@ -78,6 +79,7 @@ def test_model_learns_a_planted_churn_rule(app):
     assert 0 < report.base_rate < 1
     assert sum(c.profiles for c in report.calibration) == report.test_profiles
     top = report.at_risk[:5]
-    assert all(r.profile_id in fickle for r in top)
+    assert len(top) == 5
+    assert all(r.profile_id in fickle for r in top)  # still around, but fickle
     assert all(r.drivers for r in top)
     assert top[0].risk >= top[-1].risk

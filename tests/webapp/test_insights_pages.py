@@ -138,3 +138,11 @@ def test_a_large_log_is_computed_in_the_background(app):
     response = client.post("/admin/insights/refresh", follow_redirects=True)
     assert b"in the background" in response.data
     _wait_for_refresh(app)
+
+
+def test_scheduled_refresh_command(app):
+    result = app.test_cli_runner().invoke(args=["admin", "insights-refresh"])
+    assert result.exit_code == 0, result.output
+    assert "recomputed" in result.output
+    with app.app_context():
+        assert cache.load("meta") is not None and cache.load("churn") is not None

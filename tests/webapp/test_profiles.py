@@ -25,7 +25,7 @@ def test_whos_watching_lists_profiles_and_choosing_switches(app, client, auth):
     page = page_text(client.get("/profiles/"))
     assert name in page and "Add profile" in page
     response = auth.choose_profile(profile_id)
-    assert response.request.path == "/"
+    assert response.request.path == "/welcome/picks"  # a new profile starts with onboarding
     with client.session_transaction() as session:
         assert session["profile_id"] == profile_id
 
@@ -120,7 +120,7 @@ def test_pin_is_hashed_and_required(app, client, auth):
         assert "profile_id" not in session
 
     response = auth.choose_profile(parent, pin="4821")
-    assert response.request.path == "/"
+    assert response.request.path == "/welcome/picks"  # a new profile starts with onboarding
     with client.session_transaction() as session:
         assert session["profile_id"] == parent
 

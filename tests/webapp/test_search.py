@@ -144,13 +144,14 @@ def test_title_match_ranks_above_cast_match_above_synopsis_match(client, grown_u
     assert titles[2:] == ["Dock Work", "Quiet Waters"]  # in the cast, then in the synopsis
 
 
-def test_suggestions_prefer_names_and_fall_back_to_the_whole_text(client, grown_up):
+def test_suggestions_look_at_names_and_the_page_at_everything(client, grown_up):
     assert sorted(_names(_suggest(client, "harbor")["titles"])) == [
         "Dock Work",
         "Harbor Lights",
         "Midnight Harbor",
     ]
-    assert _names(_suggest(client, "lighthouse")["titles"]) == ["Quiet Waters"]
+    assert _names(_suggest(client, "lighthouse")["titles"]) == []
+    assert _result_names(client, "lighthouse", grown_up) == ["Quiet Waters"]
 
 
 def test_cast_match_finds_the_films_and_the_person(client, grown_up):

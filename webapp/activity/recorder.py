@@ -70,8 +70,7 @@ def record_events(
                 _event_row(profile.id, event, items, device, at)
                 for event, at in zip(events, moments)
             ]
-            # One multi-row INSERT: a single round trip to the database for the whole batch.
-            db.session.execute(insert(Event.__table__).values(rows))
+            db.session.execute(insert(Event.__table__), rows)
             stored = len(rows)
         _apply_choices(profile.id, events, moments)
         if not paused:

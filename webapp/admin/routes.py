@@ -1,6 +1,6 @@
 """Routes of the admin area: the dashboard here, each catalog area in its own module."""
 
-from flask import render_template
+from flask import current_app, render_template
 from sqlalchemy import func, select
 
 from webapp.admin import access, bp  # noqa: F401  (access installs the admin-only guard)
@@ -33,7 +33,28 @@ from webapp.admin import (  # noqa: F401  (each module adds its routes to bp)
     credit_routes,
     genre_routes,
     import_routes,
+    insights_routes,
     people_routes,
     season_routes,
     title_routes,
 )
+
+# The modules that make up catalog management (insights pages live on the same blueprint).
+CATALOG_MODULES = frozenset(
+    f"webapp.admin.{name}"
+    for name in (
+        "routes",
+        "title_routes",
+        "credit_routes",
+        "season_routes",
+        "people_routes",
+        "genre_routes",
+        "import_routes",
+    )
+)
+
+
+@bp.context_processor
+def admin_navigation() -> dict:
+    """Whether the insights pages are installed, for the admin menu."""
+    return {"has_insights": "admin.insights_index" in current_app.view_functions}

@@ -7,7 +7,8 @@ taste (genres watched), recommendation uptake (impressions followed by a
 play / impressions) and My List adds. A standardised logistic regression is
 trained at an earlier cutoff and scored on a later one it never saw (held-out
 ROC AUC and a calibration table); the at-risk list comes from a model refit
-on both, scored at the end of the window. A driver is coefficient x
+on both, scored at the end of the window, and lists profiles seen in the
+last LISTED_RECENCY days (those gone longer have churned already). A driver is coefficient x
 standardised value: how far that feature pushes this profile's risk.
 """
 
@@ -24,6 +25,7 @@ from webapp.models import Account, Profile
 
 HORIZON = 14
 LOOKBACK = 28
+LISTED_RECENCY = 7
 FEATURES = (
     "recency_days",
     "active_days",
@@ -108,7 +110,7 @@ def features_at(log: LogView, cutoff: int, lookback: int = LOOKBACK) -> Features
     np.maximum.at(last, p[ok], act.day[ok])
     values[:, 0] = cutoff - last
     values[:, 1] = np.bincount(p[ok], minlength=n)
-    sday = (s.started // 86400).astype(np.int64)
+    sday = log.day_of(s.started)
     p, ok = member(s.profile)
     ok &= (sday >= start) & (sday < cutoff)
     hours = s.watched / 3600.0
@@ -204,7 +206,9 @@ def churn_report(log: LogView, at_risk: int = 50) -> ChurnReport:
             (FEATURE_LABELS[f], float(c)) for f, c in zip(FEATURES, model.coef_[0], strict=True)
         ]
         risk = model.predict_proba(scaler.transform(now.values))[:, 1]
-        order = np.argsort(-risk, kind="stable")[:at_risk]
+        # Listed: profiles still around (seen in the last LISTED_RECENCY days); the others are gone already.
+        risk = np.where(now.values[:, 0] <= LISTED_RECENCY, risk, -1.0)
+        order = np.argsort(-risk, kind="stable")[: min(at_risk, int((risk >= 0).sum()))]
         names = _profile_names(log, now.profiles[order].tolist())
         for i in order:
             pid = int(now.profiles[i])

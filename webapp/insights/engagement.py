@@ -16,8 +16,6 @@ import numpy as np
 from webapp.insights.logview import DAYPARTS, LogView, daypart_of
 from webapp.insights.stats import share
 
-DAY = 86400.0
-
 
 @dataclass
 class DayRow:
@@ -60,11 +58,11 @@ class EngagementReport:
 
 def daily(log: LogView) -> list[DayRow]:
     act, s = log.activity, log.sittings
-    n = log.days
+    n = log.day_count
     inside = (act.day >= 0) & (act.day < n)
     active = np.bincount(act.day[inside], minlength=n)
     sessions = np.bincount(act.day[inside], weights=act.sessions[inside], minlength=n)
-    day_of = np.minimum((s.started // DAY).astype(np.int64), n - 1)
+    day_of = np.minimum(log.day_of(s.started), n - 1)
     hours = np.bincount(day_of, weights=s.watched / 3600.0, minlength=n) if len(s) else np.zeros(n)
     origin = log.start.date()
     return [
@@ -102,10 +100,11 @@ def breakdown(log: LogView, groups: np.ndarray, names: list[str]) -> list[Breakd
 
 def cohorts(log: LogView) -> list[Cohort]:
     """Weekly retention of profiles created in the window."""
-    ids, created_day, _ = log.profiles
+    ids, created_days, _ = log.profiles
+    created_day = log.day_of(created_days * 86400.0)  # same day numbers as the activity
     act = log.activity
     n_weeks = int(np.ceil(log.days / 7))
-    in_window = (created_day >= 0) & (created_day < log.days)
+    in_window = (created_days >= 0) & (created_day < log.days)
     out = []
     origin = log.start.date()
     active_weeks: dict[int, set[int]] = {}

@@ -141,6 +141,18 @@ class LogView:
         return max(1, (self.end - self.start).days)
 
     @property
+    def day_count(self) -> int:
+        """Calendar days the window touches (day numbers run 0 .. day_count - 1)."""
+        return (self.end.date() - self.start.date()).days + 1
+
+    def day_of(self, seconds: np.ndarray) -> np.ndarray:
+        """Day numbers (as in `day_number`) of times given in seconds since the window start."""
+        since_midnight = (
+            self.start - datetime.combine(self.start.date(), datetime.min.time())
+        ).total_seconds()
+        return ((np.asarray(seconds) + since_midnight) // 86400).astype(np.int64)
+
+    @property
     def dialect(self) -> str:
         return self.session.get_bind().dialect.name
 

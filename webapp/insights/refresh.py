@@ -104,7 +104,15 @@ def refresh_all(
 
 def _warm(log: LogView) -> None:
     """Run the shared grouped queries up front (so the timings say where time goes)."""
-    for name in ("catalog", "sittings", "activity", "impressions", "actions", "profiles"):
+    for name in (
+        "catalog",
+        "sittings",
+        "activity",
+        "impressions",
+        "impressions_by_title",
+        "actions",
+        "profiles",
+    ):
         getattr(log, name)
 
 

@@ -44,6 +44,9 @@ def backend():
 
 
 class SqliteIndex:
+    def before_search(self) -> None:
+        """Nothing to tune: SQLite plans each statement as it comes."""
+
     titles = sa.table("search_titles", sa.column("rowid"))
     people = sa.table("search_people", sa.column("rowid"))
 
@@ -120,7 +123,7 @@ class SqliteIndex:
             sa.text(
                 "SELECT rowid FROM search_people WHERE search_people MATCH :q ORDER BY rank LIMIT :n"
             ),
-            {"q": self.render(groups), "n": limit},
+            {"q": self.render(groups.with_names_only(False)), "n": limit},
         )
         return [r[0] for r in rows]
 
@@ -140,7 +143,18 @@ class SqliteIndex:
 
 
 class PostgresIndex:
-    titles = sa.table("search_titles", sa.column("title_id"), sa.column("document"))
+    def before_search(self) -> None:
+        """Plan search statements for their actual words.
+
+        psycopg prepares statements it sees often, and PostgreSQL then may use a
+        generic plan that cannot tell a rare word from a common one, and scans
+        every row instead of using the full-text index. For this transaction only.
+        """
+        db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+    titles = sa.table(
+        "search_titles", sa.column("title_id"), sa.column("document"), sa.column("names")
+    )
     people = sa.table("search_people", sa.column("person_id"), sa.column("document"))
 
     def put_titles(self, rows: list[dict]) -> None:
@@ -206,18 +220,18 @@ class PostgresIndex:
 
     def title_query(self, groups: Groups) -> Select:
         query = self._tsquery(groups)
-        score = sa.func.ts_rank(
-            sa.literal_column(POSTGRES_WEIGHTS), self.titles.c.document, query, 1
-        )
+        # Names-only queries use the smaller names vector and its own index.
+        vector = self.titles.c.names if groups.names_only else self.titles.c.document
+        score = sa.func.ts_rank(sa.literal_column(POSTGRES_WEIGHTS), vector, query, 1)
         return (
             select(Title.id)
             .join(self.titles, self.titles.c.title_id == Title.id)
-            .where(self.titles.c.document.op("@@")(query))
+            .where(vector.op("@@")(query))
             .order_by(score.desc(), Title.name)
         )
 
     def person_ids(self, groups: Groups, limit: int) -> list[int]:
-        query = self._tsquery(groups)
+        query = self._tsquery(groups.with_names_only(False))  # a person is all name
         score = sa.func.ts_rank(self.people.c.document, query, 1)
         stmt = (
             select(self.people.c.person_id)
@@ -257,7 +271,11 @@ def _closest(word: str, candidates, limit: int) -> list[str]:
     scored = sorted(
         ((similarity(word, c), c) for c in candidates if c != word), key=lambda p: (-p[0], p[1])
     )
-    return [c for s, c in scored if s >= MIN_SIMILARITY][:limit]
+    if not scored:
+        return []
+    # Only spellings nearly as close as the best one: a distant second brings noise.
+    floor = max(MIN_SIMILARITY, scored[0][0] - 0.15)
+    return [c for s, c in scored if s >= floor][:limit]
 
 
 def _chunks(items: list, size: int = 500):

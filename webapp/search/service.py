@@ -49,26 +49,25 @@ def search(
 ) -> Results:
     """Titles (and optionally people and genres) matching a query, best first.
 
-    `typing` is for suggestions: the unfinished last word is looked for in names
-    (of titles and people) only; synopses, genres and themes are searched only
-    when that finds nothing and every word is a known one (else typos are fixed).
+    `typing` is for suggestions as the viewer types: titles are looked for by
+    their names and people only (genres come as genre suggestions); synopses and
+    themes are for the results page, where the whole text is searched.
     """
     query = (query or "")[:MAX_QUERY]
     terms = words(query)[:MAX_WORDS]
     results = Results(query=query.strip())
     if not terms:
         return results
-    groups = Groups([[w] for w in terms])
-    title_ids = _title_ids(groups.with_names_only(typing), profile, titles)
+    backend().before_search()
+    # Suggestions look in names (of titles and people) only; the results page in everything.
+    groups = Groups([[w] for w in terms]).with_names_only(typing)
+    title_ids = _title_ids(groups, profile, titles)
     person_ids = _person_ids(groups, profile, people) if people else []
     if not title_ids and not person_ids:
         fixed = _corrected(groups)
-        if fixed is None:
-            if typing:  # every word is known somewhere: look beyond names
-                title_ids = _title_ids(groups, profile, titles)
-        else:
+        if fixed is not None:
             groups, spelled = fixed
-            title_ids = _title_ids(groups, profile, titles)
+            title_ids = _title_ids(groups.with_names_only(typing), profile, titles)
             person_ids = _person_ids(groups, profile, people) if people else []
             if title_ids or person_ids:
                 results.corrected = spelled
