@@ -80,6 +80,16 @@ def generate(n_users: int, n_items: int, n_events: int, seed: int = 42,
     u = np.concatenate(users_out)
     i = np.concatenate(items_out)
     key = np.unique(u * n_items + i)
+    if len(key) < n_events and len(key) < 0.9 * n_users * n_items:
+        # Repeats of a pair merge into one; top up with fresh draws until the
+        # log holds about n_events distinct pairs.
+        extra_u = rng.integers(0, n_users, 2 * (n_events - len(key)))
+        extra_i = np.where(rng.random(len(extra_u)) < 0.7,
+                           rng.choice(n_items, size=len(extra_u), p=pop),
+                           rng.integers(0, n_items, len(extra_u)))
+        more = np.setdiff1d(np.unique(extra_u * n_items + extra_i), key)
+        more = rng.permutation(more)[: n_events - len(key)]
+        key = np.sort(np.concatenate([key, more]))
     u, i = key // n_items, key % n_items
     ts = 1.6e9 + rng.uniform(0, 3 * 365 * 86400, len(u))
     inter = Interactions(u, i, None, ts)

@@ -22,6 +22,7 @@ from .baselines import ItemKNNRecommender, PopularityRecommender
 from .data import FEEDBACK_WEIGHTS, Interactions, ItemFeatures, events_to_feedback
 from .errors import ModelError
 from .hybrid import HybridRecommender
+from .train import train_and_save
 
 __all__ = [
     "BaseRecommender",
@@ -37,4 +38,5 @@ __all__ = [
     "load_latest",
     "load_model",
     "save_model",
+    "train_and_save",
 ]

@@ -53,10 +53,11 @@ WARM_STAGES = [
     {"content_weight": [0.0, 0.025, 0.05, 0.1, 0.2, 0.5], "content_lam": [30, 100, 300]},
 ]
 COLD_STAGES = [
-    {"content_lam": [10, 30, 100, 300], "cold_content_weight": [0.0, 0.5, 1.0, 2.0, 4.0, 8.0]},
+    {"content_lam": [10, 30, 100, 300], "cold_content_weight": [0.5, 1.0, 2.0, 4.0, 8.0]},
     {"lam": [200, 500, 1000, 2000], "history_half_life": [None, 5, 20],
      "pop_beta": [0.0, 0.2, 0.4]},
-    {"cold_k": [10, 20, 50, 100, 200], "cold_content_weight": [0.5, 1.0, 2.0, 4.0, 8.0]},
+    {"cold_k": [10, 20, 50, 100, 200], "cold_pop_weight": [0.0, 0.2, 0.4, 0.8, 1.6, 3.2]},
+    {"cold_content_weight": [0.5, 1.0, 2.0, 4.0, 8.0], "cold_pop_weight": [0.0, 0.2, 0.4, 0.8, 1.6, 3.2]},
 ]
 KNN_GRID = {"k": [10, 20, 50, 100, 200, 500]}
 FIT_PARAMS = {"lam", "max_cf_items", "content_history", "max_content_features"}

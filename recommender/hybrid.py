@@ -90,6 +90,8 @@ class HybridRecommender(BaseRecommender):
         Weight of the content score for titles without plays.
     cold_k : int
         Content neighbours used to place a title without plays.
+    cold_pop_weight : float
+        Weight of the content-predicted popularity of a title without plays.
     content_lam : float
         L2 regularisation of the content ridge regression.
     content_history : int
@@ -103,7 +105,8 @@ class HybridRecommender(BaseRecommender):
     name = "Marquee-Hybrid"
     param_names = (
         "lam", "history_half_life", "pop_beta", "content_weight", "cold_content_weight",
-        "cold_k", "content_lam", "content_history", "max_content_features", "max_cf_items",
+        "cold_k", "cold_pop_weight", "content_lam", "content_history", "max_content_features",
+        "max_cf_items",
     )
 
     def __init__(
@@ -114,6 +117,7 @@ class HybridRecommender(BaseRecommender):
         content_weight: float = 0.05,
         cold_content_weight: float = 1.0,
         cold_k: int = 50,
+        cold_pop_weight: float = 0.4,
         content_lam: float = 100.0,
         content_history: int = 300,
         max_content_features: int = 4096,
@@ -130,6 +134,7 @@ class HybridRecommender(BaseRecommender):
         self.content_weight = float(content_weight)
         self.cold_content_weight = float(cold_content_weight)
         self.cold_k = int(cold_k)
+        self.cold_pop_weight = float(cold_pop_weight)
         self.content_lam = float(content_lam)
         self.content_history = int(content_history)
         self.max_content_features = int(max_content_features)
@@ -181,6 +186,19 @@ class HybridRecommender(BaseRecommender):
             raise ValueError("content ridge system is singular; increase content_lam.")
         Ginv = np.tril(Ginv) + np.tril(Ginv, -1).T
         self.R = np.asarray(Fw @ Ginv, dtype=np.float32)
+        # Popularity prior: the same ridge regression of log(1 + plays) on content.
+        self.pop_coef = (np.log1p(self.pop[self.cf_items]) @ self.R).astype(np.float32)
+        self._set_prior()
+
+    def _set_prior(self) -> None:
+        """Content-predicted popularity of every title, standardised over the head titles."""
+        if self.R.shape[1] == 0:
+            self.prior = np.zeros(len(self.item_ids), dtype=np.float32)
+            return
+        raw = self.Fr @ self.pop_coef
+        ref = raw[self.cf_items]
+        sd = float(ref.std()) or 1.0
+        self.prior = ((raw - ref.mean()) / sd).astype(np.float32)
 
     def _set_cf(self, cf_items: np.ndarray) -> None:
         self.cf_items = cf_items.astype(np.int64)
@@ -216,7 +234,12 @@ class HybridRecommender(BaseRecommender):
         return M
 
     def _calibrate(self) -> float:
-        """Ratio of median per-user score spreads, CF over content (1.0 if undefined)."""
+        """Ratio of median per-user score spreads, CF over content (1.0 if undefined).
+
+        Also sets ``cf_spread``, the median per-user standard deviation of the
+        CF scores: the unit of the popularity prior of titles without plays.
+        """
+        self.cf_spread = 0.0
         if self.R.shape[1] == 0 or self.n_users == 0:
             return 1.0
         rng = np.random.default_rng(42)
@@ -229,6 +252,7 @@ class HybridRecommender(BaseRecommender):
             cf, ct = self._parts(q)
             cf_sd.append(np.std(cf))
             ct_sd.append(np.std(ct))
+        self.cf_spread = float(np.median(cf_sd)) if cf_sd else 0.0
         if not ct_sd or np.median(ct_sd) == 0 or np.median(cf_sd) == 0:
             return 1.0
         return float(np.median(cf_sd) / np.median(ct_sd))
@@ -237,9 +261,9 @@ class HybridRecommender(BaseRecommender):
         """Change scoring-time parameters without refitting EASE.
 
         Accepts ``pop_beta``, ``content_weight``, ``cold_content_weight``,
-        ``cold_k``, ``content_lam`` and ``history_half_life``.
+        ``cold_pop_weight``, ``cold_k``, ``content_lam`` and ``history_half_life``.
         """
-        for name in ("content_weight", "cold_content_weight"):
+        for name in ("content_weight", "cold_content_weight", "cold_pop_weight"):
             if name in params:
                 setattr(self, name, float(params.pop(name)))
         if "pop_beta" in params:
@@ -300,8 +324,12 @@ class HybridRecommender(BaseRecommender):
         if self.noncf_items.size:
             out[self.noncf_items] = self.M @ s_cf + (
                 self.cold_content_weight * self.content_scale
-            ) * ct[self.noncf_items]
+            ) * ct[self.noncf_items] + self._cold_prior()
         return out
+
+    def _cold_prior(self) -> np.ndarray:
+        """Popularity-prior term of the titles without plays."""
+        return (self.cold_pop_weight * self.cf_spread) * self.prior[self.noncf_items]
 
     def score_users(self, rows: np.ndarray) -> np.ndarray:
         """Dense scores for training users at ``rows``, computed as matrix products."""
@@ -327,7 +355,8 @@ class HybridRecommender(BaseRecommender):
             out[:, self.cf_items] += (self.content_weight * self.content_scale) * ct[:, self.cf_items]
         if self.noncf_items.size:
             out[:, self.noncf_items] = np.asarray(self.M @ s_cf.T).T + (
-                self.cold_content_weight * self.content_scale) * ct[:, self.noncf_items]
+                self.cold_content_weight * self.content_scale) * ct[:, self.noncf_items] + \
+                self._cold_prior()[None, :]
         return out
 
     def _contributions(self, q: Query, items: np.ndarray):
@@ -435,10 +464,11 @@ class HybridRecommender(BaseRecommender):
         Returns
         -------
         dict
-            ``{"item_id", "score", "collaborative", "content", "because":
-            [{"item_id", "contribution"}...], "features": [{"feature",
-            "weight"}...]}``. ``score`` equals the recommendation score; the
-            contributions of all history titles add up to it.
+            ``{"item_id", "score", "popularity_prior", "collaborative",
+            "content", "because": [{"item_id", "contribution"}...],
+            "features": [{"feature", "weight"}...]}``. ``score`` equals the
+            recommendation score: the contributions of all history titles plus
+            the popularity prior (non-zero only for titles without plays).
         """
         pos = self._item_index([item_id])
         if pos.size == 0:
@@ -451,10 +481,13 @@ class HybridRecommender(BaseRecommender):
         else:
             q = self._parse_history(history)
         if q.idx.size == 0:
-            return {"item_id": int(item_id), "score": 0.0, "collaborative": 0.0, "content": 0.0,
-                    "because": [], "features": []}
+            return {"item_id": int(item_id), "score": 0.0, "popularity_prior": 0.0,
+                    "collaborative": 0.0, "content": 0.0, "because": [], "features": []}
         hist, cf_part, ct_part = self._contributions(q, pos)
         total = (cf_part + ct_part)[:, 0]
+        prior = 0.0
+        if self.cf_of[int(pos[0])] < 0:
+            prior = float(self.cold_pop_weight * self.cf_spread * self.prior[int(pos[0])])
         order = np.argsort(-total)[:top]
         feats = []
         if self.R.shape[1]:
@@ -468,7 +501,8 @@ class HybridRecommender(BaseRecommender):
                                   "weight": float(contrib[c])})
         return {
             "item_id": int(item_id),
-            "score": float(total.sum()),
+            "score": float(total.sum() + prior),
+            "popularity_prior": float(prior),
             "collaborative": float(cf_part.sum()),
             "content": float(ct_part.sum()),
             "because": [{"item_id": int(self.item_ids[hist[i]]), "contribution": float(total[i])}
@@ -519,6 +553,7 @@ class HybridRecommender(BaseRecommender):
         cf_items = remap[self.cf_items]
         self.item_ids, self.pop, self.titles = ids, pop, titles
         self._set_cf(cf_items)
+        self._set_prior()
         # Mapping rows: keep the old ones, compute the new titles' rows.
         M_new = self._cold_mapping(F_new, self.F[self.cf_items])
         rows = np.searchsorted(self.noncf_items, np.r_[old_noncf, new_pos])
@@ -538,6 +573,7 @@ class HybridRecommender(BaseRecommender):
         arrays = super()._arrays()
         arrays.update({
             "B": self.B, "cf_items": self.cf_items, "R": self.R, "ridge_cols": self.ridge_cols,
+            "pop_coef": self.pop_coef,
             "F_indptr": self.F.indptr, "F_indices": self.F.indices, "F_data": self.F.data,
             "M_indptr": self.M.indptr, "M_indices": self.M.indices, "M_data": self.M.data,
         })
@@ -546,6 +582,7 @@ class HybridRecommender(BaseRecommender):
     def _meta(self) -> dict:
         meta = super()._meta()
         meta.update({"content": self._content.get_state(), "content_scale": self.content_scale,
+                     "cf_spread": self.cf_spread,
                      "n_features": int(self.F.shape[1])})
         return meta
 
@@ -560,5 +597,8 @@ class HybridRecommender(BaseRecommender):
         self._content = ContentModel.from_state(meta["content"])
         self.R = arrays["R"]
         self.ridge_cols = np.asarray(arrays["ridge_cols"])
+        self.pop_coef = arrays["pop_coef"]
+        self.cf_spread = float(meta["cf_spread"])
         self._set_ridge_features()
+        self._set_prior()
         self.content_scale = float(meta["content_scale"])

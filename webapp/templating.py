@@ -1,5 +1,7 @@
 """Template globals: the current profile, URLs for titles and artwork, labels."""
 
+from types import SimpleNamespace
+
 from flask import Flask, request, url_for
 
 from webapp.artwork.svg import url_version
@@ -59,6 +61,19 @@ def limit_label(limit: int) -> str:
     return dict(PROFILE_LIMITS).get(limit, f"Up to age {limit}")
 
 
+def _more_like_this(title, profile):
+    from webapp.home.more_like_this import more_like_this
+
+    return more_like_this(title, profile)
+
+
+def _model_version():
+    from webapp.recommendations.store import model_store
+
+    store = model_store()
+    return store.version if store.get() is not None else None
+
+
 def init_app(app: Flask) -> None:
     # Rows hold hundreds of cards: dropping template indentation keeps pages lean.
     app.jinja_env.trim_blocks = True
@@ -67,6 +82,10 @@ def init_app(app: Flask) -> None:
         title_url=title_url,
         artwork_url=artwork_url,
         play_url=play_url,
+        more_like_this=_more_like_this,
+        # Stands in for a title in the one card-controls template that cards.js clones.
+        placeholder_title=SimpleNamespace(id=0, name="", slug=""),
+        model_version=_model_version,
         avatar_colours=AVATAR_COLOURS,
         avatar_class=avatar_class,
         role_labels=ROLE_LABELS,

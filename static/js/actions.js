@@ -87,21 +87,95 @@
     request.catch(function (err) { status(box, err.message); });
   });
 
-  /* Fill in the state of card controls, in one request for the whole page. */
-  function hydrate() {
-    var boxes = Array.prototype.slice.call(document.querySelectorAll("[data-actions][data-hydrate]"));
-    var ids = Array.from(new Set(boxes.map(function (b) { return b.getAttribute("data-title-id"); })));
+  /* This profile's thumbs and My List for every card on the page, fetched once, on demand. */
+  var pageStates = null;
+  function loadStates() {
+    if (pageStates) { return pageStates; }
+    var ids = Array.from(new Set(Array.prototype.map.call(
+      document.querySelectorAll("[data-title-id]"), function (el) { return el.getAttribute("data-title-id"); })));
+    var requests = [];
     for (var start = 0; start < ids.length; start += 200) {
-      fetch("/api/titles/state?ids=" + ids.slice(start, start + 200).join(","), { credentials: "same-origin" })
+      requests.push(fetch("/api/titles/state?ids=" + ids.slice(start, start + 200).join(","), { credentials: "same-origin" })
         .then(function (response) { return response.ok ? response.json() : { titles: {} }; })
-        .then(function (data) {
-          boxes.forEach(function (box) {
-            var state = data.titles[box.getAttribute("data-title-id")];
-            if (state) { showRating(box, state.rating); showListed(box, state.in_list); }
-          });
-        }).catch(function () {});
+        .catch(function () { return { titles: {} }; }));
     }
+    pageStates = Promise.all(requests).then(function (parts) {
+      return parts.reduce(function (all, part) { return Object.assign(all, part.titles); }, {});
+    });
+    return pageStates;
   }
+
+  function showState(box) {
+    loadStates().then(function (states) {
+      var state = states[box.getAttribute("data-title-id")];
+      if (state) { showRating(box, state.rating); showListed(box, state.in_list); }
+    });
+  }
+
+  function hydrate() {
+    document.querySelectorAll("[data-actions][data-hydrate]").forEach(showState);
+  }
+
+  function button(action, label, icon, value) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "action-button compact " + (action === "list" ? "list-button" : "rate-button");
+    b.setAttribute("data-action", action);
+    b.setAttribute("aria-pressed", "false");
+    if (value !== undefined) { b.setAttribute("data-value", String(value)); b.title = label; }
+    b.innerHTML = icon;
+    var hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = label;
+    b.appendChild(hidden);
+    return b;
+  }
+
+  /* Cards get their Play, My List and thumbs controls when first hovered or focused, so the
+     page itself stays small; keyboard users reach them with Tab right after the card's link. */
+  function addCardControls(card) {
+    if (card.querySelector("[data-actions]")) { return; }
+    var id = card.getAttribute("data-title-id");
+    var nameEl = card.querySelector(".card-name");
+    var name = nameEl ? nameEl.textContent : "";
+    var box = document.createElement("div");
+    box.className = "card-actions";
+    box.setAttribute("data-actions", "");
+    box.setAttribute("data-title-id", id);
+    var play = document.createElement("a");
+    play.className = "action-button compact";
+    play.href = "/watch/" + id;
+    play.innerHTML = '<span aria-hidden="true">&#9654;</span>';
+    var playLabel = document.createElement("span");
+    playLabel.className = "visually-hidden";
+    playLabel.textContent = "Play " + name;
+    play.appendChild(playLabel);
+    box.appendChild(play);
+    box.appendChild(button("list", "My List", '<span aria-hidden="true" data-when="off">+</span><span aria-hidden="true" data-when="on">&#10003;</span>'));
+    var rate = document.createElement("span");
+    rate.className = "rate-group";
+    rate.setAttribute("role", "group");
+    rate.setAttribute("aria-label", "Rate " + name);
+    rate.appendChild(button("rate", "Not for me", '<span aria-hidden="true">&#128078;</span>', -1));
+    rate.appendChild(button("rate", "I like this", '<span aria-hidden="true">&#128077;</span>', 1));
+    rate.appendChild(button("rate", "Love this!", '<span aria-hidden="true">&#128077;&#128077;</span>', 2));
+    box.appendChild(rate);
+    var live = document.createElement("span");
+    live.className = "visually-hidden";
+    live.setAttribute("role", "status");
+    live.setAttribute("aria-live", "polite");
+    live.setAttribute("data-action-status", "");
+    box.appendChild(live);
+    card.appendChild(box);
+    showState(box);
+  }
+
+  function onApproach(ev) {
+    var card = ev.target.closest && ev.target.closest(".card[data-title-id]");
+    if (card) { addCardControls(card); }
+  }
+  document.addEventListener("focusin", onApproach);
+  document.addEventListener("mouseover", onApproach);
 
   window.Marquee.actions = { hydrate: hydrate };
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", hydrate); }

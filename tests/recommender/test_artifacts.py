@@ -59,3 +59,19 @@ def test_missing_files_and_dirs_raise_model_error(two_models, tmp_path):
     (path / "manifest.json").unlink()
     with pytest.raises(ModelError, match="missing"):
         load_latest(tmp_path)
+
+
+def test_train_and_save_keeps_the_newest_versions(planted, tmp_path):
+    from recommender.train import train_and_save
+
+    inter, feats, _ = planted
+    stages = []
+    for _ in range(3):
+        model, path = train_and_save(inter, feats, tmp_path, params={"lam": 5.0}, keep=2,
+                                     progress=lambda s, f: stages.append(s))
+    assert [p.name for p in list_versions(tmp_path)] == sorted(
+        [p.name for p in list_versions(tmp_path)], reverse=True)
+    assert len(list_versions(tmp_path)) == 2
+    assert load_latest(tmp_path).version == model.version
+    assert load_latest(tmp_path).metrics["n_users"] == model.n_users
+    assert "ease" in stages and "saved" in stages

@@ -282,3 +282,20 @@ def test_home_page_issues_a_bounded_number_of_statements(trained):
     cards = body.count("<article class=\"card")
     assert cards > 100
     assert len(seen) <= 15, seen
+
+
+def test_title_page_has_more_like_this_within_the_profile_limit(trained):
+    kids = _profiles(trained, kids=True)[0]
+    client = trained.test_client()
+    with trained.app_context():
+        email = db.session.get(Profile, kids.id).account.email
+        adult_titles = set(db.session.scalars(select(Title.id).where(Title.maturity_age > kids.maturity_limit)))
+        kid_title = db.session.scalar(
+            select(Title.id).where(Title.maturity_age <= kids.maturity_limit).order_by(Title.id)
+        )
+    client.post("/auth/login", data={"email": email, "password": "marquee-demo"})
+    client.post(f"/profiles/{kids.id}/choose")
+    body = client.get(f"/title/{kid_title}", follow_redirects=True).get_data(as_text=True)
+    assert "More like this" in body
+    shown = {int(t) for t in re.findall(r'data-row-key="more-like-this"[^>]*data-title-id|data-title-id="(\d+)" data-row-key="more-like-this"', body) if t}
+    assert shown and not shown & adult_titles

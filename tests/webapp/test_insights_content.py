@@ -133,3 +133,28 @@ def test_engagement_by_daypart_device_and_cohort(known_log):
     cohort = report.cohorts[0]
     assert cohort.profiles == 1
     assert cohort.retention[:3] == [1.0, 0.0, 1.0]
+
+
+@pytest.mark.parametrize(
+    "scenario", ["one play", "impressions only", "searches only", "two viewers"]
+)
+def test_every_report_copes_with_a_sparse_log(app, scenario):
+    from webapp.insights import cache
+    from webapp.insights.refresh import REPORTS, refresh_all
+
+    with app.app_context():
+        b = LogBuilder()
+        film = b.title("Lonely", ["Drama"])
+        ann, bob = b.profile("Ann"), b.profile("Bob")
+        if scenario in ("one play", "two viewers"):
+            b.watch(ann, film, b.ago(days=2), 600)
+        if scenario == "two viewers":
+            b.watch(bob, film, b.ago(days=30), 6000, complete=True)
+            b.show(bob, film, b.ago(days=30, minutes=5), variant=1)
+        if scenario == "impressions only":
+            b.show(ann, film, b.ago(days=1), variant=0)
+        if scenario == "searches only":
+            b.event(ann, "search", at=b.ago(days=1), text="nothing", value=0.0)
+        b.commit()
+        refresh_all(db.session)
+        assert all(cache.load(name) is not None for name in REPORTS)

@@ -20,9 +20,6 @@ from webapp.extensions import db
 from webapp.models import Episode, Event, Profile, Title
 from webapp.models.base import utcnow
 
-# Explicit choices the viewer makes; they change Rating / ListItem even while history is paused.
-CHOICES = frozenset({"rate", "unrate", "list_add", "list_remove"})
-
 
 @dataclass
 class Recorded:
@@ -138,7 +135,11 @@ def _event_row(profile_id: int, event: dict, items, device: str, now: datetime) 
 
 
 def _apply_choices(profile_id: int, events: list[dict], moments: list[datetime]) -> None:
-    """Thumbs and My List: per title, the last event of the batch decides."""
+    """Thumbs and My List: per title, the last event of the batch decides.
+
+    These are choices the viewer makes on purpose, so they apply even while
+    history is paused.
+    """
     last_rating: dict[int, tuple[dict, datetime]] = {}
     last_list: dict[int, tuple[dict, datetime]] = {}
     for event, at in zip(events, moments):
