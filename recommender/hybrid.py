@@ -61,6 +61,26 @@ _QUERY_CUTOFF = 2.0**-10
 _REASON_PREFIX = ("director=", "creator=", "cast=", "genre=", "keyword=")
 
 
+def _csr_rows(m: sp.csr_matrix, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(column, value, position in ``rows``) of every stored entry of the given rows."""
+    starts, ends = m.indptr[rows], m.indptr[np.asarray(rows) + 1]
+    lens = ends - starts
+    if lens.sum() == 0:
+        e = np.empty(0, dtype=np.int64)
+        return e, np.empty(0, dtype=np.float32), e
+    grp = np.repeat(np.arange(len(rows)), lens)
+    flat = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens) + np.repeat(starts, lens)
+    return m.indices[flat].astype(np.int64), m.data[flat], grp
+
+
+def _group_sum(a: np.ndarray, grp: np.ndarray, k: int) -> np.ndarray:
+    """Sum the columns of ``a`` by their (sorted) group ids ``grp`` into ``k`` columns."""
+    out = np.zeros((a.shape[0], k), dtype=np.float64)
+    groups, starts = np.unique(grp, return_index=True)
+    out[:, groups] = np.add.reduceat(a, starts, axis=1)
+    return out
+
+
 def _align_features(features: ItemFeatures | None, item_ids: np.ndarray) -> ItemFeatures:
     """Features for exactly ``item_ids`` (missing titles get empty metadata)."""
     empty = ItemFeatures(item_ids=item_ids)
@@ -111,14 +131,14 @@ class HybridRecommender(BaseRecommender):
 
     def __init__(
         self,
-        lam: float = 1000.0,
+        lam: float = 200.0,
         history_half_life: float | None = 5.0,
-        pop_beta: float = 0.3,
-        content_weight: float = 0.05,
-        cold_content_weight: float = 1.0,
-        cold_k: int = 50,
-        cold_pop_weight: float = 0.4,
-        content_lam: float = 100.0,
+        pop_beta: float = 0.0,
+        content_weight: float = 0.2,
+        cold_content_weight: float = 4.0,
+        cold_k: int = 10,
+        cold_pop_weight: float = 3.2,
+        content_lam: float = 30.0,
         content_history: int = 300,
         max_content_features: int = 4096,
         max_cf_items: int = 20000,
@@ -363,11 +383,13 @@ class HybridRecommender(BaseRecommender):
         """Per history title and target title: CF and content parts of the score.
 
         Rows follow ``np.union1d`` of the truncated CF query and the content
-        query; returns (history positions, cf part, content part).
+        query; returns (history positions, cf part, content part). Works on
+        the raw CSR arrays: this runs on every request (for the reasons).
         """
         idx, w = self._truncate(q.idx, q.w)
         hist = np.union1d(idx, q.cidx)
-        cf_part = np.zeros((len(hist), len(items)), dtype=np.float64)
+        k = len(items)
+        cf_part = np.zeros((len(hist), k), dtype=np.float64)
         h_cf = self.cf_of[idx]
         sel = h_cf >= 0
         if sel.any():
@@ -378,23 +400,25 @@ class HybridRecommender(BaseRecommender):
             if warm.size:
                 sub = self.B[np.ix_(h_rows, t_cf[warm])] * self.debias[t_cf[warm]][None, :]
                 cf_part[np.ix_(at, warm)] = sub * w[sel][:, None]
-            for col in np.flatnonzero(t_cf < 0).tolist():
-                m = self.M[np.searchsorted(self.noncf_items, items[col])]
-                v = np.einsum("ij,j->i", self.B[np.ix_(h_rows, m.indices)],
-                              m.data * self.debias[m.indices])
-                cf_part[at, col] = v * w[sel]
+            cold = np.flatnonzero(t_cf < 0)
+            if cold.size:
+                rows = np.searchsorted(self.noncf_items, items[cold])
+                cols, vals, grp = _csr_rows(self.M, rows)
+                if cols.size:
+                    sub = self.B[np.ix_(h_rows, cols)] * (vals * self.debias[cols])[None, :]
+                    v = _group_sum(sub, grp, cold.size)
+                    cf_part[np.ix_(at, cold)] = v * w[sel][:, None]
         ct_part = np.zeros_like(cf_part)
         c = self.cf_of[q.cidx]
         csel = c >= 0
         if csel.any() and self.R.shape[1]:
-            Ft = self.Fr[items]
-            cols = np.unique(Ft.indices)  # only the features the targets have
-            dense_t = Ft[:, cols].toarray()  # (k, f)
-            # einsum, not BLAS: tiny products, and no thread wake-ups per request
-            sims = np.einsum("hf,kf->hk", self.R[np.ix_(c[csel], cols)], dense_t)  # (h_c, k)
-            gamma = np.where(self.cf_of[items] >= 0, self.content_weight, self.cold_content_weight)
-            at = np.searchsorted(hist, q.cidx[csel])
-            ct_part[at] = sims * q.cw[csel][:, None] * (gamma * self.content_scale)[None, :]
+            cols, vals, grp = _csr_rows(self.Fr, items)
+            if cols.size:
+                sims = _group_sum(self.R[np.ix_(c[csel], cols)] * vals[None, :], grp, k)
+                gamma = np.where(self.cf_of[items] >= 0, self.content_weight,
+                                 self.cold_content_weight)
+                at = np.searchsorted(hist, q.cidx[csel])
+                ct_part[at] = sims * q.cw[csel][:, None] * (gamma * self.content_scale)[None, :]
         return hist, cf_part, ct_part
 
     def _reasons(self, top: np.ndarray, q: Query):

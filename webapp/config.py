@@ -1,6 +1,7 @@
 """Configuration read from environment variables, with embedded defaults."""
 
 import os
+from typing import ClassVar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,7 +17,7 @@ class Config:
     INSTANCE_PATH = Path(os.environ.get("MARQUEE_INSTANCE_PATH", ROOT / "instance"))
     SECRET_KEY = os.environ.get("SECRET_KEY") or os.environ.get("MARQUEE_SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url(INSTANCE_PATH)
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     MODEL_DIR = Path(os.environ.get("MARQUEE_MODEL_DIR", INSTANCE_PATH / "models"))
     ARTWORK_CACHE_DIR = Path(os.environ.get("MARQUEE_ARTWORK_CACHE", INSTANCE_PATH / "artwork"))
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30

@@ -1,7 +1,5 @@
 """Template globals: the current profile, URLs for titles and artwork, labels."""
 
-from types import SimpleNamespace
-
 from flask import Flask, request, url_for
 
 from webapp.artwork.svg import url_version
@@ -83,8 +81,6 @@ def init_app(app: Flask) -> None:
         artwork_url=artwork_url,
         play_url=play_url,
         more_like_this=_more_like_this,
-        # Stands in for a title in the one card-controls template that cards.js clones.
-        placeholder_title=SimpleNamespace(id=0, name="", slug=""),
         model_version=_model_version,
         avatar_colours=AVATAR_COLOURS,
         avatar_class=avatar_class,

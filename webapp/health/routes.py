@@ -4,6 +4,7 @@ import logging
 
 from flask import jsonify
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from webapp.extensions import csrf, db
 from webapp.health import bp
@@ -25,7 +26,7 @@ def readyz():
     try:
         db.session.execute(text("SELECT 1"))
         database = "ok"
-    except Exception as exc:  # any driver error means "not ready", with the reason logged
+    except SQLAlchemyError as exc:  # any driver error means "not ready", with the reason logged
         db.session.rollback()
         log.warning("readiness: database unreachable: %s", exc)
         database = "unreachable"

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("profiles", __name__, url_prefix="/profiles")
 
-from webapp.profiles import routes  # noqa: E402,F401
+from webapp.profiles import routes  # noqa: F401
