@@ -460,7 +460,8 @@ INTRO = (
     "with 4 artwork variants, home visits over 90 days (12 impressions each, a play in half, a "
     "search in 5 %), reports over the 56 days up to the newest event. Pages timed in-process with "
     "the Flask test client, signed in as an admin, after a first view; the refresh is cold (every "
-    "report recomputed from the log)."
+    "report recomputed from the log). Machine: 2 CPUs, shared with other test and benchmark runs "
+    "at the time, so the refresh times are pessimistic."
 )
 
 

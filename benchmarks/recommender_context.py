@@ -27,10 +27,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from recommender import evaluate as ev  # noqa: E402
-from recommender.hybrid import HybridRecommender  # noqa: E402
-from recommender.movielens import load_movielens  # noqa: E402
-from recommender.protocol import temporal_split  # noqa: E402
+from recommender import evaluate as ev
+from recommender.hybrid import HybridRecommender
+from recommender.movielens import load_movielens
+from recommender.protocol import temporal_split
 
 GAMMAS = [0.0, 0.05, 0.1, 0.2, 0.5, 1.0]
 SMOOTH = 5.0  # pseudo-counts towards the profile's overall genre mix
@@ -104,7 +104,8 @@ def main(argv=None) -> int:
         if name == "validation":
             result["best_gamma"] = max(GAMMAS, key=lambda g: result["validation"][str(g)])
     result["helps"] = result["best_gamma"] > 0 and (
-        result["test"][str(result["best_gamma"])] > result["test"]["0.0"])
+        result["test"][str(result["best_gamma"])] > result["test"]["0.0"]
+    )
     out = ROOT / "benchmarks" / "results" / "recommender_context.json"
     out.write_text(json.dumps(result, indent=1))
     print(json.dumps(result, indent=1))

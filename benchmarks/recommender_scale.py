@@ -30,12 +30,29 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from recommender import HybridRecommender, Interactions, ItemFeatures  # noqa: E402
-from recommender.artifacts import load_model, save_model  # noqa: E402
+from recommender import HybridRecommender, Interactions, ItemFeatures
+from recommender.artifacts import load_model, save_model
 
-GENRES = ["Action", "Adventure", "Animation", "Children", "Comedy", "Crime", "Documentary",
-          "Drama", "Fantasy", "Horror", "Musical", "Mystery", "Romance", "Sci-Fi", "Thriller",
-          "War", "Western", "Film-Noir"]
+GENRES = [
+    "Action",
+    "Adventure",
+    "Animation",
+    "Children",
+    "Comedy",
+    "Crime",
+    "Documentary",
+    "Drama",
+    "Fantasy",
+    "Horror",
+    "Musical",
+    "Mystery",
+    "Romance",
+    "Sci-Fi",
+    "Thriller",
+    "War",
+    "Western",
+    "Film-Noir",
+]
 
 
 def peak_rss_gib() -> float:
@@ -43,8 +60,9 @@ def peak_rss_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
-def generate(n_users: int, n_items: int, n_events: int, seed: int = 42,
-             n_clusters: int = 50) -> tuple[Interactions, ItemFeatures]:
+def generate(
+    n_users: int, n_items: int, n_events: int, seed: int = 42, n_clusters: int = 50
+) -> tuple[Interactions, ItemFeatures]:
     """A synthetic log: each user mixes her taste cluster (70 %) and global popularity (30 %).
 
     User activity is log-normal; item popularity within a cluster and overall
@@ -84,9 +102,11 @@ def generate(n_users: int, n_items: int, n_events: int, seed: int = 42,
         # Repeats of a pair merge into one; top up with fresh draws until the
         # log holds about n_events distinct pairs.
         extra_u = rng.integers(0, n_users, 2 * (n_events - len(key)))
-        extra_i = np.where(rng.random(len(extra_u)) < 0.7,
-                           rng.choice(n_items, size=len(extra_u), p=pop),
-                           rng.integers(0, n_items, len(extra_u)))
+        extra_i = np.where(
+            rng.random(len(extra_u)) < 0.7,
+            rng.choice(n_items, size=len(extra_u), p=pop),
+            rng.integers(0, n_items, len(extra_u)),
+        )
         more = np.setdiff1d(np.unique(extra_u * n_items + extra_i), key)
         more = rng.permutation(more)[: n_events - len(key)]
         key = np.sort(np.concatenate([key, more]))
@@ -97,9 +117,11 @@ def generate(n_users: int, n_items: int, n_events: int, seed: int = 42,
     feats = ItemFeatures(
         item_ids=np.arange(n_items),
         genres=[[GENRES[(c + k) % len(GENRES)] for k in range(1 + c % 3)] for c in item_cluster],
-        people=[[(f"director {rng.integers(n_people)}", "director")]
-                + [(f"actor {a}", "cast") for a in rng.integers(0, n_people, 4)]
-                for _ in range(n_items)],
+        people=[
+            [(f"director {rng.integers(n_people)}", "director")]
+            + [(f"actor {a}", "cast") for a in rng.integers(0, n_people, 4)]
+            for _ in range(n_items)
+        ],
         keywords=[[f"kw{c}", f"kw{rng.integers(500)}"] for c in item_cluster],
         year=rng.integers(1950, 2025, n_items).tolist(),
         maturity=rng.choice([0, 7, 13, 16, 18], n_items).tolist(),
@@ -115,8 +137,12 @@ def timings(fn, n: int) -> dict:
         t0 = time.perf_counter()
         fn(j)
         ts.append((time.perf_counter() - t0) * 1000)
-    return {"median_ms": float(np.median(ts)), "p99_ms": float(np.percentile(ts, 99)),
-            "max_ms": float(np.max(ts)), "calls": n}
+    return {
+        "median_ms": float(np.median(ts)),
+        "p99_ms": float(np.percentile(ts, 99)),
+        "max_ms": float(np.max(ts)),
+        "calls": n,
+    }
 
 
 def main(argv=None) -> int:
@@ -125,13 +151,17 @@ def main(argv=None) -> int:
     ap.add_argument("--items", type=int, default=20_000)
     ap.add_argument("--events", type=int, default=10_000_000)
     ap.add_argument("--calls", type=int, default=1000)
-    ap.add_argument("--out", default=str(Path(__file__).parent / "results" / "recommender_scale.json"))
+    ap.add_argument(
+        "--out", default=str(Path(__file__).parent / "results" / "recommender_scale.json")
+    )
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
     inter, feats = generate(args.users, args.items, args.events)
     gen_s = time.perf_counter() - t0
-    print(f"generated {len(inter):,} pairs in {gen_s:.1f}s, rss {peak_rss_gib():.2f} GiB", flush=True)
+    print(
+        f"generated {len(inter):,} pairs in {gen_s:.1f}s, rss {peak_rss_gib():.2f} GiB", flush=True
+    )
     rss_before_fit = peak_rss_gib()
 
     stages = {}
@@ -168,24 +198,37 @@ def main(argv=None) -> int:
         t = time.perf_counter()
         loaded_nc = load_model(path, verify_checksums=False)
         load_nc_s = time.perf_counter() - t
-        rec_loaded = timings(lambda j: loaded_nc.recommend(int(users[j]), k=20), 200)
+        rec_loaded = timings(lambda j, m=loaded_nc: m.recommend(int(users[j]), k=20), 200)
         del loaded, loaded_nc
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
     out = {
-        "command": "python benchmarks/recommender_scale.py " + " ".join(argv or sys.argv[1:]),
-        "users": args.users, "items": args.items, "events_requested": args.events,
-        "pairs": len(inter), "model_users": model.n_users, "model_items": model.n_items,
+        "command": " ".join(["python benchmarks/recommender_scale.py", *(argv or sys.argv[1:])]),
+        "users": args.users,
+        "items": args.items,
+        "events_requested": args.events,
+        "pairs": len(inter),
+        "model_users": model.n_users,
+        "model_items": model.n_items,
         "params": model.get_params(),
-        "generate_seconds": gen_s, "fit_seconds": fit_s, "fit_stage_seconds": stages,
-        "peak_rss_gib": rss_fit, "rss_before_fit_gib": rss_before_fit,
-        "recommend": rec, "recommend_for_history_200": fold, "similar_items": sim,
+        "generate_seconds": gen_s,
+        "fit_seconds": fit_s,
+        "fit_stage_seconds": stages,
+        "peak_rss_gib": rss_fit,
+        "rss_before_fit_gib": rss_before_fit,
+        "recommend": rec,
+        "recommend_for_history_200": fold,
+        "similar_items": sim,
         "recommend_after_load_mmap": rec_loaded,
-        "save_seconds": save_s, "load_seconds_verified": load_s,
-        "load_seconds_unverified": load_nc_s, "artifact_bytes": size,
-        "cpu": platform.processor() or platform.machine(), "cpus": os.cpu_count(),
-        "python": platform.python_version(), "threads": os.environ.get("OMP_NUM_THREADS", "default"),
+        "save_seconds": save_s,
+        "load_seconds_verified": load_s,
+        "load_seconds_unverified": load_nc_s,
+        "artifact_bytes": size,
+        "cpu": platform.processor() or platform.machine(),
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "threads": os.environ.get("OMP_NUM_THREADS", "default"),
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(out, indent=1))

@@ -25,8 +25,8 @@ from .hybrid import HybridRecommender
 from .train import train_and_save
 
 __all__ = [
-    "BaseRecommender",
     "FEEDBACK_WEIGHTS",
+    "BaseRecommender",
     "HybridRecommender",
     "Interactions",
     "ItemFeatures",

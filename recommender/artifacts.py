@@ -36,7 +36,7 @@ import numpy as np
 from .base import BaseRecommender
 from .errors import ModelError
 
-__all__ = ["save_model", "load_model", "load_latest", "list_versions", "FORMAT_VERSION"]
+__all__ = ["FORMAT_VERSION", "list_versions", "load_latest", "load_model", "save_model"]
 
 FORMAT_VERSION = 1
 log = logging.getLogger(__name__)
@@ -100,8 +100,10 @@ def save_model(model: BaseRecommender, models_dir: str | os.PathLike) -> Path:
         manifest = {}
         for name, arr in model._arrays().items():
             fname = f"{name}.npy"
-            _write(tmp / fname, lambda fh, a=arr: np.save(fh, np.ascontiguousarray(a),
-                                                          allow_pickle=False))
+            _write(
+                tmp / fname,
+                lambda fh, a=arr: np.save(fh, np.ascontiguousarray(a), allow_pickle=False),
+            )
         meta = dict(model._meta(), format_version=FORMAT_VERSION)
         _write(tmp / "meta.json", lambda fh: fh.write(json.dumps(meta).encode()))
         for f in sorted(tmp.iterdir()):
@@ -116,8 +118,9 @@ def save_model(model: BaseRecommender, models_dir: str | os.PathLike) -> Path:
     return final
 
 
-def load_model(path: str | os.PathLike, verify_checksums: bool = True,
-               mmap: bool = True) -> BaseRecommender:
+def load_model(
+    path: str | os.PathLike, verify_checksums: bool = True, mmap: bool = True
+) -> BaseRecommender:
     """Load one version directory written by :func:`save_model`.
 
     Raises
@@ -160,8 +163,9 @@ def load_model(path: str | os.PathLike, verify_checksums: bool = True,
     try:
         for fname in manifest:
             if fname.endswith(".npy"):
-                arrays[fname[:-4]] = np.load(path / fname, mmap_mode="r" if mmap else None,
-                                             allow_pickle=False)
+                arrays[fname[:-4]] = np.load(
+                    path / fname, mmap_mode="r" if mmap else None, allow_pickle=False
+                )
         model = cls(**meta["params"])
         model._restore(meta, arrays)
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
@@ -174,8 +178,11 @@ def list_versions(models_dir: str | os.PathLike) -> list[Path]:
     root = Path(models_dir)
     if not root.is_dir():
         return []
-    return sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                  key=lambda p: p.name, reverse=True)
+    return sorted(
+        (p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")),
+        key=lambda p: p.name,
+        reverse=True,
+    )
 
 
 def load_latest(models_dir: str | os.PathLike, verify_checksums: bool = True) -> BaseRecommender:
@@ -194,5 +201,7 @@ def load_latest(models_dir: str | os.PathLike, verify_checksums: bool = True) ->
             log.error("skipping model %s: %s", path.name, exc)
             errors.append(str(exc))
     if not errors:
-        raise ModelError(f"no model in {models_dir}; train one with `flask --app wsgi recommender train`.")
+        raise ModelError(
+            f"no model in {models_dir}; train one with `flask --app wsgi recommender train`."
+        )
     raise ModelError(f"no loadable model in {models_dir}: " + " | ".join(errors))

@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from .data import Interactions, ItemFeatures
 from .metrics import tie_break_ranks
 
-__all__ = ["Recommendation", "BaseRecommender", "History", "Query"]
+__all__ = ["BaseRecommender", "History", "Query", "Recommendation"]
 
 History = Mapping[int, float] | Sequence[int] | Sequence[tuple[int, float]]
 
@@ -79,7 +79,7 @@ class Recommendation:
 
 
 def _now_version() -> tuple[str, str]:
-    now = _dt.datetime.now(_dt.timezone.utc)
+    now = _dt.datetime.now(_dt.UTC)
     return now.strftime("%Y%m%dT%H%M%S%fZ") + "-" + uuid.uuid4().hex[:6], now.isoformat()
 
 
@@ -139,7 +139,7 @@ class BaseRecommender:
         self
         """
         if not isinstance(interactions, Interactions):
-            raise ValueError("interactions must be an Interactions; wrap your arrays in one.")
+            raise TypeError("interactions must be an Interactions; wrap your arrays in one.")
         if len(interactions) == 0:
             raise ValueError("no interactions to learn from; log some plays or ratings first.")
         report = progress or (lambda stage, fraction: None)
@@ -177,8 +177,9 @@ class BaseRecommender:
         rank[order] = np.arange(raw.nnz) - raw.indptr[rows[order]]
         self._rank_from_end = (np.diff(raw.indptr)[rows] - 1 - rank).astype(np.float32)
         keep = self._rank_from_end < self.content_history
-        self._chist = sp.csr_matrix((raw.data[keep], (rows[keep], raw.indices[keep])),
-                                    shape=raw.shape)
+        self._chist = sp.csr_matrix(
+            (raw.data[keep], (rows[keep], raw.indices[keep])), shape=raw.shape
+        )
         return self._decay_history(raw)
 
     def _decay_history(self, raw: sp.csr_matrix) -> sp.csr_matrix:
@@ -224,12 +225,12 @@ class BaseRecommender:
     @property
     def n_items(self) -> int:
         """Number of candidate titles."""
-        return int(len(self.item_ids))
+        return len(self.item_ids)
 
     @property
     def n_users(self) -> int:
         """Number of profiles seen in training."""
-        return int(len(self.user_ids))
+        return len(self.user_ids)
 
     def _item_index(self, ids: Iterable[int]) -> np.ndarray:
         """Positions of known item ids (unknown ids are dropped)."""
@@ -253,8 +254,12 @@ class BaseRecommender:
         a, b = h.indptr[row], h.indptr[row + 1]
         c = self._chist
         ca, cb = c.indptr[row], c.indptr[row + 1]
-        return Query(h.indices[a:b].astype(np.int64), h.data[a:b].astype(np.float32),
-                     c.indices[ca:cb].astype(np.int64), c.data[ca:cb].astype(np.float32))
+        return Query(
+            h.indices[a:b].astype(np.int64),
+            h.data[a:b].astype(np.float32),
+            c.indices[ca:cb].astype(np.int64),
+            c.data[ca:cb].astype(np.float32),
+        )
 
     def _parse_history(self, history: History) -> Query:
         """(item positions, weights) of an ad-hoc history, recency-weighted by order."""
@@ -318,7 +323,9 @@ class BaseRecommender:
                 reason = "Matches your taste in genres and people"
             else:
                 reason = "Popular on Marquee"
-            out.append(Recommendation(int(self.item_ids[j]), float(scores[j]), reason, because, src))
+            out.append(
+                Recommendation(int(self.item_ids[j]), float(scores[j]), reason, because, src)
+            )
         return out
 
     def _reasons(self, top: np.ndarray, q: Query):
@@ -409,23 +416,31 @@ class BaseRecommender:
         scores = self.pop.astype(np.float64) if q.idx.size == 0 else self._score(q)
         return self._wrap(
             self._select(scores, len(cand), np.empty(0, dtype=np.int64), self.item_ids[cand]),
-            scores, q,
+            scores,
+            q,
         )
 
     def popular(
-        self, k: int = 20, allowed: Iterable[int] | None = None, exclude: Iterable[int] | None = None
+        self,
+        k: int = 20,
+        allowed: Iterable[int] | None = None,
+        exclude: Iterable[int] | None = None,
     ) -> list[Recommendation]:
         """Most watched titles (the fallback for unknown or empty profiles)."""
         excl = self._item_index(exclude) if exclude is not None else np.empty(0, dtype=np.int64)
         top = self._select(self.pop, k, excl, allowed)
         return [
-            Recommendation(int(self.item_ids[j]), float(self.pop[j]), "Popular on Marquee", None,
-                           "popularity")
+            Recommendation(
+                int(self.item_ids[j]), float(self.pop[j]), "Popular on Marquee", None, "popularity"
+            )
             for j in top.tolist()
         ]
 
     def similar_items(
-        self, item_id: int, k: int = 20, allowed: Iterable[int] | None = None,
+        self,
+        item_id: int,
+        k: int = 20,
+        allowed: Iterable[int] | None = None,
         exclude: Iterable[int] | None = None,
     ) -> list[Recommendation]:
         """Titles like ``item_id`` ("More like this", "Because you watched X").
@@ -446,9 +461,13 @@ class BaseRecommender:
 
     def _similar_wrap(self, top, scores, anchor) -> list[Recommendation]:
         return [
-            Recommendation(int(self.item_ids[j]), float(scores[j]),
-                           f"Viewers of {self._label(anchor)} also watched this",
-                           int(self.item_ids[anchor]), "collaborative")
+            Recommendation(
+                int(self.item_ids[j]),
+                float(scores[j]),
+                f"Viewers of {self._label(anchor)} also watched this",
+                int(self.item_ids[anchor]),
+                "collaborative",
+            )
             for j in top.tolist()
         ]
 
@@ -456,17 +475,27 @@ class BaseRecommender:
     def _arrays(self) -> dict[str, np.ndarray]:
         h, r = self._hist, self._hist_raw
         return {
-            "item_ids": self.item_ids, "user_ids": self.user_ids, "pop": self.pop,
-            "hist_indptr": h.indptr, "hist_indices": h.indices, "hist_data": h.data,
-            "raw_data": r.data, "chist_indptr": self._chist.indptr,
-            "chist_indices": self._chist.indices, "chist_data": self._chist.data,
+            "item_ids": self.item_ids,
+            "user_ids": self.user_ids,
+            "pop": self.pop,
+            "hist_indptr": h.indptr,
+            "hist_indices": h.indices,
+            "hist_data": h.data,
+            "raw_data": r.data,
+            "chist_indptr": self._chist.indptr,
+            "chist_indices": self._chist.indices,
+            "chist_data": self._chist.data,
         }
 
     def _meta(self) -> dict:
         return {
-            "class": type(self).__name__, "params": self.get_params(), "version": self.version,
-            "trained_at": self.trained_at, "metrics": self.metrics,
-            "n_interactions": self.n_interactions, "titles": self.titles,
+            "class": type(self).__name__,
+            "params": self.get_params(),
+            "version": self.version,
+            "trained_at": self.trained_at,
+            "metrics": self.metrics,
+            "n_interactions": self.n_interactions,
+            "titles": self.titles,
         }
 
     def _restore(self, meta: dict, arrays: Mapping[str, np.ndarray]) -> None:
@@ -474,7 +503,11 @@ class BaseRecommender:
         self.metrics = meta.get("metrics", {})
         self.n_interactions = meta["n_interactions"]
         self.titles = meta["titles"]
-        self.item_ids, self.user_ids, self.pop = arrays["item_ids"], arrays["user_ids"], arrays["pop"]
+        self.item_ids, self.user_ids, self.pop = (
+            arrays["item_ids"],
+            arrays["user_ids"],
+            arrays["pop"],
+        )
         shape = (len(self.user_ids), len(self.item_ids))
         self._hist = sp.csr_matrix(
             (arrays["hist_data"], arrays["hist_indices"], arrays["hist_indptr"]), shape=shape

@@ -16,7 +16,7 @@ import scipy.sparse as sp
 from .base import BaseRecommender, Query
 from .collaborative import cosine_knn
 
-__all__ = ["PopularityRecommender", "ItemKNNRecommender", "ContentRecommender"]
+__all__ = ["ContentRecommender", "ItemKNNRecommender", "PopularityRecommender"]
 
 
 class PopularityRecommender(BaseRecommender):
@@ -71,14 +71,17 @@ class ItemKNNRecommender(BaseRecommender):
 
     def _arrays(self) -> dict[str, np.ndarray]:
         arrays = super()._arrays()
-        arrays.update({"S_indptr": self.S.indptr, "S_indices": self.S.indices, "S_data": self.S.data})
+        arrays.update(
+            {"S_indptr": self.S.indptr, "S_indices": self.S.indices, "S_data": self.S.data}
+        )
         return arrays
 
     def _restore(self, meta: Mapping, arrays: Mapping[str, np.ndarray]) -> None:
         super()._restore(meta, arrays)
         n = len(self.item_ids)
-        self.S = sp.csr_matrix((arrays["S_data"], arrays["S_indices"], arrays["S_indptr"]),
-                               shape=(n, n))
+        self.S = sp.csr_matrix(
+            (arrays["S_data"], arrays["S_indices"], arrays["S_indptr"]), shape=(n, n)
+        )
 
 
 class ContentRecommender(BaseRecommender):
@@ -118,16 +121,22 @@ class ContentRecommender(BaseRecommender):
 
     def _arrays(self) -> dict[str, np.ndarray]:
         arrays = super()._arrays()
-        arrays.update({"F_indptr": self.F.indptr, "F_indices": self.F.indices, "F_data": self.F.data})
+        arrays.update(
+            {"F_indptr": self.F.indptr, "F_indices": self.F.indices, "F_data": self.F.data}
+        )
         return arrays
 
     def _meta(self) -> dict:
-        return dict(super()._meta(), content=self._content.get_state(), n_features=int(self.F.shape[1]))
+        return dict(
+            super()._meta(), content=self._content.get_state(), n_features=int(self.F.shape[1])
+        )
 
     def _restore(self, meta: Mapping, arrays: Mapping[str, np.ndarray]) -> None:
         from .content import ContentModel
 
         super()._restore(meta, arrays)
         self._content = ContentModel.from_state(meta["content"])
-        self.F = sp.csr_matrix((arrays["F_data"], arrays["F_indices"], arrays["F_indptr"]),
-                               shape=(len(self.item_ids), meta["n_features"]))
+        self.F = sp.csr_matrix(
+            (arrays["F_data"], arrays["F_indices"], arrays["F_indptr"]),
+            shape=(len(self.item_ids), meta["n_features"]),
+        )

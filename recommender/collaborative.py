@@ -28,13 +28,15 @@ import scipy.linalg as sl
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-__all__ = ["ease_weights", "gram_matrix", "cosine_knn"]
+__all__ = ["cosine_knn", "ease_weights", "gram_matrix"]
 
 #: Up to this many titles EASE is solved in float64; beyond, in float32 (half the memory).
 FLOAT64_MAX_ITEMS = 12000
 
 
-def gram_matrix(X: sp.csr_matrix, block: int = 2048, progress: Callable | None = None) -> np.ndarray:
+def gram_matrix(
+    X: sp.csr_matrix, block: int = 2048, progress: Callable | None = None
+) -> np.ndarray:
     """Dense float32 ``X'X`` built from sparse column blocks (bounded memory)."""
     n = X.shape[1]
     Xc = X.tocsc().astype(np.float32)
@@ -48,9 +50,7 @@ def gram_matrix(X: sp.csr_matrix, block: int = 2048, progress: Callable | None =
     return G
 
 
-def ease_weights(
-    X: sp.csr_matrix, lam: float, progress: Callable | None = None
-) -> np.ndarray:
+def ease_weights(X: sp.csr_matrix, lam: float, progress: Callable | None = None) -> np.ndarray:
     """EASE item-item weights for a users x items matrix ``X``.
 
     Parameters
@@ -151,6 +151,7 @@ def cosine_knn(X: sp.csr_matrix, k: int) -> sp.csr_matrix:
     if not rows:
         return sp.csr_matrix(S.shape, dtype=np.float32)
     return sp.csr_matrix(
-        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=S.shape,
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+        shape=S.shape,
         dtype=np.float32,
     )

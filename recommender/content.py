@@ -26,7 +26,7 @@ from sklearn.preprocessing import normalize
 
 from .data import ItemFeatures
 
-__all__ = ["ContentModel", "BLOCK_WEIGHTS"]
+__all__ = ["BLOCK_WEIGHTS", "ContentModel"]
 
 #: Relative weight of each block in an item vector (each block is unit length).
 BLOCK_WEIGHTS = {"genre": 1.0, "people": 1.0, "keyword": 1.0, "era": 0.5, "text": 0.5}
@@ -39,7 +39,11 @@ def _identity(tokens):
 
 def _tokens(feats: ItemFeatures) -> dict[str, list[list[str]]]:
     people = [
-        [f"{role.lower()}={name.lower()}" for name, role in row for _ in range(_ROLE_WEIGHT.get(role.lower(), 1))]
+        [
+            f"{role.lower()}={name.lower()}"
+            for name, role in row
+            for _ in range(_ROLE_WEIGHT.get(role.lower(), 1))
+        ]
         for row in feats.people
     ]
     era = []
@@ -81,7 +85,9 @@ class ContentModel:
                 stop_words="english", sublinear_tf=True, min_df=self.min_df, dtype=np.float32
             )
         return TfidfVectorizer(
-            analyzer=_identity, lowercase=False, min_df=1 if name != "keyword" else self.min_df,
+            analyzer=_identity,
+            lowercase=False,
+            min_df=1 if name != "keyword" else self.min_df,
             dtype=np.float32,
         )
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["Interactions", "ItemFeatures", "events_to_feedback", "FEEDBACK_WEIGHTS"]
+__all__ = ["FEEDBACK_WEIGHTS", "Interactions", "ItemFeatures", "events_to_feedback"]
 
 #: The constants of the feedback weighting (documented in the module docstring).
 FEEDBACK_WEIGHTS = {
@@ -118,8 +118,12 @@ class Interactions:
         """
         u = np.searchsorted(user_index, self.user_ids)
         i = np.searchsorted(item_index, self.item_ids)
-        u_ok = (u < len(user_index)) & (user_index[np.minimum(u, len(user_index) - 1)] == self.user_ids)
-        i_ok = (i < len(item_index)) & (item_index[np.minimum(i, len(item_index) - 1)] == self.item_ids)
+        u_ok = (u < len(user_index)) & (
+            user_index[np.minimum(u, len(user_index) - 1)] == self.user_ids
+        )
+        i_ok = (i < len(item_index)) & (
+            item_index[np.minimum(i, len(item_index) - 1)] == self.item_ids
+        )
         ok = u_ok & i_ok
         m = sp.csr_matrix(
             (self.weights[ok].astype(dtype), (u[ok], i[ok])),
@@ -189,7 +193,7 @@ class ItemFeatures:
     def take(self, index: Sequence[int] | np.ndarray) -> ItemFeatures:
         """A new ``ItemFeatures`` with the rows at positions ``index``."""
         idx = np.asarray(index, dtype=np.int64)
-        pick = lambda xs: [xs[j] for j in idx]  # noqa: E731
+        pick = lambda xs: [xs[j] for j in idx]
         return ItemFeatures(
             item_ids=self.item_ids[idx],
             genres=pick(self.genres),

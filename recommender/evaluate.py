@@ -48,16 +48,25 @@ OURS = HybridRecommender.name
 # values so far; fit-time parameters (lam) trigger a refit, the rest are
 # scoring-time parameters changed with set_scoring.
 WARM_STAGES = [
-    {"lam": [200, 500, 1000, 2000], "history_half_life": [None, 3, 5, 10, 20],
-     "pop_beta": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]},
+    {
+        "lam": [200, 500, 1000, 2000],
+        "history_half_life": [None, 3, 5, 10, 20],
+        "pop_beta": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5],
+    },
     {"content_weight": [0.0, 0.025, 0.05, 0.1, 0.2, 0.5], "content_lam": [30, 100, 300]},
 ]
 COLD_STAGES = [
     {"content_lam": [10, 30, 100, 300], "cold_content_weight": [0.5, 1.0, 2.0, 4.0, 8.0]},
-    {"lam": [200, 500, 1000, 2000], "history_half_life": [None, 5, 20],
-     "pop_beta": [0.0, 0.2, 0.4]},
+    {
+        "lam": [200, 500, 1000, 2000],
+        "history_half_life": [None, 5, 20],
+        "pop_beta": [0.0, 0.2, 0.4],
+    },
     {"cold_k": [10, 20, 50, 100, 200], "cold_pop_weight": [0.0, 0.2, 0.4, 0.8, 1.6, 3.2]},
-    {"cold_content_weight": [0.5, 1.0, 2.0, 4.0, 8.0], "cold_pop_weight": [0.0, 0.2, 0.4, 0.8, 1.6, 3.2]},
+    {
+        "cold_content_weight": [0.5, 1.0, 2.0, 4.0, 8.0],
+        "cold_pop_weight": [0.0, 0.2, 0.4, 0.8, 1.6, 3.2],
+    },
 ]
 KNN_GRID = {"k": [10, 20, 50, 100, 200, 500]}
 FIT_PARAMS = {"lam", "max_cf_items", "content_history", "max_content_features"}
@@ -76,8 +85,14 @@ def _threads() -> str:
 class Task:
     """One evaluation task: train data, features, candidates and held-out sets."""
 
-    def __init__(self, train: Interactions, features: ItemFeatures, relevant: dict[int, set[int]],
-                 candidates: np.ndarray, exclude_train: bool):
+    def __init__(
+        self,
+        train: Interactions,
+        features: ItemFeatures,
+        relevant: dict[int, set[int]],
+        candidates: np.ndarray,
+        exclude_train: bool,
+    ):
         self.train, self.features = train, features
         self.relevant = relevant
         self.candidates = np.sort(candidates)
@@ -102,7 +117,7 @@ class Task:
         res = {"ndcg@10": [], "recall@10": [], "recall@20": [], "hit@10": []}
         tops = []
         for start in range(0, len(rows), 256):
-            S = model.score_users(rows[start:start + 256])[:, cand_pos].astype(np.float64)
+            S = model.score_users(rows[start : start + 256])[:, cand_pos].astype(np.float64)
             for r in range(S.shape[0]):
                 u = int(self.users[start + r])
                 s = S[r]
@@ -142,17 +157,32 @@ def warm_tasks(ml) -> tuple[Task, Task, dict]:
     train, test = temporal_split(ml.interactions)
     vtrain, vtest = temporal_split(train)
     hidden_test = pairs_of(test)
-    val = Task(vtrain, ml.features(hidden_test | pairs_of(vtest)), _relevant(vtest),
-               np.unique(vtrain.item_ids), exclude_train=True)
-    tst = Task(train, ml.features(hidden_test), _relevant(test),
-               np.unique(train.item_ids), exclude_train=True)
-    stats = {"train_interactions": len(train), "test_interactions": len(test),
-             "test_users": len(tst.users), "train_items": len(tst.candidates)}
+    val = Task(
+        vtrain,
+        ml.features(hidden_test | pairs_of(vtest)),
+        _relevant(vtest),
+        np.unique(vtrain.item_ids),
+        exclude_train=True,
+    )
+    tst = Task(
+        train,
+        ml.features(hidden_test),
+        _relevant(test),
+        np.unique(train.item_ids),
+        exclude_train=True,
+    )
+    stats = {
+        "train_interactions": len(train),
+        "test_interactions": len(test),
+        "test_users": len(tst.users),
+        "train_items": len(tst.candidates),
+    }
     return val, tst, stats
 
 
-def _cold_task(train: Interactions, held: Interactions, cold: np.ndarray,
-               features: ItemFeatures) -> Task:
+def _cold_task(
+    train: Interactions, held: Interactions, cold: np.ndarray, features: ItemFeatures
+) -> Task:
     users, counts = np.unique(train.user_ids, return_counts=True)
     eligible = users[counts >= 5]
     rel = _relevant(held, eligible)
@@ -167,8 +197,13 @@ def cold_tasks(ml) -> tuple[Task, Task, dict]:
     val = _cold_task(vtrain, vheld, vcold, ml.features(hidden | pairs_of(vheld)))
     tst = _cold_task(train, held, cold, ml.features(hidden))
     n_test = sum(len(v) for v in tst.relevant.values())
-    stats = {"cold_items": len(cold), "test_users": len(tst.users), "test_interactions": n_test,
-             "train_interactions": len(train), "val_cold_items": len(vcold)}
+    stats = {
+        "cold_items": len(cold),
+        "test_users": len(tst.users),
+        "test_interactions": n_test,
+        "train_interactions": len(train),
+        "val_cold_items": len(vcold),
+    }
     return val, tst, stats
 
 
@@ -178,8 +213,9 @@ def _fit(model: BaseRecommender, task: Task) -> tuple[BaseRecommender, float]:
     return model, time.perf_counter() - t0
 
 
-def tune_grid(factory: Callable[..., BaseRecommender], grid: dict, task: Task,
-              log: Callable[[str], None]) -> tuple[dict, list]:
+def tune_grid(
+    factory: Callable[..., BaseRecommender], grid: dict, task: Task, log: Callable[[str], None]
+) -> tuple[dict, list]:
     """Refit for every point of ``grid``; return the best params and the trace."""
     trace = []
     for values in itertools.product(*grid.values()):
@@ -192,8 +228,9 @@ def tune_grid(factory: Callable[..., BaseRecommender], grid: dict, task: Task,
     return best["params"], trace
 
 
-def tune_hybrid(stages: list[dict], task: Task, log: Callable[[str], None],
-                start: dict | None = None) -> tuple[dict, list]:
+def tune_hybrid(
+    stages: list[dict], task: Task, log: Callable[[str], None], start: dict | None = None
+) -> tuple[dict, list]:
     """Coordinate search over ``stages`` (see ``WARM_STAGES``), refitting only for lam."""
     best = dict(HybridRecommender().get_params(), **(start or {}))
     fitted: dict[tuple, HybridRecommender] = {}
@@ -228,8 +265,13 @@ def _time_recommend(model: BaseRecommender, users: np.ndarray, n: int = 200) -> 
     return float(np.median(times)), float(np.percentile(times, 99))
 
 
-def run(movielens: str | Path, scenario: str, n_users: int | None = None, quick: bool = False,
-        log: Callable[[str], None] = lambda s: None) -> dict:
+def run(
+    movielens: str | Path,
+    scenario: str,
+    n_users: int | None = None,
+    quick: bool = False,
+    log: Callable[[str], None] = lambda s: None,
+) -> dict:
     """Run one scenario; return the result dict printed by ``--json``."""
     if scenario not in ("warm", "cold"):
         raise ValueError(f"scenario must be 'warm' or 'cold', got {scenario!r}.")
@@ -266,25 +308,52 @@ def run(movielens: str | Path, scenario: str, n_users: int | None = None, quick:
         model, fit_s = _fit(factory(), tst)
         metrics = tst.run(model)
         med, p99 = _time_recommend(model, tst.users)
-        row = {"model": name, **{k: v for k, v in metrics.items() if k != "n_users"},
-               "fit_seconds": fit_s, "recommend_ms_median": med, "recommend_ms_p99": p99,
-               "params": params, "n_users": metrics["n_users"],
-               "validation": {"configs": len(trace),
-                              "best_val_ndcg@10": max((t["val_ndcg@10"] for t in trace),
-                                                      default=None)}}
+        row = {
+            "model": name,
+            **{k: v for k, v in metrics.items() if k != "n_users"},
+            "fit_seconds": fit_s,
+            "recommend_ms_median": med,
+            "recommend_ms_p99": p99,
+            "params": params,
+            "n_users": metrics["n_users"],
+            "validation": {
+                "configs": len(trace),
+                "best_val_ndcg@10": max((t["val_ndcg@10"] for t in trace), default=None),
+            },
+        }
         results.append(row)
         log(f"{name}: NDCG@10={metrics['ndcg@10']:.4f} fit {fit_s:.2f}s rec {med:.2f}ms")
-    return {"dataset": path.name, "scenario": scenario, "ours": OURS, "threads": _threads(),
-            "stats": stats, "sampled_users": n_users, "results": results}
+    return {
+        "dataset": path.name,
+        "scenario": scenario,
+        "ours": OURS,
+        "threads": _threads(),
+        "stats": stats,
+        "sampled_users": n_users,
+        "results": results,
+    }
 
 
 def format_table(out: dict) -> str:
     """Human-readable table of a :func:`run` result."""
-    cols = ["ndcg@10", "recall@10", "recall@20", "hit@10", "coverage@10", "popularity_percentile",
-            "fit_seconds", "recommend_ms_median", "recommend_ms_p99"]
+    cols = [
+        "ndcg@10",
+        "recall@10",
+        "recall@20",
+        "hit@10",
+        "coverage@10",
+        "popularity_percentile",
+        "fit_seconds",
+        "recommend_ms_median",
+        "recommend_ms_p99",
+    ]
     cols = [c for c in cols if any(c in r for r in out["results"])]
-    lines = [f"dataset {out['dataset']}, scenario {out['scenario']}, ours = {out['ours']}",
-             f"threads: {out['threads']}", f"stats: {json.dumps(out['stats'])}", ""]
+    lines = [
+        f"dataset {out['dataset']}, scenario {out['scenario']}, ours = {out['ours']}",
+        f"threads: {out['threads']}",
+        f"stats: {json.dumps(out['stats'])}",
+        "",
+    ]
     head = f"{'model':<16}" + "".join(f"{c:>22}" for c in cols) + "  params"
     lines += [head, "-" * len(head)]
     for r in out["results"]:
@@ -295,22 +364,30 @@ def format_table(out: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point."""
-    ap = argparse.ArgumentParser(prog="python -m recommender.evaluate", description=__doc__.split("\n")[0])
+    ap = argparse.ArgumentParser(
+        prog="python -m recommender.evaluate", description=__doc__.split("\n")[0]
+    )
     ap.add_argument("--movielens", required=True, help="directory of ml-latest-small")
     ap.add_argument("--scenario", required=True, choices=["warm", "cold"])
     ap.add_argument("--json", action="store_true", help="print one JSON object")
-    ap.add_argument("--users", type=int, default=None,
-                    help="keep a random sample of N users of the data (smoke tests)")
+    ap.add_argument(
+        "--users",
+        type=int,
+        default=None,
+        help="keep a random sample of N users of the data (smoke tests)",
+    )
     ap.add_argument("--quick", action="store_true", help="one-point grids (smoke test)")
     args = ap.parse_args(argv)
-    log = (lambda s: print(s, file=sys.stderr, flush=True))
+    log = lambda s: print(s, file=sys.stderr, flush=True)
     try:
         out = run(args.movielens, args.scenario, args.users, args.quick, log)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps(out, default=lambda o: None if isinstance(o, float) and math.isnan(o) else o))
+        print(
+            json.dumps(out, default=lambda o: None if isinstance(o, float) and math.isnan(o) else o)
+        )
     else:
         print(format_table(out))
     return 0

@@ -43,12 +43,11 @@ still excluded from the results), which bounds the time per request.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
-import scipy.sparse as sp
-
 import scipy.linalg as sl
+import scipy.sparse as sp
 
 from .base import BaseRecommender, History, Query, Recommendation
 from .collaborative import ease_weights
@@ -124,8 +123,16 @@ class HybridRecommender(BaseRecommender):
 
     name = "Marquee-Hybrid"
     param_names = (
-        "lam", "history_half_life", "pop_beta", "content_weight", "cold_content_weight",
-        "cold_k", "cold_pop_weight", "content_lam", "content_history", "max_content_features",
+        "lam",
+        "history_half_life",
+        "pop_beta",
+        "content_weight",
+        "cold_content_weight",
+        "cold_k",
+        "cold_pop_weight",
+        "content_lam",
+        "content_history",
+        "max_content_features",
         "max_cf_items",
     )
 
@@ -147,8 +154,9 @@ class HybridRecommender(BaseRecommender):
         if lam <= 0 or content_lam <= 0:
             raise ValueError("lam and content_lam must be positive; try 100-1000.")
         if min(cold_k, max_cf_items, content_history, max_content_features) < 1:
-            raise ValueError("cold_k, max_cf_items, content_history and max_content_features "
-                             "must be >= 1.")
+            raise ValueError(
+                "cold_k, max_cf_items, content_history and max_content_features must be >= 1."
+            )
         self.lam = float(lam)
         self.pop_beta = float(pop_beta)
         self.content_weight = float(content_weight)
@@ -170,8 +178,9 @@ class HybridRecommender(BaseRecommender):
         order = np.lexsort((tie_break_ranks(len(self.item_ids)), -self.pop))
         n_cf = int(min(self.max_cf_items, (self.pop > 0).sum()))
         self._set_cf(np.sort(order[:n_cf]))
-        self.B = ease_weights(Xpos[:, self.cf_items].tocsr(), self.lam,
-                              progress=lambda s, f: report("ease", f))
+        self.B = ease_weights(
+            Xpos[:, self.cf_items].tocsr(), self.lam, progress=lambda s, f: report("ease", f)
+        )
         report("ease", 1.0)
         self._content = ContentModel()
         self.F = self._content.fit_transform(_align_features(features, self.item_ids)).tocsr()
@@ -225,7 +234,9 @@ class HybridRecommender(BaseRecommender):
         self.cf_of = np.full(len(self.item_ids), -1, dtype=np.int64)
         self.cf_of[self.cf_items] = np.arange(len(self.cf_items))
         self.noncf_items = np.flatnonzero(self.cf_of < 0)
-        self.debias = (np.maximum(self.pop[self.cf_items], 1.0) ** -self.pop_beta).astype(np.float32)
+        self.debias = (np.maximum(self.pop[self.cf_items], 1.0) ** -self.pop_beta).astype(
+            np.float32
+        )
 
     def _cold_mapping(self, F_cold: sp.csr_matrix, F_cf: sp.csr_matrix) -> sp.csr_matrix:
         """Rows: titles without plays; columns: head titles; top-``cold_k`` cosine weights."""
@@ -234,7 +245,7 @@ class HybridRecommender(BaseRecommender):
         k = min(self.cold_k, n_cf)
         F_cf_t = F_cf.T.tocsc()
         for start in range(0, n_cold, 1000):
-            block = (F_cold[start:start + 1000] @ F_cf_t).toarray()
+            block = (F_cold[start : start + 1000] @ F_cf_t).toarray()
             if k == 0 or block.size == 0:
                 continue
             top = np.argpartition(-block, k - 1, axis=1)[:, :k]
@@ -342,9 +353,11 @@ class HybridRecommender(BaseRecommender):
         if self.content_weight:
             out[self.cf_items] += (self.content_weight * self.content_scale) * ct[self.cf_items]
         if self.noncf_items.size:
-            out[self.noncf_items] = self.M @ s_cf + (
-                self.cold_content_weight * self.content_scale
-            ) * ct[self.noncf_items] + self._cold_prior()
+            out[self.noncf_items] = (
+                self.M @ s_cf
+                + (self.cold_content_weight * self.content_scale) * ct[self.noncf_items]
+                + self._cold_prior()
+            )
         return out
 
     def _cold_prior(self) -> np.ndarray:
@@ -372,11 +385,15 @@ class HybridRecommender(BaseRecommender):
         else:
             ct = np.zeros_like(out)
         if self.content_weight:
-            out[:, self.cf_items] += (self.content_weight * self.content_scale) * ct[:, self.cf_items]
+            out[:, self.cf_items] += (self.content_weight * self.content_scale) * ct[
+                :, self.cf_items
+            ]
         if self.noncf_items.size:
-            out[:, self.noncf_items] = np.asarray(self.M @ s_cf.T).T + (
-                self.cold_content_weight * self.content_scale) * ct[:, self.noncf_items] + \
-                self._cold_prior()[None, :]
+            out[:, self.noncf_items] = (
+                np.asarray(self.M @ s_cf.T).T
+                + (self.cold_content_weight * self.content_scale) * ct[:, self.noncf_items]
+                + self._cold_prior()[None, :]
+            )
         return out
 
     def _contributions(self, q: Query, items: np.ndarray):
@@ -415,8 +432,9 @@ class HybridRecommender(BaseRecommender):
             cols, vals, grp = _csr_rows(self.Fr, items)
             if cols.size:
                 sims = _group_sum(self.R[np.ix_(c[csel], cols)] * vals[None, :], grp, k)
-                gamma = np.where(self.cf_of[items] >= 0, self.content_weight,
-                                 self.cold_content_weight)
+                gamma = np.where(
+                    self.cf_of[items] >= 0, self.content_weight, self.cold_content_weight
+                )
                 at = np.searchsorted(hist, q.cidx[csel])
                 ct_part[at] = sims * q.cw[csel][:, None] * (gamma * self.content_scale)[None, :]
         return hist, cf_part, ct_part
@@ -465,14 +483,24 @@ class HybridRecommender(BaseRecommender):
                     reason += "; shares " + ", ".join(self._pretty(s) for s in shared)
                 source = "collaborative"
             elif shared:
-                reason = ("Shares " + ", ".join(self._pretty(s) for s in shared)
-                          + f" with {self._label(anchor)}")
+                reason = (
+                    "Shares "
+                    + ", ".join(self._pretty(s) for s in shared)
+                    + f" with {self._label(anchor)}"
+                )
                 source = "content"
             else:
                 reason = f"Similar to {self._label(anchor)}"
                 source = "content"
-            out.append(Recommendation(int(self.item_ids[j]), float(scores[j]), reason,
-                                      int(self.item_ids[anchor]), source))
+            out.append(
+                Recommendation(
+                    int(self.item_ids[j]),
+                    float(scores[j]),
+                    reason,
+                    int(self.item_ids[anchor]),
+                    source,
+                )
+            )
         return out
 
     def explain(self, history: History | int, item_id: int, top: int = 5) -> dict:
@@ -505,8 +533,15 @@ class HybridRecommender(BaseRecommender):
         else:
             q = self._parse_history(history)
         if q.idx.size == 0:
-            return {"item_id": int(item_id), "score": 0.0, "popularity_prior": 0.0,
-                    "collaborative": 0.0, "content": 0.0, "because": [], "features": []}
+            return {
+                "item_id": int(item_id),
+                "score": 0.0,
+                "popularity_prior": 0.0,
+                "collaborative": 0.0,
+                "content": 0.0,
+                "because": [],
+                "features": [],
+            }
         hist, cf_part, ct_part = self._contributions(q, pos)
         total = (cf_part + ct_part)[:, 0]
         prior = 0.0
@@ -521,18 +556,25 @@ class HybridRecommender(BaseRecommender):
             names = self._content.feature_names
             for c in np.argsort(-contrib)[:top].tolist():
                 if contrib[c] > 0:
-                    feats.append({"feature": names[self.ridge_cols[row.indices[c]]],
-                                  "weight": float(contrib[c])})
+                    feats.append(
+                        {
+                            "feature": names[self.ridge_cols[row.indices[c]]],
+                            "weight": float(contrib[c]),
+                        }
+                    )
         return {
             "item_id": int(item_id),
             "score": float(total.sum() + prior),
             "popularity_prior": float(prior),
             "collaborative": float(cf_part.sum()),
             "content": float(ct_part.sum()),
-            "because": [{"item_id": int(self.item_ids[hist[i]]), "contribution": float(total[i])}
-                        for i in order.tolist()],
+            "because": [
+                {"item_id": int(self.item_ids[hist[i]]), "contribution": float(total[i])}
+                for i in order.tolist()
+            ],
             "features": feats,
         }
+
     # ------------------------------------------------------------ new titles
     def add_items(self, features: ItemFeatures) -> int:
         """Add titles created after training; they are scored by content, no retraining.
@@ -571,8 +613,11 @@ class HybridRecommender(BaseRecommender):
             titles[p] = t or ""
         for name in ("_hist", "_hist_raw", "_chist"):
             h = getattr(self, name)
-            setattr(self, name, sp.csr_matrix((h.data, remap[h.indices], h.indptr),
-                                              shape=(h.shape[0], n_new)))
+            setattr(
+                self,
+                name,
+                sp.csr_matrix((h.data, remap[h.indices], h.indptr), shape=(h.shape[0], n_new)),
+            )
         old_noncf = remap[self.noncf_items]
         cf_items = remap[self.cf_items]
         self.item_ids, self.pop, self.titles = ids, pop, titles
@@ -590,34 +635,52 @@ class HybridRecommender(BaseRecommender):
         from .metrics import tie_break_ranks
 
         self._tie = tie_break_ranks(n_new)
-        return int(len(new_pos))
+        return len(new_pos)
 
     # ------------------------------------------------------------ persistence
     def _arrays(self) -> dict[str, np.ndarray]:
         arrays = super()._arrays()
-        arrays.update({
-            "B": self.B, "cf_items": self.cf_items, "R": self.R, "ridge_cols": self.ridge_cols,
-            "pop_coef": self.pop_coef,
-            "F_indptr": self.F.indptr, "F_indices": self.F.indices, "F_data": self.F.data,
-            "M_indptr": self.M.indptr, "M_indices": self.M.indices, "M_data": self.M.data,
-        })
+        arrays.update(
+            {
+                "B": self.B,
+                "cf_items": self.cf_items,
+                "R": self.R,
+                "ridge_cols": self.ridge_cols,
+                "pop_coef": self.pop_coef,
+                "F_indptr": self.F.indptr,
+                "F_indices": self.F.indices,
+                "F_data": self.F.data,
+                "M_indptr": self.M.indptr,
+                "M_indices": self.M.indices,
+                "M_data": self.M.data,
+            }
+        )
         return arrays
 
     def _meta(self) -> dict:
         meta = super()._meta()
-        meta.update({"content": self._content.get_state(), "content_scale": self.content_scale,
-                     "cf_spread": self.cf_spread,
-                     "n_features": int(self.F.shape[1])})
+        meta.update(
+            {
+                "content": self._content.get_state(),
+                "content_scale": self.content_scale,
+                "cf_spread": self.cf_spread,
+                "n_features": int(self.F.shape[1]),
+            }
+        )
         return meta
 
     def _restore(self, meta: Mapping, arrays: Mapping[str, np.ndarray]) -> None:
         super()._restore(meta, arrays)
         self.B = arrays["B"]
         self._set_cf(np.asarray(arrays["cf_items"]))
-        self.F = sp.csr_matrix((arrays["F_data"], arrays["F_indices"], arrays["F_indptr"]),
-                               shape=(len(self.item_ids), meta["n_features"]))
-        self.M = sp.csr_matrix((arrays["M_data"], arrays["M_indices"], arrays["M_indptr"]),
-                               shape=(len(self.noncf_items), len(self.cf_items)))
+        self.F = sp.csr_matrix(
+            (arrays["F_data"], arrays["F_indices"], arrays["F_indptr"]),
+            shape=(len(self.item_ids), meta["n_features"]),
+        )
+        self.M = sp.csr_matrix(
+            (arrays["M_data"], arrays["M_indices"], arrays["M_indptr"]),
+            shape=(len(self.noncf_items), len(self.cf_items)),
+        )
         self._content = ContentModel.from_state(meta["content"])
         self.R = arrays["R"]
         self.ridge_cols = np.asarray(arrays["ridge_cols"])

@@ -24,14 +24,14 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 __all__ = [
-    "ndcg_at_k",
-    "recall_at_k",
-    "hit_at_k",
     "catalog_coverage",
-    "popularity_percentiles",
+    "hit_at_k",
     "mean_popularity_percentile",
-    "top_k_with_ties",
+    "ndcg_at_k",
+    "popularity_percentiles",
+    "recall_at_k",
     "tie_break_ranks",
+    "top_k_with_ties",
 ]
 
 

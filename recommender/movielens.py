@@ -52,7 +52,9 @@ class MovieLens:
             if (u, i) not in hidden:
                 per_item.setdefault(i, []).append(t)
         texts = [" ; ".join(per_item.get(i, [])) for i in self.item_ids.tolist()]
-        keywords = [[t.strip().lower() for t in per_item.get(i, [])] for i in self.item_ids.tolist()]
+        keywords = [
+            [t.strip().lower() for t in per_item.get(i, [])] for i in self.item_ids.tolist()
+        ]
         return ItemFeatures(
             item_ids=self.item_ids,
             genres=self.genres,

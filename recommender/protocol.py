@@ -14,7 +14,7 @@ import numpy as np
 
 from .data import Interactions
 
-__all__ = ["temporal_split", "cold_split", "pairs_of"]
+__all__ = ["cold_split", "pairs_of", "temporal_split"]
 
 
 def temporal_split(
@@ -56,7 +56,7 @@ def cold_split(
     """
     items, counts = np.unique(inter.item_ids, return_counts=True)
     eligible = items[counts >= min_interactions]
-    n_cold = int(round(fraction * len(eligible)))
+    n_cold = round(fraction * len(eligible))
     rng = np.random.default_rng(seed)
     cold = np.sort(rng.choice(eligible, size=n_cold, replace=False))
     is_cold = np.isin(inter.item_ids, cold)

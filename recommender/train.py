@@ -16,7 +16,7 @@ from .artifacts import list_versions, save_model
 from .data import Interactions, ItemFeatures
 from .hybrid import HybridRecommender
 
-__all__ = ["train_and_save", "prune_versions"]
+__all__ = ["prune_versions", "train_and_save"]
 
 
 def prune_versions(models_dir: str | os.PathLike, keep: int = 3) -> list[Path]:
@@ -68,7 +68,7 @@ def train_and_save(
         "n_users": model.n_users,
         "n_items": model.n_items,
         "n_interactions": model.n_interactions,
-        "n_collaborative_items": int(len(model.cf_items)),
+        "n_collaborative_items": len(model.cf_items),
     }
     path = save_model(model, models_dir)
     if progress:

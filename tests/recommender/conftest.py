@@ -41,10 +41,13 @@ def _planted(seed: int = 7) -> tuple[Interactions, ItemFeatures, dict[int, int]]
     for i in ids:
         c = next((k for k, v in CLUSTERS.items() if i in v), None)
         genres.append(GENRES[c] if c is not None else ["Documentary"])
-        people.append([(DIRECTORS[c], "director")] if c is not None else [("Ann Other", "director")])
+        people.append(
+            [(DIRECTORS[c], "director")] if c is not None else [("Ann Other", "director")]
+        )
         years.append(1990 + (i % 30))
-    feats = ItemFeatures(item_ids=ids, genres=genres, people=people, year=years,
-                         titles=[f"Title {i}" for i in ids])
+    feats = ItemFeatures(
+        item_ids=ids, genres=genres, people=people, year=years, titles=[f"Title {i}" for i in ids]
+    )
     return inter, feats, cluster_of
 
 
@@ -58,5 +61,7 @@ def planted():
 def movielens_path() -> Path:
     """The shared ml-latest-small directory, or a skip with the reason."""
     if not (MOVIELENS / "ratings.csv").is_file():
-        pytest.skip(f"{MOVIELENS} is absent: put ml-latest-small in ../shared/data to run this test")
+        pytest.skip(
+            f"{MOVIELENS} is absent: put ml-latest-small in ../shared/data to run this test"
+        )
     return MOVIELENS

@@ -11,8 +11,10 @@ from recommender.artifacts import list_versions
 @pytest.fixture(scope="module")
 def two_models(planted):
     inter, feats, _ = planted
-    return (HybridRecommender(lam=5.0).fit(inter, feats),
-            HybridRecommender(lam=10.0).fit(inter, feats))
+    return (
+        HybridRecommender(lam=5.0).fit(inter, feats),
+        HybridRecommender(lam=10.0).fit(inter, feats),
+    )
 
 
 def test_layout_and_no_temporary_leftovers(two_models, tmp_path):
@@ -67,10 +69,17 @@ def test_train_and_save_keeps_the_newest_versions(planted, tmp_path):
     inter, feats, _ = planted
     stages = []
     for _ in range(3):
-        model, path = train_and_save(inter, feats, tmp_path, params={"lam": 5.0}, keep=2,
-                                     progress=lambda s, f: stages.append(s))
+        model, _path = train_and_save(
+            inter,
+            feats,
+            tmp_path,
+            params={"lam": 5.0},
+            keep=2,
+            progress=lambda s, f: stages.append(s),
+        )
     assert [p.name for p in list_versions(tmp_path)] == sorted(
-        [p.name for p in list_versions(tmp_path)], reverse=True)
+        [p.name for p in list_versions(tmp_path)], reverse=True
+    )
     assert len(list_versions(tmp_path)) == 2
     assert load_latest(tmp_path).version == model.version
     assert load_latest(tmp_path).metrics["n_users"] == model.n_users

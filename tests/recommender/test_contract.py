@@ -45,7 +45,7 @@ def test_recommend_shape_and_seen_excluded(fitted, planted):
 
 
 def test_exclude_and_allowed_hold(fitted, planted):
-    inter, feats, _ = planted
+    _inter, feats, _ = planted
     first = fitted.recommend(4, k=3)
     blocked = [r.item_id for r in first]
     again = fitted.recommend(4, k=10, exclude=blocked)
@@ -96,5 +96,5 @@ def test_bad_parameters_raise_value_error():
         HybridRecommender(lam=0)
     with pytest.raises(ValueError, match="k must be"):
         ItemKNNRecommender(k=0)
-    with pytest.raises(ValueError, match="Interactions"):
+    with pytest.raises(TypeError, match="Interactions"):
         PopularityRecommender().fit(np.zeros((3, 3)))

@@ -15,7 +15,7 @@ def model(planted):
 
 
 def test_planted_clusters_are_recovered(model, planted):
-    inter, _, cluster_of = planted
+    _inter, _, cluster_of = planted
     own = total = 0
     for user, c in cluster_of.items():
         for r in model.recommend(user, k=3):

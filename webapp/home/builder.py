@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
+from webapp.home import diversity
 from webapp.home.catalog_index import CatalogIndex, catalog_index
 from webapp.home.state import ProfileState, load_state
 from webapp.home.themes import THEMES
@@ -109,6 +110,17 @@ def _artwork_variants(profile_id: int, title_ids: list[int]) -> dict[int, int]:
     return out
 
 
+def _segment_of(profile_id: int) -> int | None:
+    try:
+        from webapp.insights.segments import segment_for
+    except ImportError:
+        return None
+    try:
+        return segment_for(profile_id)
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 def _personal_scores(model, history: dict[int, float], allowed: np.ndarray) -> Scores:
     if model is None:
         trend = trending()
@@ -164,10 +176,14 @@ def _plan_rows(profile: Profile, index: CatalogIndex, state: ProfileState,
             relevance=10.0, kind="continue"))
 
     if model is not None and history:
-        picks = model.recommend_for_history(history, k=MAX_ROW * 2, exclude=blocked | seen,
+        picks = model.recommend_for_history(history, k=MAX_ROW * 3, exclude=blocked | seen,
                                             allowed=allowed_arr)
+        reasons = {r.item_id: r.reason for r in picks}
+        order = [r.item_id for r in picks]
+        if diversity.arm(profile.id) == "diverse":
+            order = diversity.calibrate(order, [r.score for r in picks], history, index, MAX_ROW * 2)
         rows.append(PlannedRow("top-picks", f"Top Picks for {profile.name}",
-                               [card(r.item_id, r.reason) for r in picks], relevance=9.0))
+                               [card(t, reasons[t]) for t in order], relevance=9.0))
     else:
         rows.append(PlannedRow("top-picks", "Popular on Marquee",
                                [card(t, "Popular on Marquee") for t in fresh], relevance=9.0,
@@ -195,12 +211,16 @@ def _plan_rows(profile: Profile, index: CatalogIndex, state: ProfileState,
                 f"because-{anchor}", "", [card(r.item_id, r.reason) for r in similar],
                 relevance=8.0 - 0.5 * n, kind="because", anchor=anchor))
 
-    trend_ids = [t for t in trend.ranked if t in allowed and t not in blocked]
+    segment = _segment_of(profile.id)
+    among_peers = segment is not None and segment in trend.by_segment
+    trend_source = trend.by_segment[segment] if among_peers else trend.ranked
+    trend_ids = [t for t in trend_source if t in allowed and t not in blocked]
     if trend_ids:
         top_genre = {t: (index.genres.get(t) or ("Marquee",))[0] for t in trend_ids}
         rows.append(PlannedRow(
             "trending", "Trending Now",
-            [card(t, f"Trending in {top_genre[t]}") for t in trend_ids], relevance=6.0,
+            [card(t, f"Trending with viewers like you in {top_genre[t]}" if among_peers
+                  else f"Trending in {top_genre[t]}") for t in trend_ids], relevance=6.0,
             kind="trending"))
     top10 = [t for t in trend.today if t in allowed and t not in blocked][:10]
     if len(top10) == 10:

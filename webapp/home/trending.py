@@ -8,7 +8,7 @@ import math
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -20,6 +20,7 @@ TTL = 300.0
 WINDOW_DAYS = 7
 HALF_LIFE_DAYS = 2.0
 TODAY = timedelta(hours=24)
+MIN_SEGMENT_PLAYS = 50
 
 
 @dataclass
@@ -31,6 +32,8 @@ class Trending:
     today: list[int]
     today_window: str  # "today" or "this week"
     computed_at: float
+    # Per taste segment, where the segment played enough to say what is trending in it.
+    by_segment: dict[int, list[int]] = field(default_factory=dict)
 
 
 def _as_date(value) -> date:
@@ -42,22 +45,33 @@ def _as_date(value) -> date:
 
 
 def compute_trending() -> Trending:
-    """Two aggregate queries over the recent part of the log (type+time index)."""
+    """Two aggregate queries over the recent part of the log (type+time index).
+
+    Trending is also kept per taste segment, so that a profile sees what is
+    popular among profiles like it where that segment played enough.
+    """
     latest = db.session.scalar(select(func.max(Event.occurred_at)).where(Event.type == "play_start"))
     if latest is None:
         return Trending({}, [], [], "today", time.monotonic())
     since = latest - timedelta(days=WINDOW_DAYS)
     day = func.date(Event.occurred_at)
     rows = db.session.execute(
-        select(Event.title_id, day, func.count())
+        select(Event.profile_id, Event.title_id, day, func.count())
         .where(Event.type == "play_start", Event.occurred_at > since, Event.title_id.is_not(None))
-        .group_by(Event.title_id, day)
+        .group_by(Event.profile_id, Event.title_id, day)
     ).all()
+    segments = _segment_map()
     scores: dict[int, float] = defaultdict(float)
+    by_segment: dict[int, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+    plays_by_segment: dict[int, int] = defaultdict(int)
     last_day = latest.date()
-    for title_id, bucket, plays in rows:
-        age = (last_day - _as_date(bucket)).days
-        scores[title_id] += plays * math.pow(0.5, age / HALF_LIFE_DAYS)
+    for profile_id, title_id, bucket, plays in rows:
+        weight = plays * math.pow(0.5, (last_day - _as_date(bucket)).days / HALF_LIFE_DAYS)
+        scores[title_id] += weight
+        segment = segments.get(profile_id)
+        if segment is not None:
+            by_segment[segment][title_id] += weight
+            plays_by_segment[segment] += plays
     today_rows = db.session.execute(
         select(Event.title_id, func.count().label("plays"))
         .where(Event.type == "play_start", Event.occurred_at > latest - TODAY, Event.title_id.is_not(None))
@@ -70,7 +84,24 @@ def compute_trending() -> Trending:
     ranked = sorted(scores, key=lambda t: (-scores[t], t))
     if len(today) < 10:
         today, window = ranked[:60], "this week"
-    return Trending(dict(scores), ranked, today, window, time.monotonic())
+    segment_ranked = {
+        seg: sorted(titles, key=lambda t: (-titles[t], t))
+        for seg, titles in by_segment.items()
+        if plays_by_segment[seg] >= MIN_SEGMENT_PLAYS
+    }
+    return Trending(dict(scores), ranked, today, window, time.monotonic(), segment_ranked)
+
+
+def _segment_map() -> dict[int, int]:
+    """Profiles' taste segments from the insights studio, when it has computed them."""
+    try:
+        from webapp.insights.segments import segment_map
+    except ImportError:
+        return {}
+    try:
+        return segment_map()
+    except (OSError, ValueError, KeyError):  # an unreadable cache means "no segments yet"
+        return {}
 
 
 _cache: dict[str, Trending] = {}
