@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Workers, timeouts and the JSON access log come from gunicorn.conf.py.
+GUNICORN := $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT)
 
 .PHONY: install demo serve test bench lint clean
 
@@ -20,11 +22,11 @@ demo: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) recommender train --if-missing
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	$(GUNICORN) wsgi:app
 
 serve: install
 	$(FLASK) db upgrade
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	$(GUNICORN) wsgi:app
 
 test: install
 	$(BIN)/pytest -n auto

@@ -130,6 +130,18 @@ def main() -> None:
             ),
             "",
         ]
+    ctx = _load("recommender_context.json")
+    if ctx:
+        val = ", ".join(f"{g}: {v:.4f}" for g, v in ctx["validation"].items())
+        lines += [
+            "## Time-of-day context (`python benchmarks/recommender_context.py`)",
+            "",
+            (
+                f"Validation NDCG@10 by context weight gamma: {val}. Chosen gamma "
+                f"{ctx['best_gamma']}; helps: {ctx['helps']}. Not shipped."
+            ),
+            "",
+        ]
     (RES / "recommender.md").write_text("\n".join(lines))
     print("\n".join(lines))
     try:  # also the shared benchmarks/RESULTS.md, one section per owner

@@ -204,7 +204,12 @@ def main(argv=None) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
 
     out = {
-        "command": " ".join(["python benchmarks/recommender_scale.py", *(argv or sys.argv[1:])]),
+        "command": " ".join(
+            [
+                "python benchmarks/recommender_scale.py",
+                *(argv if argv is not None else sys.argv[1:]),
+            ]
+        ),
         "users": args.users,
         "items": args.items,
         "events_requested": args.events,

@@ -8,7 +8,7 @@ Scoring a history with recency-decayed weights ``h`` and undecayed weights
     content(j) = scale * <F_j, p>
     score(j)   = cf(j) + content_weight * content(j)            for titles with plays
     score(j)   = sum_n a_jn cf(n) + cold_content_weight * content(j)
-                                                                for titles without
+                 + cold_pop_weight * spread * prior_j           for titles without
 
 - ``B``: EASE weights over the titles with positive feedback (the head of at
   most ``max_cf_items`` most watched titles);
@@ -30,11 +30,16 @@ Scoring a history with recency-decayed weights ``h`` and undecayed weights
   the similarity-weighted mean of its content neighbours' columns, which puts
   cold titles in the same score space as warm ones.
 
-``lam``, ``history_half_life``, ``pop_beta``, ``content_weight``,
-``cold_content_weight``, ``cold_k`` and ``content_lam`` are chosen on a
-validation split by
-``recommender.evaluate``; the defaults are the values chosen on
-ml-latest-small.
+``prior_j``: a ridge regression of ``log(1 + plays)`` on content, standardised
+over the head titles, predicts how popular a title without plays will be; it
+enters with ``cold_pop_weight`` in units of the typical per-user CF score
+spread.
+
+All weights are chosen on validation splits by ``recommender.evaluate``
+(coordinate search over the grids there). The defaults are the values chosen
+on ml-latest-small: ``lam``, ``history_half_life``, ``pop_beta``,
+``content_weight`` and ``content_lam`` on the warm split; ``cold_k``,
+``cold_content_weight`` and ``cold_pop_weight`` on the cold-start split.
 
 Only the last part of a history matters: items whose recency weight falls
 below ``2 ** -10`` of the newest item's are left out of the score (they are

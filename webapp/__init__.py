@@ -32,6 +32,10 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
     os.makedirs(app.instance_path, exist_ok=True)
     _ensure_secret_key(app)
 
+    from webapp import logs
+
+    # First, so that every later hook (CSRF included) already has the request id.
+    logs.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
@@ -44,12 +48,14 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f"webapp.{name}").bp)
 
-    from webapp import cli, errors, templating
+    from webapp import cli, errors, ratelimit, security, templating
     from webapp.recommendations import store
 
     store.init_app(app)
 
     errors.init_app(app)
+    security.init_app(app)
+    ratelimit.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
     return app

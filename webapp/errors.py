@@ -1,4 +1,8 @@
-"""Error pages and JSON errors: clear messages, never a traceback."""
+"""Error pages and JSON errors: clear messages, never a traceback.
+
+Each names the request id, so a report from a viewer can be matched to the log
+line that holds the details.
+"""
 
 import logging
 
@@ -7,8 +11,14 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db
+from webapp.logs import request_id
 
 log = logging.getLogger(__name__)
+
+TOO_MANY = (
+    "Too many attempts",
+    "You have tried that too many times in a short while. Please wait a minute and try again.",
+)
 
 
 def _wants_json() -> bool:
@@ -17,8 +27,11 @@ def _wants_json() -> bool:
 
 def _render(status: int, title: str, message: str):
     if _wants_json():
-        return jsonify(error=title, message=message), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+        return jsonify(error=title, message=message, request_id=request_id()), status
+    page = render_template(
+        "errors/error.html", status=status, title=title, message=message, request_id=request_id()
+    )
+    return page, status
 
 
 def init_app(app: Flask) -> None:
@@ -28,11 +41,16 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 429:
+            # The limiter's own text ("10 per 1 minute") would puzzle a viewer.
+            return _render(429, *TOO_MANY)
         return _render(error.code or 500, error.name, error.description or "")
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):
         # Roll back so the next request on this connection starts clean.
         db.session.rollback()
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log.exception(
+            "unhandled error on %s %s (request %s)", request.method, request.path, request_id()
+        )
         return _render(500, "Something went wrong", "We could not complete that. Please try again.")

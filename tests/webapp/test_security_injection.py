@@ -1,0 +1,122 @@
+"""Hostile input in every field a viewer can type: stored or refused, never a 500, shown escaped."""
+
+import html
+
+import pytest
+from sqlalchemy import select
+
+from tests.webapp.catalog_factory import build_catalog, sign_in_as
+from webapp.extensions import db
+from webapp.models import Account, Event, Profile
+
+HOSTILE = [
+    "<script>alert('x')</script>",
+    '"><img src=x onerror=alert(1)>',
+    "'; DROP TABLE accounts; --",
+    "' OR '1'='1' --",
+    "x" * 10_000,
+    "\u202eevil.exe\u202c",  # right-to-left override
+    "nul\x00byte",
+    "zero\u200bwidth \ufeff bom",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 🎬 ﷽",
+    "{{ 7*7 }} {% raw %} %s %n ${jndi:ldap://x}",
+    "\ud800" if False else "lone surrogate free",
+    "line\r\nbreak\tTab",
+]
+RAW_MARKUP = ("<script>alert('x')</script>", "<img src=x onerror=alert(1)>")
+
+
+def _safe(response) -> None:
+    """Not a server error, and no hostile markup came back unescaped."""
+    assert response.status_code < 500, response.status_code
+    body = response.get_data(as_text=True)
+    for markup in RAW_MARKUP:
+        assert markup not in body
+
+
+@pytest.fixture
+def viewer(app, client, auth):
+    with app.app_context():
+        catalog = build_catalog(n_kid=2)
+    sign_in_as(app, client, auth, "hostile@example.com", {"name": "Base"})
+    return catalog
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_sign_up_with_hostile_email_or_password(app, client, text):
+    _safe(client.post("/auth/signup", data={"email": text, "password": text, "confirm": text}))
+    _safe(
+        client.post(
+            "/auth/signup",
+            data={
+                "email": f"{text}@example.com",
+                "password": "ok pass 123",
+                "confirm": "ok pass 123",
+            },
+        )
+    )
+    _safe(client.post("/auth/login", data={"email": text, "password": text}))
+
+
+def test_a_hostile_but_valid_password_works(app, client, auth):
+    password = "<script>'; DROP TABLE accounts;--\u202e 🎬"
+    assert auth.signup(email="odd@example.com", password=password).status_code == 200
+    auth.logout()
+    response = auth.login(email="odd@example.com", password=password, follow=False)
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Account).where(Account.email == "odd@example.com"))
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_profile_names(app, client, viewer, text):
+    response = client.post(
+        "/profiles/new",
+        data={"name": text, "avatar_color": "#e50914", "maturity_limit": 18},
+        follow_redirects=True,
+    )
+    _safe(response)
+    _safe(client.get("/profiles/"))
+    _safe(client.get("/profiles/manage"))
+    with app.app_context():
+        names = set(db.session.scalars(select(Profile.name)))
+    for name in names:
+        assert len(name) <= 40 and "\x00" not in name
+    if "<script>" in text:
+        assert html.escape(text, quote=False) in client.get("/profiles/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_search_pages_and_suggestions(client, viewer, text):
+    _safe(client.get("/search", query_string={"q": text}))
+    response = client.get("/api/search/suggest", query_string={"q": text})
+    _safe(response)
+    assert response.is_json
+
+
+@pytest.mark.parametrize("text", HOSTILE, ids=range(len(HOSTILE)))
+def test_event_payloads(app, client, viewer, text):
+    title_id = next(iter(viewer.titles.values()))
+    batch = {
+        "events": [
+            {"type": "search", "text": text, "page": text[:40]},
+            {"type": "impression", "title_id": title_id, "row_key": text, "session_id": text},
+        ]
+    }
+    response = client.post("/api/events", json=batch)
+    _safe(response)
+    assert response.is_json
+    _safe(client.post("/api/events", json={"events": [{"type": text, "title_id": title_id}]}))
+    _safe(client.put(f"/api/titles/{title_id}/rating", json={"value": 1, "page": text}))
+    _safe(client.put(f"/api/titles/{title_id}/list", json={text[:100]: text}))
+    with app.app_context():
+        for event in db.session.scalars(select(Event)):
+            assert "\x00" not in (event.text or "")
+    _safe(client.get("/account/activity"))
+
+
+def test_hostile_text_is_shown_escaped_on_the_search_page(client, viewer):
+    body = client.get("/search", query_string={"q": "<script>alert('x')</script>"}).get_data(
+        as_text=True
+    )
+    assert "&lt;script&gt;" in body
