@@ -48,13 +48,14 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f"webapp.{name}").bp)
 
-    from webapp import cli, errors, ratelimit, security, templating
+    from webapp import cli, errors, input_guard, ratelimit, security, templating
     from webapp.recommendations import store
 
     store.init_app(app)
 
     errors.init_app(app)
     security.init_app(app)
+    input_guard.init_app(app)
     ratelimit.init_app(app)
     templating.init_app(app)
     cli.init_app(app)

@@ -35,6 +35,7 @@ from webapp.admin import (  # noqa: F401  (each module adds its routes to bp)
     import_routes,
     insights_routes,
     people_routes,
+    recommender_routes,
     season_routes,
     title_routes,
 )
@@ -50,6 +51,7 @@ CATALOG_MODULES = frozenset(
         "people_routes",
         "genre_routes",
         "import_routes",
+        "recommender_routes",
     )
 )
 

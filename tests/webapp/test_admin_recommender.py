@@ -1,0 +1,62 @@
+"""The recommender admin page: what is served, and retraining in the background."""
+
+import time
+
+import pytest
+
+from webapp.auth.accounts import register_account
+from webapp.extensions import db
+from webapp.recommendations.training import train_model
+
+
+def _admin_client(app):
+    with app.app_context():
+        register_account("boss@example.com", "correct horse 42", is_admin=True)
+        db.session.commit()
+    client = app.test_client()
+    client.post("/auth/login", data={"email": "boss@example.com", "password": "correct horse 42"})
+    return client
+
+
+def test_page_says_when_no_model_is_served(seeded_app):
+    client = _admin_client(seeded_app)
+    body = client.get("/admin/recommender").get_data(as_text=True)
+    assert "No model is being served" in body and "Train now" in body
+
+
+def test_page_shows_version_and_offline_metrics(seeded_app):
+    with seeded_app.app_context():
+        result = train_model(seeded_app.config["MODEL_DIR"])
+    client = _admin_client(seeded_app)
+    body = client.get("/admin/recommender").get_data(as_text=True)
+    assert result.version in body
+    assert "NDCG@10" in body and "Popularity" in body
+
+
+def test_train_button_runs_training_in_the_background(seeded_app):
+    if seeded_app.config["TEST_BACKEND"] != "sqlite":
+        pytest.skip("one backend is enough for the subprocess round trip")
+    client = _admin_client(seeded_app)
+    response = client.post("/admin/recommender/train", follow_redirects=True)
+    assert response.status_code == 200
+    model_dir = seeded_app.config["MODEL_DIR"]
+    deadline = time.time() + 240
+    while time.time() < deadline and not (model_dir.exists() and any(model_dir.iterdir())):
+        time.sleep(1)
+    versions = [p for p in model_dir.iterdir() if not p.name.startswith(".")]
+    assert versions, client.get("/admin/recommender").get_data(as_text=True)
+    deadline = time.time() + 30
+    while time.time() < deadline and "Training is running" in client.get("/admin/recommender").get_data(as_text=True):
+        time.sleep(0.5)
+    seeded_app.extensions["marquee_models"].invalidate()
+    assert versions[0].name in client.get("/admin/recommender").get_data(as_text=True)
+
+
+def test_non_admins_cannot_train(seeded_app, client=None):
+    with seeded_app.app_context():
+        register_account("viewer@example.com", "correct horse 42")
+        db.session.commit()
+    client = seeded_app.test_client()
+    client.post("/auth/login", data={"email": "viewer@example.com", "password": "correct horse 42"})
+    assert client.get("/admin/recommender").status_code == 403
+    assert client.post("/admin/recommender/train").status_code == 403
