@@ -22,6 +22,7 @@ demo: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	$(FLASK) recommender train --if-missing
+	$(FLASK) admin insights-refresh
 	$(GUNICORN) wsgi:app
 
 serve: install

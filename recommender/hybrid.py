@@ -460,7 +460,10 @@ class HybridRecommender(BaseRecommender):
     def _shared_features(self, a: int, b: int, limit: int = 3) -> list[str]:
         if not self.F.shape[1]:
             return []
-        common = np.intersect1d(self.F[a].indices, self.F[b].indices)
+        # Row slices straight from the CSR arrays: indexing the sparse matrix
+        # builds a new matrix per call, which dominated "More like this".
+        ptr, ind = self.F.indptr, self.F.indices
+        common = np.intersect1d(ind[ptr[a]:ptr[a + 1]], ind[ptr[b]:ptr[b + 1]], assume_unique=True)
         names = [self._content.feature_names[c] for c in common.tolist()]
         names = [n for n in names if n.startswith(_REASON_PREFIX)]
         names.sort(key=lambda n: [n.startswith(p) for p in _REASON_PREFIX].index(True))

@@ -45,6 +45,9 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
 
     database.init_app(app)
 
+    from webapp import input_guard
+
+    input_guard.install_converters(app)
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f"webapp.{name}").bp)
 

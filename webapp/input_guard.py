@@ -1,13 +1,18 @@
-"""Refusing text that no database can store: NUL characters and lone surrogates.
+"""Refusing input that no database can store, before any view sees it.
 
 PostgreSQL rejects NUL in text columns and neither database can encode a lone
 UTF-16 surrogate (JSON may carry one as "\\ud800"). Left to the database, such
 text would surface as a server error; refused here, it is a plain 400 for every
 route at once: path, query string, form fields and JSON bodies.
+
+Ids in URLs (`<int:...>`) above the 32-bit range that ids use never match a
+route, so they are a 404 instead of an integer overflow in the database driver.
 """
 
 from flask import Flask, abort, request
+from werkzeug.routing import IntegerConverter
 
+MAX_ID = 2**31 - 1
 MESSAGE = "The request held characters Marquee cannot store (NUL or broken Unicode)."
 
 
@@ -51,6 +56,19 @@ def _request_is_storable() -> bool:
         if body is not None and not _all_storable(body):
             return False
     return True
+
+
+class BoundedIntConverter(IntegerConverter):
+    """`<int:...>` limited to what an id column holds (an explicit max= still wins)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def install_converters(app: Flask) -> None:
+    """Bound every `<int:...>` route argument; call before blueprints add their routes."""
+    app.url_map.converters["int"] = BoundedIntConverter
 
 
 def init_app(app: Flask) -> None:

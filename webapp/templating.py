@@ -65,6 +65,12 @@ def _more_like_this(title, profile):
     return more_like_this(title, profile)
 
 
+def _render_card(*args, **kwargs):
+    from webapp.home.cards import render_card
+
+    return render_card(*args, **kwargs)
+
+
 def _model_version():
     from webapp.recommendations.store import model_store
 
@@ -81,6 +87,7 @@ def init_app(app: Flask) -> None:
         artwork_url=artwork_url,
         play_url=play_url,
         more_like_this=_more_like_this,
+        render_card=_render_card,
         model_version=_model_version,
         avatar_colours=AVATAR_COLOURS,
         avatar_class=avatar_class,

@@ -206,10 +206,13 @@ def page(context):
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item, call):
-    """Keep a screenshot of the page a failed browser test stopped on."""
+    """For a failed browser test: a screenshot of where it stopped, and the server's complaints."""
     report = yield
-    page = item.funcargs.get("page") if hasattr(item, "funcargs") else None
-    if report.when == "call" and report.failed and page is not None and not page.is_closed():
+    if report.when != "call" or not report.failed:
+        return report
+    funcargs = getattr(item, "funcargs", {})
+    page, site = funcargs.get("page"), funcargs.get("live_site")
+    if page is not None and not page.is_closed():
         from playwright.sync_api import Error as PlaywrightError
 
         ARTIFACTS.mkdir(exist_ok=True)
@@ -217,4 +220,19 @@ def pytest_runtest_makereport(item, call):
             page.screenshot(path=ARTIFACTS / f"failed-{item.name}.png", full_page=True)
         except (PlaywrightError, OSError) as exc:  # the report matters more than the picture
             report.sections.append(("failure screenshot", f"not saved: {exc}"))
+    if site is not None:
+        report.sections.append(("server log", _server_complaints(site.instance / "server.log")))
     return report
+
+
+def _server_complaints(log_path: Path, limit: int = 40) -> str:
+    """Error responses, warnings and tracebacks from the live server's log."""
+    if not log_path.exists():
+        return "no server log"
+    marks = ('"status": 4', '"status": 5', "WARNING", "ERROR", "Traceback", "Error")
+    lines = [
+        line
+        for line in log_path.read_text(errors="replace").splitlines()
+        if any(mark in line for mark in marks)
+    ]
+    return "\n".join(lines[-limit:]) or "nothing but successful requests"

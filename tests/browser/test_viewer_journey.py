@@ -60,6 +60,11 @@ def choose_profile(page: Page, name: str) -> None:
     page.get_by_role("button", name=re.compile(rf"^{re.escape(name)}( Kids)?$")).click()
 
 
+def scripts_ready(page: Page) -> None:
+    """The page's deferred scripts have run, so its buttons and boxes answer."""
+    page.wait_for_load_state("domcontentloaded")
+
+
 def row(page: Page, heading: str | re.Pattern):
     """A row of cards on a browse page, by its heading."""
     return page.locator("section.row").filter(has=page.get_by_role("heading", name=heading))
@@ -88,6 +93,7 @@ def test_new_household_evening(page: Page):
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("Your home page is now tuned to your picks")).to_be_visible()
     expect(row(page, f"Top Picks for {ADULT}")).to_be_visible()
+    scripts_ready(page)
 
     # Search with a typo in the header box; the suggestion leads to the title page.
     search = page.get_by_role("combobox", name="Search titles, people and genres")
@@ -96,6 +102,7 @@ def test_new_household_evening(page: Page):
     expect(suggestion).to_be_visible()
     suggestion.click()
     expect(page.get_by_role("heading", level=1, name=FILM)).to_be_visible()
+    scripts_ready(page)
 
     # Rate it and keep it for later: the buttons change without a reload.
     actions = page.locator(".title-actions [data-actions]")
@@ -118,6 +125,8 @@ def test_new_household_evening(page: Page):
     expect(page.get_by_role("heading", level=1, name=FILM)).to_be_visible()
     player_state = page.locator("[data-player-state]")
     expect(player_state).to_have_text("Ready to play")
+    time_label = page.locator("[data-player-time]")
+    expect(time_label).to_have_text(re.compile(r"^0:00 / [1-9]"))  # drawn by player.js
     save_screenshot(page, "player", full_page=False)
     seek = page.get_by_role("slider", name="Position")
     seek.focus()
@@ -141,6 +150,7 @@ def test_new_household_evening(page: Page):
     other.first.locator("a.card-link").click()
     expect(page.get_by_role("heading", level=1, name=other_film)).to_be_visible()
     page.locator(".title-actions").get_by_role("link", name="Play").click()
+    expect(time_label).to_have_text(re.compile(r"^0:00 / [1-9]"))
     forward = page.get_by_role("button", name="Forward 10 seconds")
     for _ in range(3):
         forward.click()

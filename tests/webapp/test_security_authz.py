@@ -4,13 +4,12 @@ Visitors are sent to sign in (the JSON API answers 401); another account's
 profiles answer 404; the admin area answers 403 to everyone but admins.
 """
 
-import pytest
 from sqlalchemy import select
 from werkzeug.routing.converters import AnyConverter
 
 from tests.webapp.catalog_factory import PASSWORD, build_catalog, make_account
 from webapp.extensions import db
-from webapp.models import Account, Credit, Episode, Genre, Person, Profile, Season, Title
+from webapp.models import Account, Credit, Episode, Genre, Person, Profile, Title
 
 # Pages anyone may see. Every other route needs a signed-in account.
 PUBLIC = {
@@ -36,7 +35,7 @@ def _ids(app) -> dict[str, object]:
     """A real value for every route parameter, so routes are reached, not 404ed on lookup."""
     with app.app_context():
         build_catalog(n_kid=2)
-        owner_id, (owner_profile,) = make_account("owner@example.com", [{"name": "Owner"}])
+        _, (owner_profile,) = make_account("owner@example.com", [{"name": "Owner"}])
         episode = db.session.scalar(select(Episode).order_by(Episode.id).limit(1))
         title = db.session.scalar(select(Title).where(Title.kind == "film").limit(1))
         return {
@@ -61,7 +60,7 @@ def _url(rule, values: dict) -> str:
     for name in rule.arguments:
         converter = rule._converters.get(name)
         if isinstance(converter, AnyConverter):
-            args[name] = sorted(converter.items)[0]
+            args[name] = min(converter.items)
         else:
             assert name in values, f"add a test value for the new route parameter {name!r}"
             args[name] = values[name]
@@ -180,12 +179,3 @@ def test_an_export_holds_only_the_signed_in_account(app):
     body = export.get_data(as_text=True)
     assert "intruder@example.com" in body
     assert "owner@example.com" not in body and '"Owner"' not in body
-
-
-@pytest.mark.parametrize("email", ["owner@example.com"])
-def test_ids_belong_to_the_owner(app, email):
-    values = _ids(app)
-    with app.app_context():
-        owner = db.session.scalar(select(Account).where(Account.email == email))
-        assert db.session.get(Profile, values["profile_id"]).account_id == owner.id
-        assert db.session.get(Season, values["season_id"]) is not None

@@ -31,7 +31,8 @@ from webapp.recommendations.store import current_model, model_store
 log = logging.getLogger(__name__)
 
 # Rows scroll sideways; two dozen cards fill several screens without bloating the page.
-MIN_ROW, MAX_ROW = 10, 24
+MIN_ROW, MAX_ROW = 10, 20
+MAX_ROWS = 14
 MAX_APPEARANCES = 2
 PER_FRANCHISE = 2
 PER_DIRECTOR = 3
@@ -323,7 +324,8 @@ def _fill(rows: list[PlannedRow], index: CatalogIndex) -> list[PlannedRow]:
         if row.kind == "theme":
             themes_kept += 1
         out.append(row)
-    return sorted(out, key=lambda r: -r.relevance)
+    # A page of more rows than this is scrolled past; fewer rows keep it fast to build and load.
+    return sorted(out, key=lambda r: -r.relevance)[:MAX_ROWS]
 
 
 def build_home(profile: Profile) -> HomePage:

@@ -1,0 +1,37 @@
+"""CSRF: every state-changing route, found in app.url_map, refuses a request without a token."""
+
+from sqlalchemy import select
+
+from tests.webapp.catalog_factory import make_account
+from tests.webapp.test_security_authz import _ids, _rules, _url
+from webapp.extensions import db
+from webapp.models import Account, Profile
+
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def test_every_state_changing_route_needs_a_csrf_token(csrf_app):
+    values = _ids(csrf_app)
+    with csrf_app.app_context():
+        _, (profile_id,) = make_account("admin@example.com", [{"name": "Admin"}])
+        account = db.session.scalar(select(Account).where(Account.email == "admin@example.com"))
+        account.is_admin = True
+        db.session.commit()
+        user_id = account.get_id()
+    client = csrf_app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+        session["_fresh"] = True
+        session["profile_id"] = profile_id
+    checked = 0
+    for rule in _rules(csrf_app):
+        url = _url(rule, values)
+        for method in sorted(rule.methods & STATE_CHANGING):
+            response = client.open(url, method=method, json={"events": []}, data=None)
+            checked += 1
+            assert response.status_code == 400, (method, url, response.status_code)
+            text = response.get_data(as_text=True)
+            assert "Form expired" in text or "csrf" in text.lower(), (method, url)
+    assert checked > 30
+    with csrf_app.app_context():
+        assert db.session.get(Profile, values["profile_id"]).name == "Owner"
