@@ -69,3 +69,23 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
+
+/* "Remove from Continue Watching": a POST with the page's CSRF token, then the card goes. */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-hide-url]");
+    if (!button) return;
+    event.preventDefault();
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    fetch(button.getAttribute("data-hide-url"), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": meta ? meta.content : "", "Accept": "application/json" }
+    }).then(function (response) {
+      if (!response.ok) return;
+      var cell = button.closest(".row-cell") || button.closest(".card");
+      if (cell) cell.remove();
+    }).catch(function () {});
+  });
+})();

@@ -119,6 +119,7 @@ def live_site(tmp_path_factory) -> Iterator[LiveSite]:
         "MARQUEE_MODEL_DIR": str(instance / "models"),
         "MARQUEE_ARTWORK_CACHE": str(instance / "artwork"),
         "SECRET_KEY": SECRET_KEY,
+        "MARQUEE_SECURE_COOKIES": "0",  # plain http on 127.0.0.1
     }
     log_path = instance / "server.log"
     gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -132,6 +133,8 @@ def live_site(tmp_path_factory) -> Iterator[LiveSite]:
         "4",
         "--timeout",
         "60",
+        "--graceful-timeout",
+        "5",
         "--access-logfile",
         "-",
         "wsgi:app",
@@ -166,7 +169,10 @@ def _ensure_chromium() -> Path | None:
     if apt is not None:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         for args in (["install", "-y", "chromium"], ["update"], ["install", "-y", "chromium"]):
-            subprocess.run([apt, *args], env=env, capture_output=True, check=False, timeout=600)
+            try:
+                subprocess.run([apt, *args], env=env, capture_output=True, check=False, timeout=600)
+            except subprocess.TimeoutExpired:
+                break
             if CHROMIUM.exists():
                 break
     return CHROMIUM if CHROMIUM.exists() else None

@@ -60,8 +60,8 @@ def choose_profile(page: Page, name: str) -> None:
     page.get_by_role("button", name=re.compile(rf"^{re.escape(name)}( Kids)?$")).click()
 
 
-def scripts_ready(page: Page) -> None:
-    """The page's deferred scripts have run, so its buttons and boxes answer."""
+def loaded(page: Page) -> None:
+    """The whole document is parsed and its deferred scripts have run, so its controls answer."""
     page.wait_for_load_state("domcontentloaded")
 
 
@@ -93,7 +93,7 @@ def test_new_household_evening(page: Page):
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("Your home page is now tuned to your picks")).to_be_visible()
     expect(row(page, f"Top Picks for {ADULT}")).to_be_visible()
-    scripts_ready(page)
+    loaded(page)
 
     # Search with a typo in the header box; the suggestion leads to the title page.
     search = page.get_by_role("combobox", name="Search titles, people and genres")
@@ -101,8 +101,9 @@ def test_new_household_evening(page: Page):
     suggestion = page.get_by_role("option", name=re.compile(f"^{re.escape(FILM)}"))
     expect(suggestion).to_be_visible()
     suggestion.click()
+    expect(page).to_have_url(re.compile(r"/title/\d+"))
     expect(page.get_by_role("heading", level=1, name=FILM)).to_be_visible()
-    scripts_ready(page)
+    loaded(page)
 
     # Rate it and keep it for later: the buttons change without a reload.
     actions = page.locator(".title-actions [data-actions]")
@@ -143,8 +144,10 @@ def test_new_household_evening(page: Page):
 
     # Start another film and stop after half a minute: it waits in Continue Watching.
     page.get_by_role("link", name=f"Back to {FILM}").click()
-    expect(page.get_by_role("heading", level=1, name=FILM)).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/title/\d+"))
     page.get_by_role("link", name="Films", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/browse/film$"))
+    loaded(page)
     other = page.locator(".card").filter(has_not=page.get_by_role("img", name=FILM, exact=True))
     other_film = other.first.locator("img.card-art").get_attribute("alt")
     other.first.locator("a.card-link").click()
@@ -203,8 +206,10 @@ def test_new_household_evening(page: Page):
     choose_profile(page, KIDS)
     expect(page).to_have_url(re.compile(r"/welcome/picks$"))
     page.get_by_role("button", name="Skip for now").click()
+    expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator("body")).to_have_class(re.compile(r"\bis-kids\b"))
     expect(page.locator(".rows .card").first).to_be_attached()
+    loaded(page)
     ratings = page.locator(".maturity").all_text_contents()
     assert ratings, "the kids home page shows no titles"
     too_old = sorted({r for r in ratings if rating_age(r) > KIDS_MAX_LIMIT})

@@ -13,6 +13,7 @@ from webapp.home import catalog_index as catalog_index_module
 from webapp.home import trending as trending_module
 from webapp.home.builder import build_home
 from webapp.home.catalog_index import franchise_key
+from webapp.home.page_cache import cache as page_cache
 from webapp.models import Credit, Person, Profile, Rating, Title, WatchState
 from webapp.recommendations.feedback import profile_history
 from webapp.recommendations.store import model_store
@@ -24,9 +25,11 @@ def _fresh_caches():
     """Each test has its own database; drop the per-process indexes between them."""
     catalog_index_module.invalidate()
     trending_module.invalidate()
+    page_cache.clear()
     yield
     catalog_index_module.invalidate()
     trending_module.invalidate()
+    page_cache.clear()
 
 
 @pytest.fixture
@@ -299,3 +302,25 @@ def test_title_page_has_more_like_this_within_the_profile_limit(trained):
     assert "More like this" in body
     shown = {int(t) for t in re.findall(r'data-row-key="more-like-this"[^>]*data-title-id|data-title-id="(\d+)" data-row-key="more-like-this"', body) if t}
     assert shown and not shown & adult_titles
+
+
+def test_the_cached_home_page_changes_with_the_profiles_own_actions(trained):
+    """Pages are kept per profile, but a rating, a list change or a hide shows on the next load."""
+    profile_id = _active_adult(trained)
+    client = trained.test_client()
+    with trained.app_context():
+        email = db.session.get(Profile, profile_id).account.email
+    client.post("/auth/login", data={"email": email, "password": "marquee-demo"})
+    client.post(f"/profiles/{profile_id}/choose")
+    first = client.get("/").get_data(as_text=True)
+    assert client.get("/").get_data(as_text=True).count("<article") == first.count("<article")
+    top = re.search(r'data-title-id="(\d+)" data-row-key="top-picks"', first)
+    assert top
+    title_id = int(top.group(1))
+    assert client.put(f"/api/titles/{title_id}/rating", json={"value": -1}).status_code == 200
+    second = client.get("/").get_data(as_text=True)
+    assert f'data-title-id="{title_id}"' not in second
+    assert client.delete(f"/api/titles/{title_id}/rating").status_code in (200, 204)
+    assert client.put(f"/api/titles/{title_id}/list").status_code in (200, 201)
+    third = client.get("/").get_data(as_text=True)
+    assert f'data-title-id="{title_id}" data-row-key="my-list"' in third

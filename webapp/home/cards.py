@@ -6,7 +6,6 @@ macro in templates/macros/cards.html calls this, so there is one markup.
 """
 
 from flask import url_for
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from webapp.templating import artwork_url, runtime_label, title_url
@@ -55,12 +54,12 @@ def render_card(title, variant=0, reason=None, score=None, row_key=None, row_pos
     if rank:
         parts.append(f'<span class="visually-hidden">Number {rank} {escape(reason or "")}</span>')
     if row_key == "continue":
+        # Posted by static/js/site.js with the page's CSRF token: cached rows hold no token.
         action = url_for("browse.hide_from_continue", title_id=title.id)
         parts.append(
-            f'<form method="post" action="{escape(action)}" class="card-hide">'
-            f'<input type="hidden" name="csrf_token" value="{escape(generate_csrf())}">'
-            '<button type="submit" class="action-button compact" title="Remove from Continue Watching">'
-            f'&times;<span class="visually-hidden"> Remove {name} from Continue Watching</span></button></form>'
+            f'<button type="button" class="action-button compact card-hide" data-hide-url="{escape(action)}" '
+            f'title="Remove from Continue Watching">&times;<span class="visually-hidden"> Remove {name} '
+            "from Continue Watching</span></button>"
         )
     if reason:
         parts.append(f'<span class="visually-hidden">{escape(reason)}</span>')
