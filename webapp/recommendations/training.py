@@ -58,6 +58,12 @@ class TrainingResult:
 # competes with watched ones; on a live catalog the balance between the
 # collaborative scores and the content scores of little-watched titles has to
 # be measured on this catalog's own holdout.
+# Where the search starts, and what an untuned fit uses: measured on the demo
+# catalog's holdout (`flask --app wsgi recommender train` prints and stores the
+# tuned values). Little-watched titles get no popularity lift of their own, so
+# they cannot crowd well-matched ones out of a small catalog's rows.
+SITE_DEFAULTS = {"cold_pop_weight": 0.0, "cold_content_weight": 1.0, "cold_k": 50, "lam": 1000.0}
+
 GRID = {
     "cold_pop_weight": (0.0, 1.0, 3.2),
     "cold_content_weight": (1.0, 4.0),
@@ -90,22 +96,30 @@ def _sample(relevant: dict, seed: int) -> np.ndarray:
     return users
 
 
+def site_defaults() -> dict:
+    """SITE_DEFAULTS restricted to what this version of the library accepts."""
+    valid = set(HybridRecommender().get_params())
+    return {k: v for k, v in SITE_DEFAULTS.items() if k in valid}
+
+
 def tune_params(inter: Interactions, features, report=None) -> dict:
     """Parameters chosen on a validation split carved from the training part of the log."""
     train, _ = temporal_split(inter)
     fit_part, validation = temporal_split(train)
     relevant = _relevant(validation)
     if not relevant:
-        return {}
+        return site_defaults()
     users = _sample(relevant, 7)
     valid = set(HybridRecommender().get_params())
-    best: dict = {}
-    best_score = _score(HybridRecommender().fit(fit_part, features), relevant, users)[0]
+    best: dict = site_defaults()
+    best_score = _score(HybridRecommender(**best).fit(fit_part, features), relevant, users)[0]
     steps = [(name, v) for name, values in GRID.items() if name in valid for v in values]
     for n, (name, value) in enumerate(steps):
         if report:
             report(f"tuning {name}", n / len(steps))
         trial = {**best, name: value}
+        if trial == best:
+            continue
         score = _score(HybridRecommender(**trial).fit(fit_part, features), relevant, users)[0]
         if score > best_score:
             best, best_score = trial, score
@@ -144,7 +158,7 @@ def train_model(model_dir: str | os.PathLike, now: datetime | None = None, progr
     report("reading the catalog", 0.1)
     features = load_item_features()
     metrics: dict = {}
-    params: dict = {}
+    params: dict = site_defaults()
     if evaluate:
         params = tune_params(inter, features, lambda stage, f: report(stage, 0.15 + 0.25 * f))
         report("holdout evaluation", 0.4)
