@@ -8,6 +8,7 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db
@@ -45,6 +46,20 @@ def init_app(app: Flask) -> None:
             # The limiter's own text ("10 per 1 minute") would puzzle a viewer.
             return _render(429, *TOO_MANY)
         return _render(error.code or 500, error.name, error.description or "")
+
+    @app.errorhandler(DataError)
+    def unstorable(error: DataError):
+        # The database refused a value a form let through (NUL, out of range): the
+        # sender's input, so a 400, but logged so that the form can learn to say why.
+        db.session.rollback()
+        log.warning(
+            "database refused a value on %s %s (request %s): %s",
+            request.method,
+            request.path,
+            request_id(),
+            error.orig,
+        )
+        return _render(400, "That could not be saved", "Some of what you typed cannot be stored.")
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):

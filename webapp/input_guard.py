@@ -2,17 +2,21 @@
 
 PostgreSQL rejects NUL in text columns and neither database can encode a lone
 UTF-16 surrogate (JSON may carry one as "\\ud800"). Left to the database, such
-text would surface as a server error; refused here, it is a plain 400 for every
-route at once: path, query string, form fields and JSON bodies.
+text would surface as a server error. Here, for every route at once: a path or
+JSON body holding such text is a plain 400, and NUL is dropped from query
+strings. Form fields are left to their forms, which name the field at fault;
+errors.py turns anything a form let through into a 400 as well.
 
 Ids in URLs (`<int:...>`) above the 32-bit range that ids use never match a
 route, so they are a 404 instead of an integer overflow in the database driver.
 """
 
 from flask import Flask, abort, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1
+FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 MESSAGE = "The request held characters Marquee cannot store (NUL or broken Unicode)."
 
 
@@ -43,19 +47,22 @@ def _all_storable(value) -> bool:
     return True
 
 
-def _request_is_storable() -> bool:
-    if not storable(request.path):
-        return False
-    for values in (request.args, request.form):
-        for key, value in values.items(multi=True):
-            if not (storable(key) and storable(value)):
-                return False
-    if request.content_length and not request.form:
-        # The same cached parse the views use (they read bodies with force=True, silent=True).
-        body = request.get_json(force=True, silent=True)
-        if body is not None and not _all_storable(body):
-            return False
-    return True
+def _clean_args() -> None:
+    """Drop NUL characters from the query string: searches and filters read it, none store it."""
+    if any("\x00" in k or "\x00" in v for k, v in request.args.items(multi=True)):
+        request.args = ImmutableMultiDict(
+            (k.replace("\x00", ""), v.replace("\x00", ""))
+            for k, v in request.args.items(multi=True)
+        )
+
+
+def _body_is_storable() -> bool:
+    """JSON bodies only: forms check their own fields, with messages that name the field."""
+    if not request.content_length or request.mimetype in FORM_TYPES:
+        return True
+    # The same cached parse the views use (they read bodies with force=True, silent=True).
+    body = request.get_json(force=True, silent=True)
+    return body is None or _all_storable(body)
 
 
 class BoundedIntConverter(IntegerConverter):
@@ -74,5 +81,6 @@ def install_converters(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     @app.before_request
     def refuse_unstorable_text() -> None:
-        if not _request_is_storable():
+        if not storable(request.path) or not _body_is_storable():
             abort(400, description=MESSAGE)
+        _clean_args()

@@ -51,7 +51,6 @@ CATALOG_MODULES = frozenset(
         "people_routes",
         "genre_routes",
         "import_routes",
-        "recommender_routes",
     )
 )
 
