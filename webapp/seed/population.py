@@ -8,20 +8,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from webapp.profiles.defaults import AVATAR_COLOURS as PROFILE_PALETTE
 from webapp.seed.catalog_files import GENRES
 
 DEMO_PASSWORD = "marquee-demo"
 DEVICES = ("tv", "desktop", "mobile", "tablet")
-AVATAR_COLOURS = (
-    "#e50914",
-    "#f5c518",
-    "#1db954",
-    "#3a86ff",
-    "#ff006e",
-    "#8338ec",
-    "#fb5607",
-    "#06d6a0",
-)
+# The profile form's own palette, so every avatar is drawn by a CSS class.
+AVATAR_COLOURS = tuple(hex_ for hex_, _ in PROFILE_PALETTE)
 FIRST_NAMES = (
     "Alex",
     "Sam",
