@@ -31,7 +31,8 @@ graceful_timeout = int(os.environ.get("MARQUEE_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
 # Recycle workers now and then so that slow leaks cannot grow without bound;
 # the jitter keeps them from all restarting at once.
-max_requests = int(os.environ.get("MARQUEE_MAX_REQUESTS", "2000"))
+# Recycling restarts a worker (and reloads its model) mid-traffic: off unless asked for.
+max_requests = int(os.environ.get("MARQUEE_MAX_REQUESTS", "0"))
 max_requests_jitter = 200
 limit_request_line = 8190
 accesslog = "-"
