@@ -71,6 +71,12 @@ def test_rank_orders_exactly_the_candidates(fitted):
     assert [r.score for r in ranked] == sorted((r.score for r in ranked), reverse=True)
 
 
+def test_order_agrees_with_rank_without_reasons(fitted):
+    cands = [300, 100, 200, 901, 123456]
+    history = [100, 101, 102]
+    assert fitted.order(history, cands) == [r.item_id for r in fitted.rank(history, cands)]
+
+
 def test_similar_items_excludes_the_anchor(fitted):
     sims = fitted.similar_items(100, k=5)
     assert len(sims) == 5 and 100 not in {s.item_id for s in sims}

@@ -127,10 +127,12 @@ def _personal_scores(model, history: dict[int, float], allowed: np.ndarray) -> S
         trend = trending()
         order = sorted(allowed.tolist(), key=lambda t: (-trend.scores.get(t, 0.0), t))
         return Scores(order, {}, {})
-    ranked = model.rank(history, allowed) if history else model.popular(len(allowed), allowed=allowed)
-    reasons = {r.item_id: r.reason for r in ranked}
-    because = {r.item_id: r.because for r in ranked if r.because is not None}
-    return Scores([r.item_id for r in ranked], reasons, because)
+    if not history:
+        ranked = model.popular(len(allowed), allowed=allowed)
+        return Scores([r.item_id for r in ranked], {r.item_id: r.reason for r in ranked}, {})
+    # Reasons come with the rows that show them (Top Picks, "Because you watched");
+    # the whole catalog is only ordered here.
+    return Scores(model.order(history, allowed), {}, {})
 
 
 def _affinities(history: dict[int, float], index: CatalogIndex):
@@ -177,11 +179,13 @@ def _plan_rows(profile: Profile, index: CatalogIndex, state: ProfileState,
             relevance=10.0, kind="continue"))
 
     if model is not None and history:
-        picks = model.recommend_for_history(history, k=MAX_ROW * 3, exclude=blocked | seen,
-                                            allowed=allowed_arr)
+        diverse = diversity.arm(profile.id) == "diverse"
+        # Twice a row's length leaves room for the page-wide caps; calibration needs a wider pool.
+        picks = model.recommend_for_history(history, k=MAX_ROW * (3 if diverse else 2),
+                                            exclude=blocked | seen, allowed=allowed_arr)
         reasons = {r.item_id: r.reason for r in picks}
         order = [r.item_id for r in picks]
-        if diversity.arm(profile.id) == "diverse":
+        if diverse:
             order = diversity.calibrate(order, [r.score for r in picks], history, index, MAX_ROW * 2)
         rows.append(PlannedRow("top-picks", f"Top Picks for {profile.name}",
                                [card(t, reasons[t]) for t in order], relevance=9.0))
@@ -204,7 +208,7 @@ def _plan_rows(profile: Profile, index: CatalogIndex, state: ProfileState,
                 break
         for n, anchor in enumerate(anchors):
             try:
-                similar = model.similar_items(anchor, k=MAX_ROW * 2, allowed=allowed_arr,
+                similar = model.similar_items(anchor, k=MAX_ROW + 10, allowed=allowed_arr,
                                               exclude=blocked | seen)
             except ValueError:  # a title the model has not met yet
                 continue
