@@ -67,7 +67,10 @@ COLD_STAGES = [
         "cold_content_weight": [0.5, 1.0, 2.0, 4.0, 8.0],
         "cold_pop_weight": [0.0, 0.2, 0.4, 0.8, 1.6, 3.2],
     },
+    {"cold_year_weight": [0.0, 1.0, 2.0, 4.0, 8.0]},
 ]
+#: Seeds of the cold-start validation draws (all carved from train; 42 first).
+COLD_VAL_SEEDS = (42,)
 KNN_GRID = {"k": [10, 20, 50, 100, 200, 500]}
 FIT_PARAMS = {"lam", "max_cf_items", "content_history", "max_content_features"}
 
@@ -190,11 +193,21 @@ def _cold_task(
 
 
 def cold_tasks(ml) -> tuple[Task, Task, dict]:
-    """(validation task, test task, stats) of the item cold-start scenario."""
+    """(validation tasks, test task, stats) of the item cold-start scenario.
+
+    The validation tasks apply the cold-start rule to the train split with
+    seeds ``COLD_VAL_SEEDS`` (by default only the protocol's seed 42). One
+    cold draw of ~330 titles is a noisy target (NDCG@10 of one configuration
+    ranges 0.19-0.30 over draws 42-45): with several seeds the hybrid is tuned
+    on the mean NDCG@10 over the draws. All of them come from train; test is
+    never seen.
+    """
     train, held, cold = cold_split(ml.interactions)
-    vtrain, vheld, vcold = cold_split(train)
     hidden = pairs_of(held)
-    val = _cold_task(vtrain, vheld, vcold, ml.features(hidden | pairs_of(vheld)))
+    val = []
+    for seed in COLD_VAL_SEEDS:
+        vtrain, vheld, vcold = cold_split(train, seed=seed)
+        val.append(_cold_task(vtrain, vheld, vcold, ml.features(hidden | pairs_of(vheld))))
     tst = _cold_task(train, held, cold, ml.features(hidden))
     n_test = sum(len(v) for v in tst.relevant.values())
     stats = {
@@ -202,7 +215,8 @@ def cold_tasks(ml) -> tuple[Task, Task, dict]:
         "test_users": len(tst.users),
         "test_interactions": n_test,
         "train_interactions": len(train),
-        "val_cold_items": len(vcold),
+        "val_cold_items": len(val[0].candidates),
+        "val_splits": len(val),
     }
     return val, tst, stats
 
@@ -229,9 +243,16 @@ def tune_grid(
 
 
 def tune_hybrid(
-    stages: list[dict], task: Task, log: Callable[[str], None], start: dict | None = None
+    stages: list[dict],
+    task: Task | list[Task],
+    log: Callable[[str], None],
+    start: dict | None = None,
 ) -> tuple[dict, list]:
-    """Coordinate search over ``stages`` (see ``WARM_STAGES``), refitting only for lam."""
+    """Coordinate search over ``stages`` (see ``WARM_STAGES``), refitting only for lam.
+
+    With several validation tasks, a configuration scores the mean NDCG@10.
+    """
+    tasks = task if isinstance(task, list) else [task]
     best = dict(HybridRecommender().get_params(), **(start or {}))
     fitted: dict[tuple, HybridRecommender] = {}
     trace = []
@@ -241,10 +262,12 @@ def tune_hybrid(
             params = dict(best, **dict(zip(stage, values)))
             key = tuple(params[p] for p in sorted(FIT_PARAMS))
             if key not in fitted:
-                fitted[key] = _fit(HybridRecommender(**params), task)[0]
-            model = fitted[key]
-            model.set_scoring(**{p: v for p, v in params.items() if p not in FIT_PARAMS})
-            score = task.run(model)["ndcg@10"]
+                fitted[key] = [_fit(HybridRecommender(**params), t)[0] for t in tasks]
+            scores = []
+            for t, model in zip(tasks, fitted[key]):
+                model.set_scoring(**{p: v for p, v in params.items() if p not in FIT_PARAMS})
+                scores.append(t.run(model)["ndcg@10"])
+            score = float(np.mean(scores))
             trace.append({"params": dict(params), "val_ndcg@10": score})
             if score > best_score + 1e-12:
                 best_score, best = score, dict(params)

@@ -8,7 +8,8 @@ Scoring a history with recency-decayed weights ``h`` and undecayed weights
     content(j) = scale * <F_j, p>
     score(j)   = cf(j) + content_weight * content(j)            for titles with plays
     score(j)   = sum_n a_jn cf(n) + cold_content_weight * content(j)
-                 + cold_pop_weight * spread * prior_j           for titles without
+                 + cold_pop_weight * spread * prior_j
+                 - cold_year_weight * spread * [year_j > newest]  for titles without
 
 - ``B``: EASE weights over the titles with positive feedback (the head of at
   most ``max_cf_items`` most watched titles);
@@ -34,6 +35,13 @@ Scoring a history with recency-decayed weights ``h`` and undecayed weights
 over the head titles, predicts how popular a title without plays will be; it
 enters with ``cold_pop_weight`` in units of the typical per-user CF score
 spread.
+
+``newest``: the latest release year among the history's positive titles. A
+title without plays released after it is one the profile had no chance to
+meet while building its history, and drops by ``cold_year_weight`` spreads.
+Titles newer than every title with plays (genuine new releases) are exempt.
+Years are read back from the ``year=`` content tokens, so saved models need
+no extra array.
 
 All weights are chosen on validation splits by ``recommender.evaluate``
 (coordinate search over the grids there). The defaults are the values chosen
@@ -116,6 +124,9 @@ class HybridRecommender(BaseRecommender):
         Content neighbours used to place a title without plays.
     cold_pop_weight : float
         Weight of the content-predicted popularity of a title without plays.
+    cold_year_weight : float
+        Penalty (in units of the per-user CF score spread) on a title without
+        plays released after every title of the history (the era cue).
     content_lam : float
         L2 regularisation of the content ridge regression.
     content_history : int
@@ -135,6 +146,7 @@ class HybridRecommender(BaseRecommender):
         "cold_content_weight",
         "cold_k",
         "cold_pop_weight",
+        "cold_year_weight",
         "content_lam",
         "content_history",
         "max_content_features",
@@ -150,6 +162,7 @@ class HybridRecommender(BaseRecommender):
         cold_content_weight: float = 4.0,
         cold_k: int = 10,
         cold_pop_weight: float = 3.2,
+        cold_year_weight: float = 8.0,
         content_lam: float = 30.0,
         content_history: int = 300,
         max_content_features: int = 4096,
@@ -168,6 +181,7 @@ class HybridRecommender(BaseRecommender):
         self.cold_content_weight = float(cold_content_weight)
         self.cold_k = int(cold_k)
         self.cold_pop_weight = float(cold_pop_weight)
+        self.cold_year_weight = float(cold_year_weight)
         self.content_lam = float(content_lam)
         self.content_history = int(content_history)
         self.max_content_features = int(max_content_features)
@@ -197,6 +211,7 @@ class HybridRecommender(BaseRecommender):
         self._fit_ridge()
         report("content", 1.0)
         self.M = self._cold_mapping(self.F[self.noncf_items], self.F[self.cf_items])
+        self._set_years()
         self.content_scale = self._calibrate()
         report("calibrate", 1.0)
 
@@ -233,6 +248,39 @@ class HybridRecommender(BaseRecommender):
         ref = raw[self.cf_items]
         sd = float(ref.std()) or 1.0
         self.prior = ((raw - ref.mean()) / sd).astype(np.float32)
+
+    def _set_years(self) -> None:
+        """Release year of every title (0 = unknown), read from its ``year=`` content token."""
+        names = self._content.feature_names if self._content is not None else []
+        cols = [c for c, n in enumerate(names) if n.startswith("year=") and n[5:].isdigit()]
+        self.item_year = np.zeros(len(self.item_ids), dtype=np.float32)
+        if cols and self.F.shape[1]:
+            years = np.array([int(names[c][5:]) for c in cols], dtype=np.float32)
+            Fy = (self.F[:, cols] != 0).astype(np.float32)
+            self.item_year = np.asarray((Fy @ sp.diags(years)).max(axis=1).toarray()).ravel()
+            self.item_year = self.item_year.astype(np.float32)
+        # Titles newer than every title with plays are genuine new releases:
+        # no history predates them for a reason other than the calendar, so
+        # they are exempt from the penalty (year treated as unknown).
+        head = self.item_year[self.cf_items]
+        newest_head = float(head.max()) if head.size else 0.0
+        self._penalty_year = np.where(self.item_year > newest_head, 0, self.item_year).astype(
+            np.float32
+        )
+
+    def _year_penalty(self, newest: np.ndarray) -> np.ndarray:
+        """(users x titles without plays) penalty for titles newer than a history's newest title.
+
+        ``newest``: the latest release year among each history's positive
+        titles (0 = unknown: no penalty).
+        """
+        y = self._penalty_year[self.noncf_items]
+        after = (y[None, :] > newest[:, None]) & (newest[:, None] > 0)
+        return (self.cold_year_weight * self.cf_spread) * after.astype(np.float32)
+
+    def _newest_year(self, idx: np.ndarray, w: np.ndarray) -> float:
+        pos = idx[w > 0]
+        return float(self.item_year[pos].max()) if pos.size else 0.0
 
     def _set_cf(self, cf_items: np.ndarray) -> None:
         self.cf_items = cf_items.astype(np.int64)
@@ -299,7 +347,12 @@ class HybridRecommender(BaseRecommender):
         Accepts ``pop_beta``, ``content_weight``, ``cold_content_weight``,
         ``cold_pop_weight``, ``cold_k``, ``content_lam`` and ``history_half_life``.
         """
-        for name in ("content_weight", "cold_content_weight", "cold_pop_weight"):
+        for name in (
+            "content_weight",
+            "cold_content_weight",
+            "cold_pop_weight",
+            "cold_year_weight",
+        ):
             if name in params:
                 setattr(self, name, float(params.pop(name)))
         if "pop_beta" in params:
@@ -363,6 +416,9 @@ class HybridRecommender(BaseRecommender):
                 + (self.cold_content_weight * self.content_scale) * ct[self.noncf_items]
                 + self._cold_prior()
             )
+            if self.cold_year_weight:
+                newest = np.array([self._newest_year(q.idx, q.w)], dtype=np.float32)
+                out[self.noncf_items] -= self._year_penalty(newest)[0]
         return out
 
     def _cold_prior(self) -> np.ndarray:
@@ -399,6 +455,11 @@ class HybridRecommender(BaseRecommender):
                 + (self.cold_content_weight * self.content_scale) * ct[:, self.noncf_items]
                 + self._cold_prior()[None, :]
             )
+            if self.cold_year_weight:
+                H = self._hist_raw[rows].tocsr()
+                H.data = np.where(H.data > 0, self.item_year[H.indices], 0).astype(np.float32)
+                newest = np.asarray(H.max(axis=1).toarray()).ravel()
+                out[:, self.noncf_items] -= self._year_penalty(newest)
         return out
 
     def _contributions(self, q: Query, items: np.ndarray):
@@ -463,7 +524,9 @@ class HybridRecommender(BaseRecommender):
         # Row slices straight from the CSR arrays: indexing the sparse matrix
         # builds a new matrix per call, which dominated "More like this".
         ptr, ind = self.F.indptr, self.F.indices
-        common = np.intersect1d(ind[ptr[a]:ptr[a + 1]], ind[ptr[b]:ptr[b + 1]], assume_unique=True)
+        common = np.intersect1d(
+            ind[ptr[a] : ptr[a + 1]], ind[ptr[b] : ptr[b + 1]], assume_unique=True
+        )
         names = [self._content.feature_names[c] for c in common.tolist()]
         names = [n for n in names if n.startswith(_REASON_PREFIX)]
         names.sort(key=lambda n: [n.startswith(p) for p in _REASON_PREFIX].index(True))
@@ -528,7 +591,8 @@ class HybridRecommender(BaseRecommender):
             "content", "because": [{"item_id", "contribution"}...],
             "features": [{"feature", "weight"}...]}``. ``score`` equals the
             recommendation score: the contributions of all history titles plus
-            the popularity prior (non-zero only for titles without plays).
+            the popularity prior (non-zero only for titles without plays; it
+            includes their era penalty, see ``cold_year_weight``).
         """
         pos = self._item_index([item_id])
         if pos.size == 0:
@@ -555,6 +619,10 @@ class HybridRecommender(BaseRecommender):
         prior = 0.0
         if self.cf_of[int(pos[0])] < 0:
             prior = float(self.cold_pop_weight * self.cf_spread * self.prior[int(pos[0])])
+            if self.cold_year_weight:
+                col = int(np.searchsorted(self.noncf_items, pos[0]))
+                newest = np.array([self._newest_year(q.idx, q.w)], dtype=np.float32)
+                prior -= float(self._year_penalty(newest)[0, col])
         order = np.argsort(-total)[:top]
         feats = []
         if self.R.shape[1]:
@@ -631,6 +699,7 @@ class HybridRecommender(BaseRecommender):
         self.item_ids, self.pop, self.titles = ids, pop, titles
         self._set_cf(cf_items)
         self._set_prior()
+        self._set_years()
         # Mapping rows: keep the old ones, compute the new titles' rows.
         M_new = self._cold_mapping(F_new, self.F[self.cf_items])
         rows = np.searchsorted(self.noncf_items, np.r_[old_noncf, new_pos])
@@ -696,4 +765,5 @@ class HybridRecommender(BaseRecommender):
         self.cf_spread = float(meta["cf_spread"])
         self._set_ridge_features()
         self._set_prior()
+        self._set_years()
         self.content_scale = float(meta["content_scale"])

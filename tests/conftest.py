@@ -37,7 +37,7 @@ def _postgres_reachable() -> bool:
             pass
         engine.dispose()
         return True
-    except Exception:
+    except sa.exc.SQLAlchemyError:
         return False
 
 

@@ -1,8 +1,8 @@
 """Configuration read from environment variables, with embedded defaults."""
 
 import os
-from typing import ClassVar
 from pathlib import Path
+from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
 

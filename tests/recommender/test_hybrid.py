@@ -117,3 +117,28 @@ def test_works_without_item_features():
     inter = Interactions([1, 1, 2, 2, 3], [10, 11, 10, 11, 12])
     model = HybridRecommender(lam=1.0).fit(inter)
     assert model.recommend(3, k=2)[0].item_id in (10, 11)
+
+
+def test_cold_title_newer_than_the_history_is_penalised_but_new_releases_are_not(planted, tmp_path):
+    from recommender import load_model, save_model
+
+    inter, feats, _ = planted
+    model = HybridRecommender(lam=5.0, cold_year_weight=8.0).fit(inter, feats)
+    same = {"genres": [["Crime", "Drama"]] * 3, "people": [[("Michael Mann", "director")]] * 3}
+    model.add_items(ItemFeatures(item_ids=[5000, 5001, 5002], year=[1995, 2010, 2030], **same))
+    liked = {100: 1.0, 101: 1.0}  # released 2000 and 2001; the catalog's newest is 2019
+    on = {r.item_id: r.score for r in model.rank(liked, candidates=[5000, 5001, 5002])}
+    exp = model.explain(liked, 5001)
+    assert exp["score"] == pytest.approx(on[5001], rel=1e-4, abs=1e-5)
+    model.set_scoring(cold_year_weight=0.0)
+    off = {r.item_id: r.score for r in model.rank(liked, candidates=[5000, 5001, 5002])}
+    gap = 8.0 * model.cf_spread
+    assert gap > 0
+    assert on[5000] == pytest.approx(off[5000])  # released before the history's newest
+    assert on[5001] == pytest.approx(off[5001] - gap, rel=1e-4)  # released after it
+    assert on[5002] == pytest.approx(off[5002])  # newer than the whole catalog: a new release
+    model.set_scoring(cold_year_weight=8.0)
+    loaded = load_model(save_model(model, tmp_path))
+    assert np.array_equal(loaded.item_year, model.item_year)
+    again = {r.item_id: r.score for r in loaded.rank(liked, candidates=[5000, 5001, 5002])}
+    assert again == pytest.approx(on)

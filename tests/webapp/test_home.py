@@ -73,7 +73,7 @@ def test_seeded_profile_gets_personal_rows(trained):
     assert page.personalised and page.model_version
     assert "top-picks" in keys
     assert any(k.startswith("because-") for k in keys)
-    assert any(k.startswith("genre-") or k.startswith("theme-") for k in keys)
+    assert any(k.startswith(("genre-", "theme-")) for k in keys)
     assert "trending" in keys and "new" in keys
     for row in page.rows:
         assert row.items, row.key

@@ -1,7 +1,7 @@
 """The database schema. Alembic migrations in migrations/ are generated from these models."""
 
 from webapp.models.accounts import Account, Profile
-from webapp.models.activity import EVENT_TYPES, Event, EpisodeProgress, ListItem, Rating, WatchState
+from webapp.models.activity import EVENT_TYPES, EpisodeProgress, Event, ListItem, Rating, WatchState
 from webapp.models.catalog import (
     Artwork,
     Credit,
@@ -16,22 +16,22 @@ from webapp.models.catalog import (
 )
 
 __all__ = [
+    "EVENT_TYPES",
     "Account",
-    "Profile",
     "Artwork",
     "Credit",
     "Episode",
+    "EpisodeProgress",
+    "Event",
     "Genre",
     "Keyword",
+    "ListItem",
     "Person",
+    "Profile",
+    "Rating",
     "Season",
     "Title",
+    "WatchState",
     "title_genres",
     "title_keywords",
-    "EVENT_TYPES",
-    "Event",
-    "EpisodeProgress",
-    "ListItem",
-    "Rating",
-    "WatchState",
 ]

@@ -61,8 +61,16 @@ class TrainingResult:
 # Where the search starts, and what an untuned fit uses: measured on the demo
 # catalog's holdout (`flask --app wsgi recommender train` prints and stores the
 # tuned values). Little-watched titles get no popularity lift of their own, so
-# they cannot crowd well-matched ones out of a small catalog's rows.
-SITE_DEFAULTS = {"cold_pop_weight": 0.0, "cold_content_weight": 1.0, "cold_k": 50, "lam": 1000.0}
+# they cannot crowd well-matched ones out of a small catalog's rows. The era
+# cue stays off: an admin adds older films as well as new releases, and a
+# viewer of 1970s classics should still meet a newly added 1990s one.
+SITE_DEFAULTS = {
+    "cold_pop_weight": 0.0,
+    "cold_content_weight": 1.0,
+    "cold_k": 50,
+    "cold_year_weight": 0.0,
+    "lam": 1000.0,
+}
 
 GRID = {
     "cold_pop_weight": (0.0, 1.0, 3.2),
