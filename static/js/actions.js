@@ -116,6 +116,17 @@
     document.querySelectorAll("[data-actions][data-hydrate]").forEach(showState);
   }
 
+  /* The same drawn thumbs as templates/macros/actions.html (no emoji font needed). */
+  var THUMB_PATH = "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06" +
+    "L14.17 1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05" +
+    "c.09-.23.14-.47.14-.73v-2z";
+  function thumbSvg(down) {
+    return '<svg class="thumb-icon" viewBox="0 0 24 24" width="16" height="16" focusable="false"' +
+      (down ? ' transform="rotate(180)"' : "") + '><path fill="currentColor" d="' + THUMB_PATH + '"/></svg>';
+  }
+  var THUMB_UP = thumbSvg(false);
+  var THUMB_DOWN = thumbSvg(true);
+
   function button(action, label, icon, value) {
     var b = document.createElement("button");
     b.type = "button";
@@ -156,9 +167,9 @@
     rate.className = "rate-group";
     rate.setAttribute("role", "group");
     rate.setAttribute("aria-label", "Rate " + name);
-    rate.appendChild(button("rate", "Not for me", '<span aria-hidden="true">&#128078;</span>', -1));
-    rate.appendChild(button("rate", "I like this", '<span aria-hidden="true">&#128077;</span>', 1));
-    rate.appendChild(button("rate", "Love this!", '<span aria-hidden="true">&#128077;&#128077;</span>', 2));
+    rate.appendChild(button("rate", "Not for me", '<span aria-hidden="true">' + THUMB_DOWN + "</span>", -1));
+    rate.appendChild(button("rate", "I like this", '<span aria-hidden="true">' + THUMB_UP + "</span>", 1));
+    rate.appendChild(button("rate", "Love this!", '<span aria-hidden="true">' + THUMB_UP + THUMB_UP + "</span>", 2));
     box.appendChild(rate);
     var live = document.createElement("span");
     live.className = "visually-hidden";
