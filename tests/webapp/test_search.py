@@ -1,14 +1,17 @@
-"""Search: relevance (title > cast > synopsis), typos, accents, suggestions, kids filtering."""
+"""Search: relevance (title > cast > synopsis), typos, accents, suggestions, kids filtering,
+and the typo vocabulary kept in step with admin edits."""
 
 import re
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from tests.webapp.catalog_factory import sign_in_as
+from tests.webapp.test_admin import sign_in_directly
 from webapp.catalog.service import Catalog, TitleSpec
 from webapp.extensions import db
-from webapp.models import Event, Title
+from webapp.models import Event, Person, Title
 
 
 def _catalog() -> dict[str, int]:
@@ -239,3 +242,86 @@ def test_rebuild_index_restores_everything(app, client, grown_up):
         assert rebuild_index() == len(grown_up)
         db.session.commit()
     assert _names(_suggest(client, "tarantino")["titles"]) == ["Pulp Fiction"]
+
+
+def test_suggestions_list_title_matches_first_then_cast_matches_shortest_name_first(
+    client, grown_up
+):
+    body = _suggest(client, "harbor")
+    assert _names(body["titles"]) == ["Harbor Lights", "Midnight Harbor", "Dock Work"]
+
+
+def _vocabulary(app) -> set[str]:
+    """The words typo correction may offer."""
+    with app.app_context():
+        return set(db.session.scalars(sa.text("SELECT term FROM search_terms")))
+
+
+def _admin_client(app):
+    admin = app.test_client()
+    return sign_in_directly(app, admin, "boss@example.com", is_admin=True)
+
+
+def _edit_form(name: str) -> dict:
+    return {
+        "kind": "film",
+        "name": name,
+        "year": "1972",
+        "runtime_minutes": "175",
+        "maturity_rating": "R",
+        "synopsis": "A crime family hands over control.",
+        "mood": "cool",
+    }
+
+
+def test_typo_vocabulary_follows_admin_edits_of_titles(app, client, grown_up):
+    admin = _admin_client(app)
+    godfather = grown_up["The Godfather"]
+    assert (
+        admin.post(f"/admin/titles/{godfather}", data=_edit_form("The Padrino")).status_code == 302
+    )
+    assert "godfather" not in _vocabulary(app) and "padrino" in _vocabulary(app)
+    body = _suggest(client, "padrno")
+    assert (_names(body["titles"]), body["corrected"]) == (["The Padrino"], "padrino")
+    assert _suggest(client, "godfater")["titles"] == []
+
+    response = admin.post("/admin/titles/new", data=_edit_form("Zyzzyva Nights"))
+    assert response.status_code == 302
+    assert _names(_suggest(client, "zyzzva")["titles"]) == ["Zyzzyva Nights"]
+
+    admin.post(f"/admin/titles/{grown_up['Pulp Fiction']}/delete")
+    assert not {"pulp", "fiction", "hitmen", "tarantino"} & _vocabulary(app)
+    body = _suggest(client, "pulp fictoin")
+    assert (body["titles"], body["corrected"]) == ([], None)
+    assert "pacino" in _vocabulary(app)  # still in The Padrino and Toy Parade
+
+
+def test_typo_vocabulary_follows_admin_edits_of_people(app, client, grown_up):
+    admin = _admin_client(app)
+    with app.app_context():
+        person = db.session.scalar(select(Person).where(Person.name == "Quentin Tarantino"))
+        person_id = person.id
+    admin.post(f"/admin/people/{person_id}", data={"name": "Quentin Tarantula"})
+    assert "tarantino" not in _vocabulary(app)
+    body = _suggest(client, "tarantla")
+    assert _names(body["titles"]) == ["Pulp Fiction"]
+    assert _names(body["people"]) == ["Quentin Tarantula"]
+    assert _suggest(client, "tarantno")["corrected"] == "tarantula"  # no longer "tarantino"
+
+    admin.post(f"/admin/people/{person_id}/delete")
+    assert "tarantula" not in _vocabulary(app)
+    assert _suggest(client, "tarantula")["people"] == []
+    assert _names(_suggest(client, "pulp")["titles"]) == ["Pulp Fiction"]
+
+
+def test_rebuild_drops_words_of_titles_removed_behind_the_index(app, client, grown_up):
+    from webapp.search import rebuild_index
+
+    with app.app_context():
+        # A bulk delete through Core, which the session hook does not see.
+        db.session.execute(sa.delete(Title).where(Title.id == grown_up["Amélie"]))
+        db.session.commit()
+        rebuild_index()
+        db.session.commit()
+    assert "amelie" not in _vocabulary(app)
+    assert _suggest(client, "amelei")["titles"] == []

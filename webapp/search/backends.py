@@ -3,22 +3,36 @@
 SQLite keeps it in FTS5 tables (bm25 ranking, a trigram table for typo
 tolerance); PostgreSQL in weighted tsvectors (ts_rank) with pg_trgm. Both
 index the same normalised words (see webapp.search.text), so a query means the
-same thing on either. Column weights make a title-name match outrank a cast
-match, which outranks a synopsis match.
+same thing on either.
+
+The results page ranks by relevance over the whole text: column weights make a
+title-name match outrank a cast match, which outranks a synopsis match.
+Suggestions, asked for at every keystroke, rank in tiers instead: titles whose
+name matches, then titles whose cast matches, each tier shortest name first.
+That order needs no score per matching row, so a two-letter prefix that
+matches a third of the catalog costs a few index steps, not a ranking of
+thousands of rows.
+
+The vocabulary (`search_terms`) holds every word of the indexed titles, for
+typo correction; words no title uses any more are pruned as titles change.
 """
 
 import sqlalchemy as sa
 from sqlalchemy import Select, select
 
 from webapp.extensions import db
-from webapp.models import Title
+from webapp.models import Person, Title
 from webapp.search.text import similarity
 
 # bm25 weights for (name, people, body); ts_rank weights for {D, C=body, B=people, A=name}.
 SQLITE_WEIGHTS = (100.0, 10.0, 1.0)
 POSTGRES_WEIGHTS = "'{0.001, 0.01, 0.1, 1.0}'"
-MIN_SIMILARITY = 0.3  # pg_trgm's default threshold
-FUZZY_CANDIDATES = 40  # trigram hits SQLite ranks before the exact similarity is computed
+MIN_SIMILARITY = 0.3  # pg_trgm's default threshold: no less similar spelling is offered
+FUZZY_CANDIDATES = 40  # close spellings looked at per unknown word before the best are kept
+LONG_WORD = 8  # letters from which SQLite looks for typos by four-letter runs first
+
+TITLE_TIER = "title"  # suggestion tier: every word in the title's name
+CAST_TIER = "cast"  # suggestion tier: the rest, with words in the cast's names
 
 
 class Groups(list):
@@ -37,6 +51,11 @@ class Groups(list):
         copy.names_only = value
         return copy
 
+    @property
+    def cast_tier_possible(self) -> bool:
+        """Whether any word may match a cast name (a lone short prefix looks in titles only)."""
+        return len(self) > 1 or not _short(self[-1])
+
 
 def backend():
     """The index implementation for the current database."""
@@ -44,9 +63,6 @@ def backend():
 
 
 class SqliteIndex:
-    def before_search(self) -> None:
-        """Nothing to tune: SQLite plans each statement as it comes."""
-
     titles = sa.table("search_titles", sa.column("rowid"))
     people = sa.table("search_people", sa.column("rowid"))
 
@@ -63,33 +79,40 @@ class SqliteIndex:
         )
 
     def delete_titles(self, ids) -> None:
-        for chunk in _chunks(list(ids)):
-            db.session.execute(
-                sa.text("DELETE FROM search_titles WHERE rowid IN :ids").bindparams(
-                    sa.bindparam("ids", expanding=True)
-                ),
-                {"ids": chunk},
-            )
+        _delete_in("search_titles", "rowid", ids)
 
     def put_people(self, rows: list[dict]) -> None:
         if not rows:
             return
-        for chunk in _chunks([r["id"] for r in rows]):
-            db.session.execute(
-                sa.text("DELETE FROM search_people WHERE rowid IN :ids").bindparams(
-                    sa.bindparam("ids", expanding=True)
-                ),
-                {"ids": chunk},
-            )
+        self.delete_people([r["id"] for r in rows])
         db.session.execute(
             sa.text("INSERT INTO search_people(rowid, name) VALUES (:id, :name)"), rows
         )
+
+    def delete_people(self, ids) -> None:
+        _delete_in("search_people", "rowid", ids)
+
+    def documents(self, ids) -> list[dict]:
+        """The indexed text of these titles, as stored."""
+        return _documents("rowid", ids)
 
     def add_terms(self, terms) -> None:
         rows = [{"term": t} for t in sorted(terms)]
         if rows:
             db.session.execute(
                 sa.text("INSERT OR IGNORE INTO search_terms(term) VALUES (:term)"), rows
+            )
+
+    def prune_terms(self, terms) -> None:
+        """Drop those of these words that no indexed title contains any more."""
+        for chunk in _chunks(sorted(terms)):
+            db.session.execute(
+                sa.text(
+                    "DELETE FROM search_terms WHERE term IN :terms AND NOT EXISTS ("
+                    " SELECT 1 FROM search_titles"
+                    " WHERE search_titles MATCH '\"' || search_terms.term || '\"')"
+                ).bindparams(sa.bindparam("terms", expanding=True)),
+                {"terms": chunk},
             )
 
     def clear(self) -> None:
@@ -108,52 +131,84 @@ class SqliteIndex:
             parts.append(part)
         return " AND ".join(parts)
 
+    def _match(self, expression: str):
+        return sa.literal_column("search_titles").op("MATCH")(expression)
+
     def title_query(self, groups: Groups) -> Select:
-        fts = sa.literal_column("search_titles")
-        score = sa.func.bm25(fts, *SQLITE_WEIGHTS)
+        score = sa.func.bm25(sa.literal_column("search_titles"), *SQLITE_WEIGHTS)
         return (
             select(Title.id)
             .join(self.titles, self.titles.c.rowid == Title.id)
-            .where(fts.op("MATCH")(self.render(groups)))
+            .where(self._match(self.render(groups)))
             .order_by(score, Title.name)
         )
 
-    def person_ids(self, groups: Groups, limit: int) -> list[int]:
-        rows = db.session.execute(
-            sa.text(
-                "SELECT rowid FROM search_people WHERE search_people MATCH :q ORDER BY rank LIMIT :n"
-            ),
-            {"q": self.render(groups.with_names_only(False)), "n": limit},
+    def suggestion_query(self, groups: Groups, tier: str) -> Select:
+        in_name = "{name}: (" + self.render(groups.with_names_only(False)) + ")"
+        if tier == TITLE_TIER:
+            expression = in_name
+        else:
+            expression = f"({self.render(groups.with_names_only(True))}) NOT {in_name}"
+        # Sorting by the titles table's own name: reading each FTS5 row's text costs more.
+        return (
+            select(Title)
+            .join(self.titles, self.titles.c.rowid == Title.id)
+            .where(self._match(expression))
+            .order_by(sa.func.length(Title.name), Title.name, Title.id)
         )
-        return [r[0] for r in rows]
 
-    def similar_terms(self, word: str, limit: int) -> list[str]:
-        grams = {word[i : i + 3] for i in range(len(word) - 2)}
-        if not grams:
-            return []
-        match = " OR ".join(f'"{g}"' for g in sorted(grams))
-        found = db.session.scalars(
-            sa.text(
-                "SELECT term FROM search_terms_trigram WHERE search_terms_trigram MATCH :q "
-                "ORDER BY rank LIMIT :n"
-            ),
-            {"q": match, "n": FUZZY_CANDIDATES},
+    def person_query(self, groups: Groups) -> Select:
+        match = sa.literal_column("search_people").op("MATCH")(
+            self.render(groups.with_names_only(False))  # a person is all name
         )
-        return _closest(word, found, limit)
+        return (
+            select(Person)
+            .join(self.people, self.people.c.rowid == Person.id)
+            .where(match)
+            .order_by(sa.func.length(Person.name), Person.name, Person.id)
+        )
+
+    def corrections(self, words: dict[str, bool], limit: int) -> dict[str, list[str]]:
+        """For each word the vocabulary has never seen, its closest known spellings.
+
+        `words` maps each word to whether it may be a prefix (the last word, still
+        being typed): "godf" is known, since "godfather" starts with it.
+        """
+        known = _known(words)
+        return {w: self._similar_terms(w, limit) for w in words if w not in known}
+
+    def _similar_terms(self, word: str, limit: int) -> list[str]:
+        """Known words close to this one, found by the runs of letters they share.
+
+        A long word is looked up by its four-letter runs first: one slip leaves at
+        least one of them intact, and they match far fewer words than three-letter
+        runs, all of which bm25 would rank.
+        """
+        sizes = (4, 3) if len(word) >= LONG_WORD else (3,)
+        for size in sizes:
+            grams = {word[i : i + size] for i in range(len(word) - size + 1)}
+            match = " OR ".join(f'"{g}"' for g in sorted(grams))
+            found = db.session.scalars(
+                sa.text(
+                    "SELECT term FROM search_terms_trigram WHERE search_terms_trigram MATCH :q "
+                    "ORDER BY rank LIMIT :n"
+                ),
+                {"q": match, "n": FUZZY_CANDIDATES},
+            )
+            closest = _closest(word, found, limit)
+            if closest:
+                return closest
+        return []
 
 
 class PostgresIndex:
-    def before_search(self) -> None:
-        """Plan search statements for their actual words.
-
-        psycopg prepares statements it sees often, and PostgreSQL then may use a
-        generic plan that cannot tell a rare word from a common one, and scans
-        every row instead of using the full-text index. For this transaction only.
-        """
-        db.session.execute(sa.text("SET LOCAL plan_cache_mode = force_custom_plan"))
-
     titles = sa.table(
-        "search_titles", sa.column("title_id"), sa.column("document"), sa.column("names")
+        "search_titles",
+        sa.column("title_id"),
+        sa.column("name"),
+        sa.column("document"),
+        sa.column("names"),
+        sa.column("title_words"),
     )
     people = sa.table("search_people", sa.column("person_id"), sa.column("document"))
 
@@ -169,13 +224,7 @@ class PostgresIndex:
             )
 
     def delete_titles(self, ids) -> None:
-        for chunk in _chunks(list(ids)):
-            db.session.execute(
-                sa.text("DELETE FROM search_titles WHERE title_id IN :ids").bindparams(
-                    sa.bindparam("ids", expanding=True)
-                ),
-                {"ids": chunk},
-            )
+        _delete_in("search_titles", "title_id", ids)
 
     def put_people(self, rows: list[dict]) -> None:
         if rows:
@@ -187,6 +236,13 @@ class PostgresIndex:
                 rows,
             )
 
+    def delete_people(self, ids) -> None:
+        _delete_in("search_people", "person_id", ids)
+
+    def documents(self, ids) -> list[dict]:
+        """The indexed text of these titles, as stored."""
+        return _documents("title_id", ids)
+
     def add_terms(self, terms) -> None:
         rows = [{"term": t} for t in sorted(terms)]
         if rows:
@@ -195,6 +251,18 @@ class PostgresIndex:
                     "INSERT INTO search_terms(term) VALUES (:term) ON CONFLICT (term) DO NOTHING"
                 ),
                 rows,
+            )
+
+    def prune_terms(self, terms) -> None:
+        """Drop those of these words that no indexed title contains any more."""
+        for chunk in _chunks(sorted(terms)):
+            db.session.execute(
+                sa.text(
+                    "DELETE FROM search_terms WHERE term IN :terms AND NOT EXISTS ("
+                    " SELECT 1 FROM search_titles"
+                    " WHERE document @@ to_tsquery('simple', search_terms.term))"
+                ).bindparams(sa.bindparam("terms", expanding=True)),
+                {"terms": chunk},
             )
 
     def clear(self) -> None:
@@ -213,15 +281,23 @@ class PostgresIndex:
             parts.append("(" + " | ".join(words) + ")")
         return " & ".join(parts)
 
-    def _tsquery(self, groups: Groups):
+    def _tsquery(self, groups: Groups, name: str = "tsq"):
+        """The query's tsquery, written into the statement rather than bound.
+
+        Planned for its actual words: a bound value lets psycopg prepare the
+        statement, and PostgreSQL may then reuse a generic plan that cannot tell a
+        rare word from a common one, walking the whole catalog in name order for a
+        word two titles contain, or ranking thousands of rows for "th". The text
+        is safe to inline: normalised words are lowercase letters and digits.
+        """
         return sa.func.to_tsquery(
-            sa.literal_column("'simple'"), sa.bindparam("tsq", self.render(groups))
+            sa.literal_column("'simple'"),
+            sa.bindparam(name, self.render(groups), type_=sa.String, literal_execute=True),
         )
 
     def title_query(self, groups: Groups) -> Select:
         query = self._tsquery(groups)
-        # Names-only queries use the smaller names vector and its own index.
-        vector = self.titles.c.names if groups.names_only else self.titles.c.document
+        vector = self.titles.c.document
         score = sa.func.ts_rank(sa.literal_column(POSTGRES_WEIGHTS), vector, query, 1)
         return (
             select(Title.id)
@@ -230,26 +306,65 @@ class PostgresIndex:
             .order_by(score.desc(), Title.name)
         )
 
-    def person_ids(self, groups: Groups, limit: int) -> list[int]:
-        query = self._tsquery(groups.with_names_only(False))  # a person is all name
-        score = sa.func.ts_rank(self.people.c.document, query, 1)
-        stmt = (
-            select(self.people.c.person_id)
-            .where(self.people.c.document.op("@@")(query))
-            .order_by(score.desc())
-            .limit(limit)
+    def suggestion_query(self, groups: Groups, tier: str) -> Select:
+        in_name = self.titles.c.title_words.op("@@")(
+            self._tsquery(groups.with_names_only(False), "in_name")
         )
-        return list(db.session.scalars(stmt))
+        stmt = select(Title).join(self.titles, self.titles.c.title_id == Title.id)
+        if tier == TITLE_TIER:
+            # The order of ix_search_titles_shortest (the normalised name, as long as the
+            # name in all but odd cases): for a common prefix PostgreSQL walks it and stops
+            # at the first few visible matches; for a rare one it sorts the few hits.
+            return stmt.where(in_name).order_by(
+                sa.func.length(self.titles.c.name), self.titles.c.name, self.titles.c.title_id
+            )
+        names = self._tsquery(groups.with_names_only(True), "in_names")
+        # Sorted after the fact: walking the name order in search of cast matches, which
+        # PostgreSQL cannot tell from title matches in advance, could cross the catalog.
+        return stmt.where(self.titles.c.names.op("@@")(names), sa.not_(in_name)).order_by(
+            sa.func.length(Title.name), Title.name, Title.id
+        )
 
-    def similar_terms(self, word: str, limit: int) -> list[str]:
-        found = db.session.scalars(
-            sa.text(
-                "SELECT term FROM search_terms WHERE term % :w "
-                "ORDER BY similarity(term, :w) DESC, term LIMIT :n"
-            ),
-            {"w": word, "n": limit * 3},
+    def person_query(self, groups: Groups) -> Select:
+        query = self._tsquery(groups.with_names_only(False))  # a person is all name
+        return (
+            select(Person)
+            .join(self.people, self.people.c.person_id == Person.id)
+            .where(self.people.c.document.op("@@")(query))
+            .order_by(sa.func.length(Person.name), Person.name, Person.id)
         )
-        return _closest(word, found, limit)
+
+    def corrections(self, words: dict[str, bool], limit: int) -> dict[str, list[str]]:
+        """For each word the vocabulary has never seen, its closest known spellings.
+
+        `words` maps each word to whether it may be a prefix (the last word, still
+        being typed): "godf" is known, since "godfather" starts with it. One
+        statement for all words. The word comes from the outer row, so PostgreSQL
+        cannot estimate `%` for a constant and plans the trigram index (for a
+        literal word it would prefer computing the similarity of every term in
+        turn); the prefix test is a range scan of ix_search_terms_prefix. `%` uses
+        pg_trgm.similarity_threshold (0.3 unless the server says otherwise);
+        `_closest` applies MIN_SIMILARITY in any case.
+        """
+        rows = db.session.execute(
+            sa.text(
+                "SELECT w.word, t.term"
+                " FROM unnest(CAST(:words AS text[]), CAST(:prefix AS boolean[])) AS w(word, prefix)"
+                " LEFT JOIN LATERAL ("
+                "  SELECT term FROM search_terms WHERE term % w.word"
+                "  ORDER BY similarity(term, w.word) DESC, term LIMIT :n) AS t ON true"
+                " WHERE NOT EXISTS (SELECT 1 FROM search_terms k"
+                '  WHERE k.term COLLATE "C" >= w.word AND k.term COLLATE "C" <= w.word'
+                "   || CASE WHEN w.prefix THEN '{' ELSE '' END)"  # '{' sorts after z and 9
+            ),
+            {"words": list(words), "prefix": list(words.values()), "n": FUZZY_CANDIDATES},
+        )
+        found: dict[str, list[str]] = {}
+        for word, term in rows:
+            found.setdefault(word, [])
+            if term is not None:
+                found[word].append(term)
+        return {w: _closest(w, terms, limit) for w, terms in found.items()}
 
 
 def _short(group: list[str]) -> bool:
@@ -257,14 +372,20 @@ def _short(group: list[str]) -> bool:
     return max(len(w) for w in group) <= 2
 
 
-def known_terms(words: list[str]) -> set[str]:
-    """Which of these words are in the index vocabulary."""
+def _known(words: dict[str, bool]) -> set[str]:
+    """Which of these words the vocabulary holds (for a prefix: a word starting with it)."""
     if not words:
         return set()
-    stmt = sa.text("SELECT term FROM search_terms WHERE term IN :words").bindparams(
-        sa.bindparam("words", expanding=True)
+    # Terms are lowercase letters and digits, and "{" sorts after all of them.
+    ranges = " UNION ALL ".join(
+        f"SELECT :w{i} AS word WHERE EXISTS (SELECT 1 FROM search_terms"
+        f" WHERE term >= :w{i} AND term <= :u{i})"
+        for i in range(len(words))
     )
-    return set(db.session.scalars(stmt, {"words": list(words)}))
+    params = {}
+    for i, (word, prefix) in enumerate(words.items()):
+        params[f"w{i}"], params[f"u{i}"] = word, word + "{" if prefix else word
+    return set(db.session.scalars(sa.text(ranges), params))
 
 
 def _closest(word: str, candidates, limit: int) -> list[str]:
@@ -276,6 +397,29 @@ def _closest(word: str, candidates, limit: int) -> list[str]:
     # Only spellings nearly as close as the best one: a distant second brings noise.
     floor = max(MIN_SIMILARITY, scored[0][0] - 0.15)
     return [c for s, c in scored if s >= floor][:limit]
+
+
+def _documents(key: str, ids) -> list[dict]:
+    docs = []
+    for chunk in _chunks(sorted(set(ids))):
+        rows = db.session.execute(
+            sa.text(f"SELECT name, people, body FROM search_titles WHERE {key} IN :ids").bindparams(
+                sa.bindparam("ids", expanding=True)
+            ),
+            {"ids": chunk},
+        )
+        docs.extend(dict(r._mapping) for r in rows)
+    return docs
+
+
+def _delete_in(table: str, key: str, ids) -> None:
+    for chunk in _chunks(sorted(set(ids))):
+        db.session.execute(
+            sa.text(f"DELETE FROM {table} WHERE {key} IN :ids").bindparams(
+                sa.bindparam("ids", expanding=True)
+            ),
+            {"ids": chunk},
+        )
 
 
 def _chunks(items: list, size: int = 500):

@@ -15,7 +15,7 @@ from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.extensions import db
-from webapp.models import Credit, Genre, Keyword, Person, Title
+from webapp.models import Credit, Person, Title
 from webapp.search.backends import backend
 from webapp.search.text import normalize
 
@@ -42,13 +42,20 @@ def title_document(title: Title) -> dict:
     }
 
 
-def reindex_titles(title_ids) -> int:
-    """(Re)index these titles and their people; ids that no longer exist are dropped."""
+def reindex_titles(title_ids, stale_terms=()) -> int:
+    """(Re)index these titles and their people; ids that no longer exist are dropped.
+
+    The vocabulary follows: words of the new text are added, and words that were
+    in the old text (or in `stale_terms`) are pruned unless some title still uses them.
+    """
     ids = sorted(set(title_ids))
     index = backend()
     found: set[int] = set()
+    old_terms = set(stale_terms)
+    new_terms: set[str] = set()
     for begin in range(0, len(ids), CHUNK):
         chunk = ids[begin : begin + CHUNK]
+        old_terms |= _terms(index.documents(chunk))
         titles = db.session.scalars(
             select(Title)
             .where(Title.id.in_(chunk))
@@ -62,11 +69,13 @@ def reindex_titles(title_ids) -> int:
         index.put_titles(docs)
         people = {c.person.id: c.person for t in titles for c in t.credits}
         _put_people(list(people.values()))
-        index.add_terms(_terms(docs))
+        new_terms |= _terms(docs)
         found.update(t.id for t in titles)
     gone = set(ids) - found
     if gone:
         index.delete_titles(gone)
+    index.add_terms(new_terms)
+    index.prune_terms(old_terms - new_terms)
     return len(found)
 
 
@@ -76,21 +85,20 @@ def reindex_title(title_id: int) -> None:
 
 
 def reindex_people(person_ids) -> None:
+    """(Re)index these people's names; people who no longer exist are dropped."""
     ids = sorted(set(person_ids))
     for begin in range(0, len(ids), CHUNK):
-        _put_people(
-            db.session.scalars(
-                select(Person).where(Person.id.in_(ids[begin : begin + CHUNK]))
-            ).all()
-        )
+        chunk = ids[begin : begin + CHUNK]
+        people = db.session.scalars(select(Person).where(Person.id.in_(chunk))).all()
+        _put_people(people)
+        gone = set(chunk) - {p.id for p in people}
+        if gone:
+            backend().delete_people(gone)
 
 
 def rebuild_index() -> int:
     """Empty the index and index the whole catalog again (not committed). Returns titles indexed."""
     backend().clear()
-    genres = db.session.scalars(select(Genre.name)).all()
-    keywords = db.session.scalars(select(Keyword.name)).all()
-    backend().add_terms(_terms([{"name": normalize(" ".join(genres + keywords))}]))
     return reindex_titles(db.session.scalars(select(Title.id)).all())
 
 
@@ -110,9 +118,25 @@ def _terms(docs: list[dict]) -> set[str]:
 # -- ORM hook ---------------------------------------------------------------------------------
 
 
+def _pending(session: Session) -> dict:
+    return session.info.setdefault(PENDING, {"titles": set(), "people": set(), "stale": set()})
+
+
+def _remember_deleted_text(session: Session, _context, _instances) -> None:
+    """Before a flush deletes titles, keep the words of their indexed text.
+
+    PostgreSQL drops a deleted title's index row by cascade in that very flush, so
+    this is the last moment to learn which vocabulary words may have lost their
+    only title.
+    """
+    ids = [o.id for o in session.deleted if isinstance(o, Title) and o.id is not None]
+    if ids and has_app_context() and _index_exists(session):
+        _pending(session)["stale"].update(_terms(backend().documents(ids)))
+
+
 def _collect(session: Session, _context) -> None:
     """After each flush, remember which titles and people changed."""
-    pending = session.info.setdefault(PENDING, {"titles": set(), "people": set()})
+    pending = _pending(session)
     for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if isinstance(obj, Title) and obj.id is not None:
             pending["titles"].add(obj.id)
@@ -130,10 +154,15 @@ def _flush_index(session: Session) -> None:
         return
     if not has_app_context() or not _index_exists(session):
         return
-    if pending["titles"]:
-        reindex_titles(pending["titles"])
+    titles = set(pending["titles"])
     if pending["people"]:
         reindex_people(pending["people"])
+        # A renamed person's titles carry the name in their indexed text.
+        titles.update(
+            session.scalars(select(Credit.title_id).where(Credit.person_id.in_(pending["people"])))
+        )
+    if titles:
+        reindex_titles(titles, pending["stale"])
 
 
 def _forget(session: Session) -> None:
@@ -156,6 +185,7 @@ def watch_catalog_changes() -> None:
     """Install the session hooks once per process."""
     if event.contains(Session, "after_flush", _collect):
         return
+    event.listen(Session, "before_flush", _remember_deleted_text)
     event.listen(Session, "after_flush", _collect)
     event.listen(Session, "before_commit", _flush_index)
     event.listen(Session, "after_rollback", _forget)
