@@ -26,6 +26,7 @@ class TrainingStatus:
     running: bool
     started_at: float | None
     log_tail: str
+    error: str | None = None  # why the last run failed, as the command reported it
 
 
 def _paths() -> tuple[Path, Path]:
@@ -66,7 +67,13 @@ def status() -> TrainingStatus:
         # The progress bar redraws with carriage returns; keep the last state of each line.
         lines = [line.split("\r")[-1] for line in log.read_text(errors="replace").splitlines()]
         tail = "\n".join(line for line in lines if line.strip())[-2000:]
-    return TrainingStatus(running, started, tail)
+    return TrainingStatus(running, started, tail, None if running else _failure(tail))
+
+
+def _failure(log_tail: str) -> str | None:
+    """The command's one-line "Error: ..." when that is how the last run ended."""
+    last = log_tail.rstrip().rpartition("\n")[2]
+    return last.removeprefix("Error: ") if last.startswith("Error: ") else None
 
 
 def start() -> bool:
@@ -84,8 +91,15 @@ def start() -> bool:
     command = [str(flask), "--app", "wsgi", "recommender", "train"]
     root = Path(current_app.root_path).parent
     with open(log, "w") as out:
-        proc = subprocess.Popen(command, cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            command,
+            cwd=root,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     _children[proc.pid] = proc
     lock.write_text(f"{proc.pid} {time.time()}")
     return True

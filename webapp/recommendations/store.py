@@ -2,9 +2,11 @@
 
 A worker looks at the model directory at most every few seconds (a directory
 listing, no file reads), loads a newer version memory-mapped, and keeps
-serving the last good model when a newer one is broken. With no loadable
-model at all it returns None and the pages fall back to popularity rows,
-with a logged warning.
+serving the last good model when a newer one is broken (`error` then says
+which and why, for the admin page and `/readyz`). With no loadable model at
+all it returns None and the pages fall back to popularity rows, with a
+logged warning. Versions are immutable: a served version's files must never
+be rewritten in place, since every worker maps them.
 """
 
 import logging
@@ -30,7 +32,7 @@ class ModelStore:
         self.version: str | None = None
         self.error: str | None = None
         self._checked_at = float("-inf")
-        self._broken: set[str] = set()
+        self._broken: dict[str, str] = {}  # version -> why it cannot be served
         self._lock = threading.Lock()
 
     def get(self):
@@ -49,32 +51,50 @@ class ModelStore:
     def _refresh(self) -> None:
         try:
             versions = list_versions(self.model_dir)
+            unreadable = None
         except OSError as exc:
-            versions = []
-            self.error = f"model directory unreadable: {exc}"
+            versions, unreadable = [], f"model directory unreadable: {exc}"
         for path in versions:
-            if path.name == self.version:
-                return
-            if path.name in self._broken:
-                continue
-            try:
-                model = load_model(path, mmap=True)
-            except ModelError as exc:
-                self._broken.add(path.name)
-                self.error = str(exc)
-                log.warning("model %s is unusable, keeping %s: %s", path.name, self.version, exc)
-                continue
-            self.model, self.version, self.error = model, path.name, None
-            log.info("serving recommender model %s", path.name)
-            return
+            if path.name == self.version or self._load(path):
+                break
+        self.error = unreadable or self._skipped_newer({p.name for p in versions})
         if self.model is None:
             if not self.error:
                 self.error = f"no trained model in {self.model_dir}"
             log.warning("no recommender model (%s); serving popularity rows", self.error)
-        elif self.version and not (self.model_dir / self.version).exists():
+        elif not any(p.name == self.version for p in versions):
             # The served version was removed and nothing newer loads: keep the
             # one in memory rather than going dark.
             log.warning("model %s vanished from disk; still serving it from memory", self.version)
+
+    def _load(self, path: Path) -> bool:
+        """Serve the version at path; False (and remembered) when it cannot be loaded."""
+        if path.name in self._broken:
+            return False
+        try:
+            model = load_model(path, mmap=True)
+        except Exception as exc:  # noqa: BLE001  any unreadable file must leave pages working
+            message = (
+                str(exc) if isinstance(exc, ModelError) else f"{path} could not be loaded ({exc!r})"
+            )
+            self._broken[path.name] = message
+            log.warning("model %s is unusable, keeping %s: %s", path.name, self.version, message)
+            return False
+        self.model, self.version = model, path.name
+        log.info("serving recommender model %s", path.name)
+        return True
+
+    def _skipped_newer(self, on_disk: set[str]) -> str | None:
+        """Why the versions newer than the served one (still on disk) are not served."""
+        skipped = sorted(
+            (
+                name
+                for name in on_disk & self._broken.keys()
+                if self.version is None or name > self.version
+            ),
+            reverse=True,
+        )
+        return "; ".join(f"version {name}: {self._broken[name]}" for name in skipped) or None
 
 
 def init_app(app: Flask) -> None:

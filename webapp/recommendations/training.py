@@ -13,6 +13,7 @@ import os
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -142,7 +143,10 @@ def holdout_metrics(inter: Interactions, features, params: dict, seed: int = 42)
     if not relevant:
         return {}
     users = _sample(relevant, seed)
-    metrics: dict = {"holdout_users": len(users), "holdout_pairs": int(sum(map(len, relevant.values())))}
+    metrics: dict = {
+        "holdout_users": len(users),
+        "holdout_pairs": int(sum(map(len, relevant.values()))),
+    }
     for prefix, model in (
         ("", HybridRecommender(**params).fit(train, features)),
         ("popularity_", PopularityRecommender().fit(train, features)),
@@ -151,8 +155,25 @@ def holdout_metrics(inter: Interactions, features, params: dict, seed: int = 42)
     return metrics
 
 
-def train_model(model_dir: str | os.PathLike, now: datetime | None = None, progress=None,
-                evaluate: bool = True) -> TrainingResult:
+def _save(model, model_dir) -> Path:
+    """save_model, with a full disk or a read-only directory told as a TrainingError.
+
+    save_model removes its temporary directory when a write fails, so nothing
+    half-written is left for a worker to pick up.
+    """
+    try:
+        return save_model(model, model_dir)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise TrainingError(
+            f"could not write the model to {model_dir}: {reason}. Nothing was written and pages "
+            "keep what they serve now; free space there (or fix its permissions) and train again."
+        ) from exc
+
+
+def train_model(
+    model_dir: str | os.PathLike, now: datetime | None = None, progress=None, evaluate: bool = True
+) -> TrainingResult:
     """Fit on the whole log and save a new version; raises TrainingError when it cannot."""
     report = progress or (lambda stage, fraction: None)
     started = time.perf_counter()
@@ -180,7 +201,7 @@ def train_model(model_dir: str | os.PathLike, now: datetime | None = None, progr
     metrics["fit_seconds"] = round(time.perf_counter() - started, 2)
     model.metrics = {**model.metrics, **metrics}
     report("saving", 0.95)
-    path = save_model(model, model_dir)
+    path = _save(model, model_dir)
     report("done", 1.0)
     result = TrainingResult(
         version=path.name,
