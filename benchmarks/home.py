@@ -14,13 +14,18 @@
 
     .venv/bin/python -m benchmarks.home [--seconds 30] [--connections 32]
 
+--profile N also prints, to stderr, where N fresh builds spend their time
+(cProfile, by cumulative time), for finding what to speed up next.
+
 Figures go to benchmarks/RESULTS.md, section "Home page".
 """
 
 import argparse
+import cProfile
 import http.client
 import json
 import os
+import pstats
 import random
 import re
 import shutil
@@ -45,10 +50,16 @@ HISTORY = 200
 def _config(instance: Path, url: str):
     from webapp.config import Config
 
-    return type("BenchConfig", (Config,), {
-        "INSTANCE_PATH": instance, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": SECRET,
-        "MODEL_DIR": instance / "models",
-    })
+    return type(
+        "BenchConfig",
+        (Config,),
+        {
+            "INSTANCE_PATH": instance,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": SECRET,
+            "MODEL_DIR": instance / "models",
+        },
+    )
 
 
 def prepare(instance: Path) -> tuple[str, int]:
@@ -71,35 +82,62 @@ def prepare(instance: Path) -> tuple[str, int]:
         seed_demo(progress=False)
         print(f"seeded in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         profile = db.session.scalars(
-            select(Profile).join(Profile.account)
+            select(Profile)
+            .join(Profile.account)
             .where(Profile.is_kids.is_(False), Profile.name == "Alex")
         ).first()
         rng = random.Random(42)
-        taken = set(db.session.scalars(select(WatchState.title_id).where(WatchState.profile_id == profile.id)))
-        films = [t for t in db.session.scalars(select(Title.id).where(Title.kind == "film")) if t not in taken]
+        taken = set(
+            db.session.scalars(
+                select(WatchState.title_id).where(WatchState.profile_id == profile.id)
+            )
+        )
+        films = [
+            t
+            for t in db.session.scalars(select(Title.id).where(Title.kind == "film"))
+            if t not in taken
+        ]
         rng.shuffle(films)
         now = utcnow()
         for n, title_id in enumerate(films[: HISTORY - len(taken)]):
             done = rng.random() < 0.7
-            db.session.add(WatchState(
-                profile_id=profile.id, title_id=title_id, position=6000.0 if done else 1500.0,
-                duration=6000.0, completed=done, times_completed=int(done),
-                updated_at=now - timedelta(hours=n * 7),
-            ))
+            db.session.add(
+                WatchState(
+                    profile_id=profile.id,
+                    title_id=title_id,
+                    position=6000.0 if done else 1500.0,
+                    duration=6000.0,
+                    completed=done,
+                    times_completed=int(done),
+                    updated_at=now - timedelta(hours=n * 7),
+                )
+            )
             if rng.random() < 0.3:
-                db.session.add(Rating(profile_id=profile.id, title_id=title_id,
-                                      value=rng.choice((-1, 1, 1, 2)), updated_at=now - timedelta(hours=n * 7)))
+                db.session.add(
+                    Rating(
+                        profile_id=profile.id,
+                        title_id=title_id,
+                        value=rng.choice((-1, 1, 1, 2)),
+                        updated_at=now - timedelta(hours=n * 7),
+                    )
+                )
             if rng.random() < 0.1:
                 db.session.add(ListItem(profile_id=profile.id, title_id=title_id))
         db.session.commit()
-        count = len(list(db.session.scalars(select(WatchState.title_id).where(WatchState.profile_id == profile.id))))
+        count = len(
+            list(
+                db.session.scalars(
+                    select(WatchState.title_id).where(WatchState.profile_id == profile.id)
+                )
+            )
+        )
         print(f"profile {profile.id} has {count} titles in its history", file=sys.stderr)
         result = train_model(app.config["MODEL_DIR"], evaluate=False)
         print(result.describe(), file=sys.stderr)
         return url, profile.id
 
 
-def in_process(instance: Path, url: str, profile_id: int, n: int) -> dict:
+def in_process(instance: Path, url: str, profile_id: int, n: int, profile: int = 0) -> dict:
     from webapp import create_app
     from webapp.extensions import db
     from webapp.models import Profile
@@ -128,6 +166,8 @@ def in_process(instance: Path, url: str, profile_id: int, n: int) -> dict:
 
     built = series(fresh=True)
     times = series(fresh=False)
+    if profile:
+        _profile_fresh(client, cache, profile)
     response = client.get("/")
     body = response.get_data(as_text=True)
     return {
@@ -142,14 +182,28 @@ def in_process(instance: Path, url: str, profile_id: int, n: int) -> dict:
     }
 
 
+def _profile_fresh(client, cache, n: int) -> None:
+    """cProfile of n fresh builds, top functions by cumulative time, to stderr."""
+    profiler = cProfile.Profile()
+    for _ in range(n):
+        cache.clear()
+        profiler.enable()
+        client.get("/")
+        profiler.disable()
+    pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
+
+
 def _sign_in(port: int, email: str, profile_id: int) -> str:
     """A session cookie for email with profile_id chosen, through the real forms and CSRF."""
+
     def request(method, path, body=None, cookie=""):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         headers = {"Cookie": cookie} if cookie else {}
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, body=urlencode(body) if body is not None else None, headers=headers)
+        conn.request(
+            method, path, body=urlencode(body) if body is not None else None, headers=headers
+        )
         response = conn.getresponse()
         data = response.read().decode()
         for header, value in response.getheaders():
@@ -158,9 +212,13 @@ def _sign_in(port: int, email: str, profile_id: int) -> str:
         return data, cookie
 
     page, cookie = request("GET", "/auth/login")
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page
+    )
     token = token.group(1) or token.group(2)
-    _, cookie = request("POST", "/auth/login", {"email": email, "password": PASSWORD, "csrf_token": token}, cookie)
+    _, cookie = request(
+        "POST", "/auth/login", {"email": email, "password": PASSWORD, "csrf_token": token}, cookie
+    )
     page, cookie = request("GET", "/profiles/", cookie=cookie)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     _, cookie = request("POST", f"/profiles/{profile_id}/choose", {"csrf_token": token}, cookie)
@@ -187,9 +245,20 @@ def wrk(port: int, path: str, cookies: list[str], seconds: int, connections: int
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
     script.write_text(LUA % ("{" + ",".join(json.dumps(c) for c in cookies) + "}", path))
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "-s", str(script),
-         f"http://127.0.0.1:{port}{path}"],
-        capture_output=True, text=True, check=True,
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(script),
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     script.unlink()
     result = json.loads(out.split("RESULT ", 1)[1].splitlines()[0])
@@ -197,26 +266,43 @@ def wrk(port: int, path: str, cookies: list[str], seconds: int, connections: int
     return result
 
 
-def under_gunicorn(instance: Path, url: str, workers: int, seconds: int, connections: int,
-                   n_profiles: int) -> dict:
+def under_gunicorn(
+    instance: Path, url: str, workers: int, seconds: int, connections: int, n_profiles: int
+) -> dict:
     from sqlalchemy import create_engine, text
 
     engine = create_engine(url)
     with engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT p.id, a.email FROM profiles p JOIN accounts a ON a.id = p.account_id "
-            "WHERE a.email LIKE 'simulated-%' AND p.is_kids = 0 AND p.onboarded = 1 ORDER BY p.id"
-        )).all()
+        rows = conn.execute(
+            text(
+                "SELECT p.id, a.email FROM profiles p JOIN accounts a ON a.id = p.account_id "
+                "WHERE a.email LIKE 'simulated-%' AND p.is_kids = 0 AND p.onboarded = 1 ORDER BY p.id"
+            )
+        ).all()
     engine.dispose()
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=url, MARQUEE_INSTANCE_PATH=str(instance), SECRET_KEY=SECRET,
-               MARQUEE_MODEL_DIR=str(instance / "models"),
-               # 64 sign-ins from one address in a few seconds: lift the sign-in limit for the setup.
-               MARQUEE_LOGIN_LIMIT="10000/minute")
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        MARQUEE_INSTANCE_PATH=str(instance),
+        SECRET_KEY=SECRET,
+        MARQUEE_MODEL_DIR=str(instance / "models"),
+        # 64 sign-ins from one address in a few seconds: lift the sign-in limit for the setup.
+        MARQUEE_LOGIN_LIMIT="10000/minute",
+    )
     proc = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers), "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
-        cwd=ROOT, env=env,
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     try:
         deadline = time.time() + 60
@@ -246,15 +332,24 @@ def main(argv=None) -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--profiles", type=int, default=64)
     parser.add_argument("--requests", type=int, default=300)
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="N",
+        help="print a cProfile of N fresh builds to stderr",
+    )
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         sys.exit("wrk is needed for the load part: apt-get install wrk")
     instance = Path(tempfile.mkdtemp(prefix="marquee-home-bench-"))
     try:
         url, profile_id = prepare(instance)
-        local = in_process(instance, url, profile_id, args.requests)
+        local = in_process(instance, url, profile_id, args.requests, args.profile)
         print("in-process", local, file=sys.stderr)
-        load = under_gunicorn(instance, url, args.workers, args.seconds, args.connections, args.profiles)
+        load = under_gunicorn(
+            instance, url, args.workers, args.seconds, args.connections, args.profiles
+        )
         print("gunicorn", load, file=sys.stderr)
     finally:
         shutil.rmtree(instance, ignore_errors=True)
@@ -265,23 +360,23 @@ def main(argv=None) -> None:
     stamp = time.strftime("%Y-%m-%d %H:%M")
     body = f"""{command} ({stamp}, {os.cpu_count()} CPUs, SQLite, default demo seed, trained model).
 
-In-process (Flask test client, profile with {HISTORY} titles of history, {local['requests']} requests after warm-up; targets: median 25 ms, p95 50 ms):
+In-process (Flask test client, profile with {HISTORY} titles of history, {local["requests"]} requests after warm-up; targets: median 25 ms, p95 50 ms):
 
 | home page | median ms | p95 ms |
 |---|---:|---:|
-| rows built on every request (per-profile cache emptied before each) | {local['built_median_ms']} | {local['built_p95_ms']} |
-| rows from the per-profile cache (what repeat visits get) | {local['median_ms']} | {local['p95_ms']} |
+| rows built on every request (per-profile cache emptied before each) | {local["built_median_ms"]} | {local["built_p95_ms"]} |
+| rows from the per-profile cache (what repeat visits get) | {local["median_ms"]} | {local["p95_ms"]} |
 
-The page had {local['rows']} rows, {local['cards']} cards, {local['bytes'] // 1024} KiB.
+The page had {local["rows"]} rows, {local["cards"]} cards, {local["bytes"] // 1024} KiB.
 
-Under gunicorn ({args.workers} workers), wrk with {args.connections} connections for {args.seconds} s over {load['profiles']} signed-in profiles:
+Under gunicorn ({args.workers} workers), wrk with {args.connections} connections for {args.seconds} s over {load["profiles"]} signed-in profiles:
 
 | endpoint | requests/s | p50 ms | p95 ms | p99 ms | non-2xx | socket errors |
 |---|---:|---:|---:|---:|---:|---:|
-| home `/` | {home['rps']} | {home['p50_ms']} | {home['p95_ms']} | {home['p99_ms']} | {home['errors_status']} | {home['errors_socket']} |
-| trivial `/healthz` | {trivial['rps']} | {trivial['p50_ms']} | {trivial['p95_ms']} | {trivial['p99_ms']} | {trivial['errors_status']} | {trivial['errors_socket']} |
+| home `/` | {home["rps"]} | {home["p50_ms"]} | {home["p95_ms"]} | {home["p99_ms"]} | {home["errors_status"]} | {home["errors_socket"]} |
+| trivial `/healthz` | {trivial["rps"]} | {trivial["p50_ms"]} | {trivial["p95_ms"]} | {trivial["p99_ms"]} | {trivial["errors_status"]} | {trivial["errors_socket"]} |
 
-Home throughput is {home['rps'] / trivial['rps']:.2f} of the trivial endpoint's (target p95 < 150 ms, no errors).
+Home throughput is {home["rps"] / trivial["rps"]:.2f} of the trivial endpoint's (target p95 < 150 ms, no errors).
 """
     write_subsection("Home page", "Home page speed", body)
     print(body)

@@ -71,6 +71,12 @@ def _render_card(*args, **kwargs):
     return render_card(*args, **kwargs)
 
 
+def _render_row(*args, **kwargs):
+    from webapp.home.cards import render_row
+
+    return render_row(*args, **kwargs)
+
+
 def _model_version():
     from webapp.recommendations.store import model_store
 
@@ -88,6 +94,7 @@ def init_app(app: Flask) -> None:
         play_url=play_url,
         more_like_this=_more_like_this,
         render_card=_render_card,
+        render_row=_render_row,
         model_version=_model_version,
         avatar_colours=AVATAR_COLOURS,
         avatar_class=avatar_class,

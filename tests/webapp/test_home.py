@@ -4,6 +4,7 @@ import re
 from collections import Counter
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import event, select
 
 from tests.webapp.catalog_factory import PASSWORD, make_account, page_text
@@ -324,3 +325,27 @@ def test_the_cached_home_page_changes_with_the_profiles_own_actions(trained):
     assert client.put(f"/api/titles/{title_id}/list").status_code in (200, 201)
     third = client.get("/").get_data(as_text=True)
     assert f'data-title-id="{title_id}" data-row-key="my-list"' in third
+
+
+def test_a_renamed_title_shows_its_new_name_when_the_rows_are_next_built(trained):
+    """Card markup is kept per title between pages; an edit must still reach every card."""
+    profile_id = _active_adult(trained)
+    client = trained.test_client()
+    with trained.app_context():
+        email = db.session.get(Profile, profile_id).account.email
+    client.post("/auth/login", data={"email": email, "password": "marquee-demo"})
+    client.post(f"/profiles/{profile_id}/choose")
+    first = client.get("/").get_data(as_text=True)
+    title_id = int(re.search(r'data-title-id="(\d+)" data-row-key="top-picks"', first).group(1))
+    with trained.app_context():
+        title = db.session.get(Title, title_id)
+        old_name = title.name
+        title.name = "A Title Renamed & Restored"
+        db.session.commit()
+    page_cache.clear()
+    second = client.get("/").get_data(as_text=True)
+    cards = re.findall(rf'<article class="card[^"]*" data-title-id="{title_id}".*?</article>', second)
+    assert cards
+    for card in cards:
+        assert '<span class="card-name">A Title Renamed &amp; Restored</span>' in card
+        assert f">{escape(old_name)}<" not in card

@@ -3,14 +3,15 @@
 The rows are decided as lists of title ids first (cheap, in memory), then
 ordered by how much this profile cares about each, then filled top to bottom
 so that a title appears at most twice on the page and no row is a wall of
-one franchise. Only at the end are the chosen titles loaded, in one query
-that applies the visibility rule once more.
+one franchise. Cards are made lazily, so the hundreds of candidates a row
+never reaches cost nothing. Only at the end are the chosen titles loaded, as
+plain rows in one query that applies the visibility rule once more.
 """
 
 import hashlib
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,9 +24,9 @@ from webapp.home.catalog_index import CatalogIndex, catalog_index
 from webapp.home.state import ProfileState, load_state
 from webapp.home.themes import THEMES
 from webapp.home.trending import trending
-from webapp.home.types import Row, RowItem
+from webapp.home.types import CARD_COLUMNS, CardTitle, Row, RowItem
 from webapp.models import Profile, Title
-from webapp.recommendations.feedback import profile_history
+from webapp.recommendations.feedback import profile_history, read_profile_rows
 from webapp.recommendations.store import current_model, model_store
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ ALWAYS_SHOWN = {"continue", "my-list"}
 PINNED = {"continue", "my-list", "top10"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Card:
     title_id: int
     reason: str | None = None
@@ -59,7 +60,7 @@ class Card:
 class PlannedRow:
     key: str
     title: str
-    cards: list[Card]
+    cards: Iterable[Card]  # best first; a generator until _fill keeps what the page shows
     relevance: float
     kind: str = "recommendation"
     anchor: int | None = None
@@ -79,6 +80,7 @@ class Scores:
     def __init__(self, order: list[int], reasons: dict[int, str], because: dict[int, int]):
         self.order = order
         self.position = {t: i for i, t in enumerate(order)}
+        self._n = len(order)
         self.reasons = reasons
         self.because = because
 
@@ -88,12 +90,10 @@ class Scores:
 
     def match(self, title_id: int) -> float | None:
         pos = self.position.get(title_id)
-        if pos is None or not self.order:
-            return None
-        return 1.0 - pos / len(self.order)
+        return None if pos is None else 1.0 - pos / self._n
 
 
-def _artwork_variants(profile_id: int, title_ids: list[int]) -> dict[int, int]:
+def _artwork_variants(profile_id: int, title_ids: list[int], index: CatalogIndex) -> dict[int, int]:
     """The artwork bandit's choice when it is trained; otherwise a stable spread."""
     try:
         from webapp.insights.artwork_bandit import choose_variants
@@ -101,7 +101,7 @@ def _artwork_variants(profile_id: int, title_ids: list[int]) -> dict[int, int]:
         choose_variants = None
     if choose_variants is not None:
         try:
-            return choose_variants(profile_id, title_ids)
+            return choose_variants(profile_id, title_ids, catalog_styles=index.artwork)
         except Exception:  # the page must render even if the bandit's cache is broken
             log.exception("artwork choice failed; using a stable spread")
     out = {}
@@ -144,130 +144,214 @@ def _affinities(history: dict[int, float], index: CatalogIndex):
         title_genres = index.genres.get(title_id, ())
         for g in title_genres:
             genres[g] += weight / len(title_genres)
-        keywords = index.keywords.get(title_id, frozenset())
-        for theme in THEMES:
-            if theme.matches(title_genres, keywords):
-                themes[theme.key] += weight
+        for key in index.themes.get(title_id, ()):
+            themes[key] += weight
         for d in index.directors.get(title_id, ()):
             directors[d] += weight
     return genres, themes, directors
 
 
-def _plan_rows(profile: Profile, index: CatalogIndex, state: ProfileState,
-               history: dict[int, float], model) -> tuple[list[PlannedRow], Scores]:
-    allowed_arr = index.allowed(profile.maturity_limit)
-    allowed = set(allowed_arr.tolist())
-    scores = _personal_scores(model, history, allowed_arr)
-    films = {t for t, k in index.kind.items() if k == "film"}
-    blocked = state.disliked | (state.completed & films)
-    seen = set(history) | state.watched
-    fresh = [t for t in scores.order if t not in blocked and t not in seen]
-    trend = trending()
-    genre_aff, theme_aff, director_aff = _affinities(history, index)
-    fav_directors = {d for d, _ in director_aff.most_common(5)}
-    total_genre = sum(genre_aff.values()) or 1.0
-    rows: list[PlannedRow] = []
+@dataclass
+class _Context:
+    """What every row of one page is planned from."""
 
-    def card(t: int, reason: str | None = None, **extra) -> Card:
-        return Card(t, reason or scores.reasons.get(t), scores.match(t), **extra)
+    profile: Profile
+    index: CatalogIndex
+    state: ProfileState
+    history: dict[int, float]
+    model: object
+    allowed_arr: np.ndarray
+    allowed: set[int]
+    scores: Scores
+    blocked: set[int]
+    seen: set[int]
+    fresh: list[int]  # visible, unseen, unblocked titles, best first
 
+    def card(self, t: int, reason: str | None = None, **extra) -> Card:
+        return Card(t, reason or self.scores.reasons.get(t), self.scores.match(t), **extra)
+
+
+def _cards(ctx: _Context, ids: Iterable[int], reason: str | None = None) -> Iterator[Card]:
+    return (ctx.card(t, reason) for t in ids)
+
+
+def _own_rows(ctx: _Context) -> Iterator[PlannedRow]:
+    """Continue Watching, My List and Watch It Again: the profile's own titles."""
+    state, allowed, name = ctx.state, ctx.allowed, ctx.profile.name
     if state.resume:
-        rows.append(PlannedRow(
-            "continue", f"Continue Watching for {profile.name}",
-            [card(r.title_id, "Pick up where you left off", progress=r.fraction, note=r.episode_label)
-             for r in state.resume if r.title_id in allowed and r.title_id not in state.disliked],
-            relevance=10.0, kind="continue"))
-
-    if model is not None and history:
-        diverse = diversity.arm(profile.id) == "diverse"
-        # Twice a row's length leaves room for the page-wide caps; calibration needs a wider pool.
-        picks = model.recommend_for_history(history, k=MAX_ROW * (3 if diverse else 2),
-                                            exclude=blocked | seen, allowed=allowed_arr)
-        reasons = {r.item_id: r.reason for r in picks}
-        order = [r.item_id for r in picks]
-        if diverse:
-            order = diversity.calibrate(order, [r.score for r in picks], history, index, MAX_ROW * 2)
-        rows.append(PlannedRow("top-picks", f"Top Picks for {profile.name}",
-                               [card(t, reasons[t]) for t in order], relevance=9.0))
-    else:
-        rows.append(PlannedRow("top-picks", "Popular on Marquee",
-                               [card(t, "Popular on Marquee") for t in fresh], relevance=9.0,
-                               kind="popular"))
-
-    if model is not None:
-        anchors, families = [], set()
-        for title_id in reversed(list(history)):
-            if history[title_id] < 0.9 or title_id in state.disliked:
-                continue
-            family = index.franchise.get(title_id)
-            if family in families:
-                continue
-            families.add(family)
-            anchors.append(title_id)
-            if len(anchors) == ANCHORS:
-                break
-        for n, anchor in enumerate(anchors):
-            try:
-                similar = model.similar_items(anchor, k=MAX_ROW + 10, allowed=allowed_arr,
-                                              exclude=blocked | seen)
-            except ValueError:  # a title the model has not met yet
-                continue
-            rows.append(PlannedRow(
-                f"because-{anchor}", "", [card(r.item_id, r.reason) for r in similar],
-                relevance=8.0 - 0.5 * n, kind="because", anchor=anchor))
-
-    segment = _segment_of(profile.id)
-    among_peers = segment is not None and segment in trend.by_segment
-    trend_source = trend.by_segment[segment] if among_peers else trend.ranked
-    trend_ids = [t for t in trend_source if t in allowed and t not in blocked]
-    if trend_ids:
-        top_genre = {t: (index.genres.get(t) or ("Marquee",))[0] for t in trend_ids}
-        rows.append(PlannedRow(
-            "trending", "Trending Now",
-            [card(t, f"Trending with viewers like you in {top_genre[t]}" if among_peers
-                  else f"Trending in {top_genre[t]}") for t in trend_ids], relevance=6.0,
-            kind="trending"))
-    top10 = [t for t in trend.today if t in allowed and t not in blocked][:10]
-    if len(top10) == 10:
-        rows.append(PlannedRow(
-            "top-10", f"Top 10 on Marquee {trend.today_window}",
-            [card(t, f"#{i} {trend.today_window}", rank=i) for i, t in enumerate(top10, 1)],
-            relevance=5.5, kind="top10"))
-
-    new = [t for t in index.newest if t in allowed and t not in blocked]
-    rows.append(PlannedRow("new", "New on Marquee",
-                           [card(t, "New on Marquee") for t in scores.sort(new)], relevance=5.0,
-                           kind="new"))
+        yield PlannedRow(
+            "continue",
+            f"Continue Watching for {name}",
+            [
+                ctx.card(
+                    r.title_id,
+                    "Pick up where you left off",
+                    progress=r.fraction,
+                    note=r.episode_label,
+                )
+                for r in state.resume
+                if r.title_id in allowed and r.title_id not in state.disliked
+            ],
+            relevance=10.0,
+            kind="continue",
+        )
     my_list = [t for t in state.my_list if t in allowed and t not in state.disliked]
     if my_list:
-        rows.append(PlannedRow("my-list", "My List", [card(t, "On your list") for t in my_list],
-                               relevance=7.0, kind="my-list"))
-    again = [t for t in state.recently_completed
-             if t in allowed and t not in state.disliked and history.get(t, 0) >= 1.0]
+        yield PlannedRow(
+            "my-list",
+            "My List",
+            _cards(ctx, my_list, "On your list"),
+            relevance=7.0,
+            kind="my-list",
+        )
+    again = [
+        t
+        for t in state.recently_completed
+        if t in allowed and t not in state.disliked and ctx.history.get(t, 0) >= 1.0
+    ]
     if again:
-        rows.append(PlannedRow("watch-again", "Watch It Again",
-                               [card(t, "You finished this") for t in again], relevance=3.0,
-                               kind="watch-again"))
+        yield PlannedRow(
+            "watch-again",
+            "Watch It Again",
+            _cards(ctx, again, "You finished this"),
+            relevance=3.0,
+            kind="watch-again",
+        )
 
+
+def _top_picks(ctx: _Context) -> PlannedRow:
+    model, history, name = ctx.model, ctx.history, ctx.profile.name
+    if model is None or not history:
+        return PlannedRow(
+            "top-picks",
+            "Popular on Marquee",
+            _cards(ctx, ctx.fresh, "Popular on Marquee"),
+            relevance=9.0,
+            kind="popular",
+        )
+    diverse = diversity.arm(ctx.profile.id) == "diverse"
+    # Twice a row's length leaves room for the page-wide caps; calibration needs a wider pool.
+    picks = model.recommend_for_history(
+        history,
+        k=MAX_ROW * (3 if diverse else 2),
+        exclude=ctx.blocked | ctx.seen,
+        allowed=ctx.allowed_arr,
+    )
+    reasons = {r.item_id: r.reason for r in picks}
+    order = [r.item_id for r in picks]
+    if diverse:
+        order = diversity.calibrate(
+            order, [r.score for r in picks], history, ctx.index, MAX_ROW * 2
+        )
+    return PlannedRow(
+        "top-picks",
+        f"Top Picks for {name}",
+        [ctx.card(t, reasons[t]) for t in order],
+        relevance=9.0,
+    )
+
+
+def _anchors(ctx: _Context) -> list[int]:
+    """The most recent well-liked titles, one per franchise, for "Because you watched"."""
+    history, anchors, families = ctx.history, [], set()
+    for title_id in reversed(list(history)):
+        if history[title_id] < 0.9 or title_id in ctx.state.disliked:
+            continue
+        family = ctx.index.franchise.get(title_id)
+        if family in families:
+            continue
+        families.add(family)
+        anchors.append(title_id)
+        if len(anchors) == ANCHORS:
+            break
+    return anchors
+
+
+def _because_rows(ctx: _Context) -> Iterator[PlannedRow]:
+    if ctx.model is None:
+        return
+    for n, anchor in enumerate(_anchors(ctx)):
+        try:
+            similar = ctx.model.similar_items(
+                anchor, k=MAX_ROW + 10, allowed=ctx.allowed_arr, exclude=ctx.blocked | ctx.seen
+            )
+        except ValueError:  # a title the model has not met yet
+            continue
+        yield PlannedRow(
+            f"because-{anchor}",
+            "",
+            [ctx.card(r.item_id, r.reason) for r in similar],
+            relevance=8.0 - 0.5 * n,
+            kind="because",
+            anchor=anchor,
+        )
+
+
+def _trending_rows(ctx: _Context, trend) -> Iterator[PlannedRow]:
+    """Trending Now (among the profile's taste segment when it watched enough) and the Top 10."""
+    allowed, blocked, index = ctx.allowed, ctx.blocked, ctx.index
+    segment = _segment_of(ctx.profile.id)
+    among_peers = segment is not None and segment in trend.by_segment
+    source = trend.by_segment[segment] if among_peers else trend.ranked
+    trend_ids = [t for t in source if t in allowed and t not in blocked]
+    if trend_ids:
+        where = "Trending with viewers like you in" if among_peers else "Trending in"
+        yield PlannedRow(
+            "trending",
+            "Trending Now",
+            (ctx.card(t, f"{where} {(index.genres.get(t) or ('Marquee',))[0]}") for t in trend_ids),
+            relevance=6.0,
+            kind="trending",
+        )
+    top10 = [t for t in trend.today if t in allowed and t not in blocked][:10]
+    if len(top10) == 10:
+        yield PlannedRow(
+            "top-10",
+            f"Top 10 on Marquee {trend.today_window}",
+            [ctx.card(t, f"#{i} {trend.today_window}", rank=i) for i, t in enumerate(top10, 1)],
+            relevance=5.5,
+            kind="top10",
+        )
+
+
+def _tagged(ids: list[int], tags: dict[int, Iterable[str]], tag: str) -> Iterator[int]:
+    """The ids carrying tag, lazily (a function, so each row's generator keeps its own tag)."""
+    return (t for t in ids if tag in tags.get(t, ()))
+
+
+def _genre_cards(ctx: _Context, genre: str, fav_directors: set[str]) -> Iterator[Card]:
+    index, reasons = ctx.index, ctx.scores.reasons
+    for t in _tagged(ctx.fresh, index.genres, genre):
+        fans = fav_directors.intersection(index.directors.get(t, ()))
+        reason = f"Popular with fans of {min(fans)}" if fans else reasons.get(t)
+        yield ctx.card(t, reason or f"Because you like {genre}")
+
+
+def _taste_rows(ctx: _Context, trend) -> Iterator[PlannedRow]:
+    """Genre and theme rows, weighted by how much of the history falls in each."""
+    index, fresh = ctx.index, ctx.fresh
+    genre_aff, theme_aff, director_aff = _affinities(ctx.history, index)
+    fav_directors = {d for d, _ in director_aff.most_common(5)}
+    total_genre = sum(genre_aff.values()) or 1.0
     for genre, weight in genre_aff.most_common(GENRE_ROWS):
-        share = weight / total_genre
-        ids = [t for t in fresh if genre in index.genres.get(t, ())]
-        cards = []
-        for t in ids:
-            fans = fav_directors.intersection(index.directors.get(t, ()))
-            reason = f"Popular with fans of {min(fans)}" if fans else scores.reasons.get(t)
-            cards.append(card(t, reason or f"Because you like {genre}"))
-        rows.append(PlannedRow(f"genre-{index.genre_slugs.get(genre, genre)}", genre, cards,
-                               relevance=2.0 + 6.0 * share, kind="genre"))
+        yield PlannedRow(
+            f"genre-{index.genre_slugs.get(genre, genre)}",
+            genre,
+            _genre_cards(ctx, genre, fav_directors),
+            relevance=2.0 + 6.0 * weight / total_genre,
+            kind="genre",
+        )
     total_theme = sum(theme_aff.values()) or 1.0
     for theme in THEMES:
         if theme_aff[theme.key] <= 0:
             continue
-        ids = [t for t in fresh
-               if theme.matches(index.genres.get(t, ()), index.keywords.get(t, frozenset()))]
-        rows.append(PlannedRow(f"theme-{theme.key}", theme.label, [card(t) for t in ids],
-                               relevance=2.0 + 5.0 * theme_aff[theme.key] / total_theme,
-                               kind="theme"))
+        yield PlannedRow(
+            f"theme-{theme.key}",
+            theme.label,
+            _cards(ctx, _tagged(fresh, index.themes, theme.key)),
+            relevance=2.0 + 5.0 * theme_aff[theme.key] / total_theme,
+            kind="theme",
+        )
     if not genre_aff:
         # No taste yet: the most watched genres, so the page is never just two rows.
         popular_genres = Counter()
@@ -275,10 +359,57 @@ def _plan_rows(profile: Profile, index: CatalogIndex, state: ProfileState,
             for g in index.genres.get(t, ()):
                 popular_genres[g] += 1
         for genre, count in popular_genres.most_common(GENRE_ROWS):
-            ids = [t for t in fresh if genre in index.genres.get(t, ())]
-            rows.append(PlannedRow(f"genre-{index.genre_slugs.get(genre, genre)}", genre,
-                                   [card(t, f"Popular in {genre}") for t in ids],
-                                   relevance=2.0 + count / 200, kind="genre"))
+            yield PlannedRow(
+                f"genre-{index.genre_slugs.get(genre, genre)}",
+                genre,
+                _cards(ctx, _tagged(fresh, index.genres, genre), f"Popular in {genre}"),
+                relevance=2.0 + count / 200,
+                kind="genre",
+            )
+
+
+def _plan_rows(
+    profile: Profile, index: CatalogIndex, state: ProfileState, history: dict[int, float], model
+) -> tuple[list[PlannedRow], Scores]:
+    allowed_arr = index.allowed(profile.maturity_limit)
+    scores = _personal_scores(model, history, allowed_arr)
+    blocked = state.disliked | (state.completed & index.films)
+    seen = set(history) | state.watched
+    fresh = [t for t in scores.order if t not in blocked and t not in seen]
+    ctx = _Context(
+        profile,
+        index,
+        state,
+        history,
+        model,
+        allowed_arr,
+        set(allowed_arr.tolist()),
+        scores,
+        blocked,
+        seen,
+        fresh,
+    )
+    trend = trending()
+    own = list(_own_rows(ctx))
+    rows = [r for r in own if r.key == "continue"]
+    rows.append(_top_picks(ctx))
+    rows += _because_rows(ctx)
+    rows += _trending_rows(ctx, trend)
+    rows.append(
+        PlannedRow(
+            "new",
+            "New on Marquee",
+            _cards(
+                ctx,
+                scores.sort(t for t in index.newest if t in ctx.allowed and t not in blocked),
+                "New on Marquee",
+            ),
+            relevance=5.0,
+            kind="new",
+        )
+    )
+    rows += [r for r in own if r.key != "continue"]
+    rows += _taste_rows(ctx, trend)
     return rows, scores
 
 
@@ -289,30 +420,32 @@ def _fill(rows: list[PlannedRow], index: CatalogIndex) -> list[PlannedRow]:
     # The viewer's own rows and the numbered Top 10 claim their titles first;
     # every other row then takes what is left under the two-appearance cap.
     fill_order = sorted(ordered, key=lambda r: r.kind not in PINNED)
-    used: Counter = Counter()
+    used: dict[int, int] = {}
     out = []
     for row in fill_order:
         if row.kind == "theme" and themes_kept >= THEME_ROWS:
             continue
-        families, directors, chosen, seen_here, deferred = Counter(), Counter(), [], set(), []
+        varied = row.kind not in ("continue", "my-list", "top10")
+        families: dict[str | None, int] = {}
+        directors: dict[str, int] = {}
+        chosen, seen_here, deferred = [], set(), []
         for c in row.cards:
-            if c.title_id in seen_here:
+            t = c.title_id
+            if t in seen_here or used.get(t, 0) >= MAX_APPEARANCES:
                 continue
-            if used[c.title_id] >= MAX_APPEARANCES:
-                continue
-            seen_here.add(c.title_id)
-            family = index.franchise.get(c.title_id)
-            row_directors = index.directors.get(c.title_id, ())
-            if row.kind not in ("continue", "my-list", "top10") and (
-                families[family] >= PER_FRANCHISE
-                or any(directors[d] >= PER_DIRECTOR for d in row_directors)
+            seen_here.add(t)
+            family = index.franchise.get(t)
+            row_directors = index.directors.get(t, ())
+            if varied and (
+                families.get(family, 0) >= PER_FRANCHISE
+                or any(directors.get(d, 0) >= PER_DIRECTOR for d in row_directors)
             ):
                 deferred.append(c)
                 continue
             chosen.append(c)
-            families[family] += 1
+            families[family] = families.get(family, 0) + 1
             for d in row_directors:
-                directors[d] += 1
+                directors[d] = directors.get(d, 0) + 1
             if len(chosen) == MAX_ROW:
                 break
         if len(chosen) < MIN_ROW:
@@ -323,7 +456,7 @@ def _fill(rows: list[PlannedRow], index: CatalogIndex) -> list[PlannedRow]:
         if len(chosen) < (1 if row.key in ALWAYS_SHOWN else MIN_ROW):
             continue
         for c in chosen:
-            used[c.title_id] += 1
+            used[c.title_id] = used.get(c.title_id, 0) + 1
         row.cards = chosen
         if row.kind == "theme":
             themes_kept += 1
@@ -340,17 +473,20 @@ def build_home(profile: Profile) -> HomePage:
         from webapp.recommendations.store import ensure_new_titles
 
         ensure_new_titles(model, index.max_id)
-    state = load_state(profile.id)
-    history = profile_history(profile.id)
+    own = read_profile_rows(profile.id)
+    state = load_state(profile.id, own)
+    history = profile_history(profile.id, rows=own)
     planned, _ = _plan_rows(profile, index, state, history, model)
     filled = _fill(planned, index)
 
     needed = {c.title_id for r in filled for c in r.cards} | {r.anchor for r in filled if r.anchor}
     titles = {
-        t.id: t
-        for t in db.session.scalars(restrict(select(Title).where(Title.id.in_(needed)), profile))
+        row[0]: CardTitle._make(row)
+        for row in db.session.execute(
+            restrict(select(*CARD_COLUMNS).where(Title.id.in_(needed)), profile)
+        )
     }
-    variants = _artwork_variants(profile.id, sorted(titles))
+    variants = _artwork_variants(profile.id, sorted(titles), index)
     rows = []
     for row in filled:
         name = row.title
@@ -360,8 +496,15 @@ def build_home(profile: Profile) -> HomePage:
                 continue
             name = f"Because you watched {anchor.name}"
         items = tuple(
-            RowItem(titles[c.title_id], variants.get(c.title_id, 0), c.reason, c.score,
-                    c.progress, c.note, c.rank)
+            RowItem(
+                titles[c.title_id],
+                variants.get(c.title_id, 0),
+                c.reason,
+                c.score,
+                c.progress,
+                c.note,
+                c.rank,
+            )
             for c in row.cards
             if c.title_id in titles
         )

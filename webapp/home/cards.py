@@ -1,47 +1,86 @@
-"""One title card as HTML, built in Python.
+"""Title cards and rows of cards as HTML, built in Python.
 
-A home page holds a few hundred cards; building each with string formatting
-instead of a template macro keeps the page inside its time budget. The card
-macro in templates/macros/cards.html calls this, so there is one markup.
+A home page holds a few hundred cards; building them with string formatting
+instead of template macros keeps the page inside its time budget. The card
+and row macros in templates/macros/cards.html call these, so there is one
+markup.
+
+The part of a card that depends only on the title and the artwork variant
+(links, artwork address, name, maturity, year, runtime) is kept per worker,
+keyed by every value it is made from, so an edited title gets new markup on
+its next card and nothing needs invalidating.
 """
 
-from flask import url_for
+from flask import request, url_for
 from markupsafe import Markup, escape
 
 from webapp.templating import artwork_url, runtime_label, title_url
+
+# Entries are (title, variant) pairs of about 600 bytes: at most some 12 MB per
+# worker, enough for every variant of a 5,000-title catalog.
+MAX_FRAGMENTS = 20_000
+_fragments: dict[tuple, tuple[str, str, str, str]] = {}
 
 
 def _attr(value) -> str:
     return "" if value is None else str(escape(value))
 
 
-def render_card(title, variant=0, reason=None, score=None, row_key=None, row_pos=None,
-                col_pos=None, progress=None, note=None, rank=None) -> Markup:
-    name = escape(title.name)
-    meta = []
-    if score is not None:
-        meta.append(f'<span class="card-score">{round(score * 100)}% match</span>')
-    meta.append(f'<span class="maturity">{escape(title.maturity_rating)}</span>')
-    if title.year:
-        meta.append(f"<span>{title.year}</span>")
-    meta.append(f"<span>{'Series' if title.kind == 'series' else escape(runtime_label(title.runtime_minutes))}</span>")
-    reason_html = f'<span class="card-reason">{escape(reason)}</span>' if reason else ""
-    parts = [
-        (
-            f'<article class="card{" card-ranked" if rank else ""}" data-title-id="{title.id}" '
-            f'data-row-key="{_attr(row_key)}" data-row-pos="{_attr(row_pos)}" '
-            f'data-col-pos="{_attr(col_pos)}" data-variant="{variant}">'
-        ),
-        f'<a class="card-link" href="{escape(title_url(title))}">',
-    ]
-    if rank:
-        parts.append(f'<span class="card-rank" aria-hidden="true">{rank}</span>')
-    parts.append(
+def _title_fragments(title, variant: int) -> tuple[str, str, str, str]:
+    """(escaped name, link opening, artwork and name up to the match figure, rest of the meta line)."""
+    key = (
+        request.script_root,
+        title.id,
+        title.name,
+        title.slug,
+        title.year,
+        title.kind,
+        title.maturity_rating,
+        title.runtime_minutes,
+        variant,
+    )
+    found = _fragments.get(key)
+    if found is not None:
+        return found
+    name = str(escape(title.name))
+    link = f'<a class="card-link" href="{escape(title_url(title))}">'
+    art = (
         f'<img class="card-art" src="{escape(artwork_url(title, variant, "poster"))}" alt="{name}" '
         'width="200" height="300" loading="lazy" decoding="async">'
         f'<span class="card-info" aria-hidden="true"><span class="card-name">{name}</span>'
-        f'<span class="card-meta">{"".join(meta)}</span>{reason_html}</span>'
+        '<span class="card-meta">'
     )
+    meta = [f'<span class="maturity">{escape(title.maturity_rating)}</span>']
+    if title.year:
+        meta.append(f"<span>{title.year}</span>")
+    meta.append(
+        f"<span>{'Series' if title.kind == 'series' else escape(runtime_label(title.runtime_minutes))}</span>"
+    )
+    meta.append("</span>")
+    found = (name, link, art, "".join(meta))
+    if len(_fragments) >= MAX_FRAGMENTS:
+        _fragments.clear()
+    _fragments[key] = found
+    return found
+
+
+def _card_html(title, variant, reason, score, where: str, progress, note, rank, hide: bool) -> str:
+    """One card; `where` is its escaped data-row-key, data-row-pos and data-col-pos attributes."""
+    name, link, art, meta = _title_fragments(title, variant)
+    reason_text = str(escape(reason)) if reason else ""
+    parts = [
+        f'<article class="card{" card-ranked" if rank else ""}" data-title-id="{title.id}" {where} data-variant="{variant}">',
+        link,
+    ]
+    if rank:
+        parts.append(f'<span class="card-rank" aria-hidden="true">{rank}</span>')
+    parts.append(art)
+    if score is not None:
+        parts.append(f'<span class="card-score">{round(score * 100)}% match</span>')
+    parts.append(meta)
+    if reason:
+        parts.append(f'<span class="card-reason">{reason_text}</span>')
+    parts.append("</span>")
     if note:
         parts.append(f'<span class="card-note">{escape(note)}</span>')
     if progress is not None:
@@ -52,8 +91,8 @@ def render_card(title, variant=0, reason=None, score=None, row_key=None, row_pos
         )
     parts.append("</a>")
     if rank:
-        parts.append(f'<span class="visually-hidden">Number {rank} {escape(reason or "")}</span>')
-    if row_key == "continue":
+        parts.append(f'<span class="visually-hidden">Number {rank} {reason_text}</span>')
+    if hide:
         # Posted by static/js/site.js with the page's CSRF token: cached rows hold no token.
         action = url_for("browse.hide_from_continue", title_id=title.id)
         parts.append(
@@ -62,6 +101,66 @@ def render_card(title, variant=0, reason=None, score=None, row_key=None, row_pos
             "from Continue Watching</span></button>"
         )
     if reason:
-        parts.append(f'<span class="visually-hidden">{escape(reason)}</span>')
+        parts.append(f'<span class="visually-hidden">{reason_text}</span>')
     parts.append("</article>")
-    return Markup("".join(parts))
+    return "".join(parts)
+
+
+def render_card(
+    title,
+    variant=0,
+    reason=None,
+    score=None,
+    row_key=None,
+    row_pos=None,
+    col_pos=None,
+    progress=None,
+    note=None,
+    rank=None,
+) -> Markup:
+    where = f'data-row-key="{_attr(row_key)}" data-row-pos="{_attr(row_pos)}" data-col-pos="{_attr(col_pos)}"'
+    return Markup(
+        _card_html(
+            title, variant, reason, score, where, progress, note, rank, row_key == "continue"
+        )
+    )
+
+
+def render_row(row, row_pos=0) -> Markup:
+    """A titled, sideways-scrolling row (a webapp.home.types.Row) with its cards."""
+    key, label, pos = escape(row.key), escape(row.title), escape(row_pos)
+    hide = row.key == "continue"
+    more = (
+        f'<a class="row-more" href="{escape(row.href)}">See all<span class="visually-hidden"> {label}</span></a>'
+        if row.href
+        else ""
+    )
+    where = f'data-row-key="{key}" data-row-pos="{pos}"'
+    cells = []
+    for col, i in enumerate(row.items):
+        card = _card_html(
+            i.title,
+            i.variant,
+            i.reason,
+            i.score,
+            f'{where} data-col-pos="{col}"',
+            i.progress,
+            i.note,
+            i.rank,
+            hide,
+        )
+        cells.append(f'      <li class="row-cell">{card}</li>\n')
+    return Markup(
+        f'<section class="row" data-row data-row-key="{key}" data-row-pos="{pos}" aria-labelledby="row-{pos}-heading">\n'
+        '  <div class="row-header">\n'
+        f'    <h2 class="row-title" id="row-{pos}-heading">{label}</h2>\n'
+        f"{more}  </div>\n"
+        '  <div class="row-viewport">\n'
+        f'    <button type="button" class="row-scroll row-scroll-prev" data-row-scroll="-1" aria-label="Scroll {label} back" hidden>&#8249;</button>\n'
+        '    <ol class="row-track" data-row-track>\n'
+        f"{''.join(cells)}"
+        "    </ol>\n"
+        f'    <button type="button" class="row-scroll row-scroll-next" data-row-scroll="1" aria-label="Scroll {label} forward" hidden>&#8250;</button>\n'
+        "  </div>\n"
+        "</section>"
+    )

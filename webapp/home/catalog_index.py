@@ -15,7 +15,17 @@ import numpy as np
 from sqlalchemy import func, select
 
 from webapp.extensions import db
-from webapp.models import Credit, Genre, Keyword, Person, Title, title_genres, title_keywords
+from webapp.home.themes import THEMES
+from webapp.models import (
+    Artwork,
+    Credit,
+    Genre,
+    Keyword,
+    Person,
+    Title,
+    title_genres,
+    title_keywords,
+)
 
 REFRESH = 300.0
 CHECK = 15.0
@@ -42,6 +52,11 @@ class CatalogIndex:
     newest: list[int]  # most recently added first
     genre_slugs: dict[str, str]
     max_id: int
+    films: frozenset[int] = frozenset()
+    artwork: dict[int, list[tuple[int, str]]] = field(
+        default_factory=dict
+    )  # title -> [(variant, style)]
+    themes: dict[int, frozenset[str]] = field(default_factory=dict)  # title -> keys of its THEMES
     built_at: float = field(default_factory=time.monotonic)
 
     def allowed(self, maturity_limit: int) -> np.ndarray:
@@ -71,24 +86,49 @@ def _build() -> CatalogIndex:
         select(Credit.title_id, Person.name).join(Person).where(Credit.role == "director")
     ):
         directors[title_id].append(name)
+    artwork = {}
+    for title_id, variant, style in db.session.execute(
+        select(Artwork.title_id, Artwork.variant, Artwork.style).order_by(
+            Artwork.title_id, Artwork.variant
+        )
+    ):
+        artwork.setdefault(title_id, []).append((variant, style))
     newest = list(
         db.session.scalars(
-            select(Title.id).order_by(Title.added_at.desc(), Title.id.desc()).limit(NEW_WINDOW_TITLES)
+            select(Title.id)
+            .order_by(Title.added_at.desc(), Title.id.desc())
+            .limit(NEW_WINDOW_TITLES)
         )
     )
     ids = np.array([r.id for r in rows], dtype=np.int64)
+    genre_names = {t: tuple(sorted(g)) for t, g in genres.items()}
+    keyword_names = {t: frozenset(k) for t, k in keywords.items()}
     return CatalogIndex(
         ids=ids,
         maturity=np.array([r.maturity_age for r in rows], dtype=np.int16),
         kind={r.id: r.kind for r in rows},
-        genres={t: tuple(sorted(g)) for t, g in genres.items()},
-        keywords={t: frozenset(k) for t, k in keywords.items()},
+        genres=genre_names,
+        keywords=keyword_names,
         directors={t: tuple(d) for t, d in directors.items()},
         franchise={r.id: franchise_key(r.name) for r in rows},
         newest=newest,
         genre_slugs=slugs,
         max_id=int(ids.max()) if len(ids) else 0,
+        films=frozenset(r.id for r in rows if r.kind == "film"),
+        artwork=artwork,
+        themes=_themes(genre_names, keyword_names),
     )
+
+
+def _themes(genres: dict[int, tuple[str, ...]], keywords: dict[int, frozenset[str]]):
+    """Which theme rows each title belongs in, decided once per index rather than per page."""
+    out = {}
+    for title_id, names in genres.items():
+        words = keywords.get(title_id, frozenset())
+        matched = frozenset(theme.key for theme in THEMES if theme.matches(names, words))
+        if matched:
+            out[title_id] = matched
+    return out
 
 
 class _Holder:

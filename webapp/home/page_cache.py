@@ -13,7 +13,7 @@ import threading
 import zlib
 from collections import OrderedDict
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from webapp.extensions import db
 from webapp.models import EpisodeProgress, ListItem, Rating, WatchState
@@ -21,21 +21,30 @@ from webapp.models import EpisodeProgress, ListItem, Rating, WatchState
 MAX_ENTRIES = 512
 
 
+_PROFILE = bindparam("profile_id")
+# Built once: composing nine subqueries cost as much as running them.
+_FINGERPRINT = select(
+    select(func.count()).where(WatchState.profile_id == _PROFILE).scalar_subquery(),
+    select(func.max(WatchState.updated_at))
+    .where(WatchState.profile_id == _PROFILE)
+    .scalar_subquery(),
+    select(func.count())
+    .where(WatchState.profile_id == _PROFILE, WatchState.hidden.is_(True))
+    .scalar_subquery(),
+    select(func.count()).where(Rating.profile_id == _PROFILE).scalar_subquery(),
+    select(func.max(Rating.updated_at)).where(Rating.profile_id == _PROFILE).scalar_subquery(),
+    select(func.count()).where(ListItem.profile_id == _PROFILE).scalar_subquery(),
+    select(func.max(ListItem.added_at)).where(ListItem.profile_id == _PROFILE).scalar_subquery(),
+    select(func.count()).where(EpisodeProgress.profile_id == _PROFILE).scalar_subquery(),
+    select(func.max(EpisodeProgress.updated_at))
+    .where(EpisodeProgress.profile_id == _PROFILE)
+    .scalar_subquery(),
+)
+
+
 def profile_fingerprint(profile_id: int) -> tuple:
     """Counts and latest changes of the profile's current-state rows, in one round trip."""
-    row = db.session.execute(
-        select(
-            select(func.count()).where(WatchState.profile_id == profile_id).scalar_subquery(),
-            select(func.max(WatchState.updated_at)).where(WatchState.profile_id == profile_id).scalar_subquery(),
-            select(func.count()).where(WatchState.profile_id == profile_id, WatchState.hidden.is_(True)).scalar_subquery(),
-            select(func.count()).where(Rating.profile_id == profile_id).scalar_subquery(),
-            select(func.max(Rating.updated_at)).where(Rating.profile_id == profile_id).scalar_subquery(),
-            select(func.count()).where(ListItem.profile_id == profile_id).scalar_subquery(),
-            select(func.max(ListItem.added_at)).where(ListItem.profile_id == profile_id).scalar_subquery(),
-            select(func.count()).where(EpisodeProgress.profile_id == profile_id).scalar_subquery(),
-            select(func.max(EpisodeProgress.updated_at)).where(EpisodeProgress.profile_id == profile_id).scalar_subquery(),
-        )
-    ).one()
+    row = db.session.execute(_FINGERPRINT, {"profile_id": profile_id}).one()
     return tuple(str(v) for v in row)
 
 

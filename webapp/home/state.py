@@ -1,11 +1,8 @@
-"""A profile's own state for the home page, in a fixed number of indexed queries."""
+"""A profile's own state for the home page, from the rows its history is read from."""
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
-from webapp.extensions import db
-from webapp.models import Episode, ListItem, Rating, Season, WatchState
+from webapp.recommendations.feedback import ProfileRows, read_profile_rows
 
 CONTINUE_LIMIT = 40
 
@@ -28,40 +25,39 @@ class ProfileState:
     my_list: list[int] = field(default_factory=list)  # newest first
 
 
-def load_state(profile_id: int) -> ProfileState:
+def load_state(profile_id: int, rows: ProfileRows | None = None) -> ProfileState:
+    """The profile's rows for the home page, from `read_profile_rows` (read now unless given)."""
+    rows = rows if rows is not None else read_profile_rows(profile_id)
     state = ProfileState()
-    rows = db.session.execute(
-        select(WatchState, Episode.number, Episode.name, Season.number)
-        .outerjoin(Episode, Episode.id == WatchState.episode_id)
-        .outerjoin(Season, Season.id == Episode.season_id)
-        .where(WatchState.profile_id == profile_id)
-        .order_by(WatchState.updated_at.desc())
-    ).all()
-    for ws, ep_number, ep_name, season_number in rows:
-        state.watched.add(ws.title_id)
-        if ws.completed:
-            state.completed.add(ws.title_id)
-            state.recently_completed.append(ws.title_id)
+    for (
+        title_id,
+        position,
+        duration,
+        completed,
+        _,
+        hidden,
+        _,
+        _,
+        ep_number,
+        ep_name,
+        season_number,
+    ) in rows.watch:
+        state.watched.add(title_id)
+        if completed:
+            state.completed.add(title_id)
+            state.recently_completed.append(title_id)
             continue
-        if ws.hidden or len(state.resume) >= CONTINUE_LIMIT:
+        if hidden or len(state.resume) >= CONTINUE_LIMIT:
             continue
-        fraction = ws.position / ws.duration if ws.duration else 0.0
+        fraction = position / duration if duration else 0.0
         if ep_number is None and fraction <= 0.0:
             continue
         label = f"S{season_number}:E{ep_number} · {ep_name}" if ep_number is not None else None
-        state.resume.append(Resume(ws.title_id, min(fraction, 1.0), label))
-    for title_id, value in db.session.execute(
-        select(Rating.title_id, Rating.value).where(Rating.profile_id == profile_id)
-    ):
+        state.resume.append(Resume(title_id, min(fraction, 1.0), label))
+    for title_id, value, _ in rows.ratings:
         if value < 0:
             state.disliked.add(title_id)
         else:
             state.liked[title_id] = value
-    state.my_list = list(
-        db.session.scalars(
-            select(ListItem.title_id)
-            .where(ListItem.profile_id == profile_id)
-            .order_by(ListItem.added_at.desc())
-        )
-    )
+    state.my_list = [title_id for title_id, _ in rows.list_items]
     return state

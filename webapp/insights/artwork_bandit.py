@@ -229,12 +229,19 @@ def cached_model() -> Model | None:
 
 
 def choose_variants(
-    profile_id: int, title_ids, rng: np.random.Generator | None = None, epsilon: float = EPSILON
+    profile_id: int,
+    title_ids,
+    rng: np.random.Generator | None = None,
+    epsilon: float = EPSILON,
+    catalog_styles: dict[int, list[tuple[int, str]]] | None = None,
 ) -> dict[int, int]:
     """The artwork variant each title should show this profile (titles without artwork left out).
 
     Thompson sampling from the cached posteriors of the profile's segment;
     with probability `epsilon` a uniformly random variant instead.
+    `catalog_styles` (as `artwork_styles` returns), when the caller already
+    holds the catalog's artwork, answers for titles the last refresh did not
+    see in place of a query.
     """
     rng = rng or np.random.default_rng()
     title_ids = [int(t) for t in title_ids]
@@ -244,7 +251,10 @@ def choose_variants(
     known = model.styles if model else {}
     # Titles added since the last refresh: one indexed query for their variants.
     missing = [t for t in title_ids if t not in known]
-    extra = artwork_styles(db.session, missing) if missing else {}
+    extra = {t: catalog_styles[t] for t in missing if t in catalog_styles} if catalog_styles else {}
+    missing = [t for t in missing if t not in extra]
+    if missing:
+        extra.update(artwork_styles(db.session, missing))
     chosen: dict[int, int] = {}
     for title_id in title_ids:
         variants = known.get(title_id) or extra.get(title_id)
