@@ -234,7 +234,11 @@ class BaseRecommender:
 
     def _item_index(self, ids: Iterable[int]) -> np.ndarray:
         """Positions of known item ids (unknown ids are dropped)."""
-        ids = np.fromiter((int(i) for i in ids), dtype=np.int64)
+        if isinstance(ids, np.ndarray) and ids.dtype.kind in "iu":
+            # Pages pass the visible catalog as an array: no per-id Python conversion.
+            ids = ids.astype(np.int64, copy=False).ravel()
+        else:
+            ids = np.fromiter((int(i) for i in ids), dtype=np.int64)
         if ids.size == 0 or self.n_items == 0:
             return np.empty(0, dtype=np.int64)
         pos = np.searchsorted(self.item_ids, ids)
@@ -314,18 +318,21 @@ class BaseRecommender:
 
     def _wrap(self, top: np.ndarray, scores: np.ndarray, q: Query) -> list[Recommendation]:
         anchors, sources = self._reasons(top, q)
+        # Whole-array lookups: an element read from a memory-mapped array costs
+        # a Python-level __getitem__, and pages wrap dozens of items.
+        item_ids = np.asarray(self.item_ids)
         out = []
-        for j, a, src in zip(top.tolist(), anchors, sources):
-            because = int(self.item_ids[a]) if a is not None else None
+        for item, score, a, src in zip(
+            item_ids[top].tolist(), scores[top].tolist(), anchors, sources
+        ):
+            because = int(item_ids[a]) if a is not None else None
             if because is not None:
                 reason = f"Because you watched {self._label(a)}"
             elif src == "content":
                 reason = "Matches your taste in genres and people"
             else:
                 reason = "Popular on Marquee"
-            out.append(
-                Recommendation(int(self.item_ids[j]), float(scores[j]), reason, because, src)
-            )
+            out.append(Recommendation(item, score, reason, because, src))
         return out
 
     def _reasons(self, top: np.ndarray, q: Query):
@@ -434,7 +441,7 @@ class BaseRecommender:
         cand = self._item_index(candidates)
         scores = self.pop.astype(np.float64) if q.idx.size == 0 else self._score(q)
         top = self._select(scores, len(cand), np.empty(0, dtype=np.int64), self.item_ids[cand])
-        return [int(self.item_ids[j]) for j in top.tolist()]
+        return np.asarray(self.item_ids)[top].tolist()
 
     def popular(
         self,

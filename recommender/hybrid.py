@@ -497,7 +497,11 @@ class HybridRecommender(BaseRecommender):
         if csel.any() and self.R.shape[1]:
             cols, vals, grp = _csr_rows(self.Fr, items)
             if cols.size:
-                sims = _group_sum(self.R[np.ix_(c[csel], cols)] * vals[None, :], grp, k)
+                # Items share most features (genres, frequent people): read each
+                # column of R once from the mapped file, then repeat it in memory.
+                ucols, at_col = np.unique(cols, return_inverse=True)
+                r = self.R[np.ix_(c[csel], ucols)][:, at_col.ravel()]
+                sims = _group_sum(r * vals[None, :], grp, k)
                 gamma = np.where(
                     self.cf_of[items] >= 0, self.content_weight, self.cold_content_weight
                 )
@@ -510,27 +514,59 @@ class HybridRecommender(BaseRecommender):
             return [None] * len(top), ["popularity"] * len(top)
         hist, cf_part, ct_part = self._contributions(q, top)
         total = cf_part + ct_part
-        anchors, sources = [], []
-        for col in range(len(top)):
-            best = int(np.argmax(total[:, col]))
-            anchors.append(int(hist[best]) if total[best, col] > 0 else None)
-            is_cf = cf_part[:, col].sum() >= ct_part[:, col].sum() and self.cf_of[top[col]] >= 0
-            sources.append("collaborative" if is_cf else "content")
+        # One pass for all columns. Column sums are taken over contiguous rows
+        # of the transposes: the same pairwise sums, in the same order, as
+        # summing each column on its own.
+        best = np.argmax(total, axis=0)
+        positive = total[best, np.arange(len(top))] > 0
+        is_cf = (
+            np.ascontiguousarray(cf_part.T).sum(axis=1)
+            >= np.ascontiguousarray(ct_part.T).sum(axis=1)
+        ) & (self.cf_of[top] >= 0)
+        anchors = [int(h) if ok else None for h, ok in zip(hist[best].tolist(), positive.tolist())]
+        sources = ["collaborative" if cf else "content" for cf in is_cf.tolist()]
         return anchors, sources
 
-    def _shared_features(self, a: int, b: int, limit: int = 3) -> list[str]:
-        if not self.F.shape[1]:
-            return []
-        # Row slices straight from the CSR arrays: indexing the sparse matrix
-        # builds a new matrix per call, which dominated "More like this".
+    def _shared_features(self, a: int, items: np.ndarray, limit: int = 3) -> list[list[str]]:
+        """Per title of ``items``: up to ``limit`` reason features it shares with title ``a``.
+
+        People first, then genres, then keywords; within a kind, by feature
+        column. All titles at once, straight from the CSR arrays: a call per
+        title (and indexing the sparse matrix) dominated "More like this".
+        """
+        if not self.F.shape[1] or not len(items):
+            return [[] for _ in range(len(items))]
         ptr, ind = self.F.indptr, self.F.indices
-        common = np.intersect1d(
-            ind[ptr[a] : ptr[a + 1]], ind[ptr[b] : ptr[b + 1]], assume_unique=True
-        )
-        names = [self._content.feature_names[c] for c in common.tolist()]
-        names = [n for n in names if n.startswith(_REASON_PREFIX)]
-        names.sort(key=lambda n: [n.startswith(p) for p in _REASON_PREFIX].index(True))
-        return names[:limit]
+        in_anchor = np.zeros(self.F.shape[1], dtype=bool)
+        in_anchor[ind[ptr[a] : ptr[a + 1]]] = True
+        cols, _, grp = _csr_rows(self.F, np.asarray(items))
+        rank = self._reason_rank()[cols]
+        keep = in_anchor[cols] & (rank >= 0)
+        cols, grp, rank = cols[keep], grp[keep], rank[keep]
+        order = np.lexsort((cols, rank, grp))
+        cols, grp = cols[order], grp[order]
+        first = np.searchsorted(grp, grp)  # where each title's entries start
+        keep = np.arange(len(grp)) - first < limit
+        names = self._content.feature_names
+        out: list[list[str]] = [[] for _ in range(len(items))]
+        for g, c in zip(grp[keep].tolist(), cols[keep].tolist()):
+            out[g].append(names[c])
+        return out
+
+    def _reason_rank(self) -> np.ndarray:
+        """Per content feature, the index of its kind in _REASON_PREFIX (-1: never named).
+
+        Worked out once per vocabulary rather than by string tests on every reason.
+        """
+        names = self._content.feature_names
+        cached = getattr(self, "_reason_rank_cache", None)
+        if cached is None or cached[0] is not names:
+            rank = np.full(len(names), -1, dtype=np.int64)
+            for c, name in enumerate(names):
+                if name.startswith(_REASON_PREFIX):
+                    rank[c] = [name.startswith(p) for p in _REASON_PREFIX].index(True)
+            cached = self._reason_rank_cache = (names, rank)
+        return cached[1]
 
     @staticmethod
     def _pretty(feature: str) -> str:
@@ -544,9 +580,17 @@ class HybridRecommender(BaseRecommender):
         one = np.ones(1, dtype=np.float32)
         a = np.array([anchor])
         _, cf_part, ct_part = self._contributions(Query(a, one, a, one), top)
+        item_ids = np.asarray(self.item_ids)
+        anchor_id = int(item_ids[anchor])
         out = []
-        for col, j in enumerate(top.tolist()):
-            shared = self._shared_features(anchor, j)
+        for col, (j, item, score, shared) in enumerate(
+            zip(
+                top.tolist(),
+                item_ids[top].tolist(),
+                scores[top].tolist(),
+                self._shared_features(anchor, top),
+            )
+        ):
             co = cf_part[0, col] > 0 and self.cf_of[j] >= 0 and cf_part[0, col] >= ct_part[0, col]
             if co:
                 reason = f"Viewers of {self._label(anchor)} also watched this"
@@ -563,15 +607,7 @@ class HybridRecommender(BaseRecommender):
             else:
                 reason = f"Similar to {self._label(anchor)}"
                 source = "content"
-            out.append(
-                Recommendation(
-                    int(self.item_ids[j]),
-                    float(scores[j]),
-                    reason,
-                    int(self.item_ids[anchor]),
-                    source,
-                )
-            )
+            out.append(Recommendation(item, score, reason, anchor_id, source))
         return out
 
     def explain(self, history: History | int, item_id: int, top: int = 5) -> dict:
