@@ -2,8 +2,9 @@
 
     .venv/bin/python -m benchmarks [--only NAME ...]
 
-NAME is one of: recommender, ingest, search, home, insights. The recommender
-suite runs benchmarks/recommender_eval.sh (the offline protocol on
+NAME is one of: recommender, ingest, search, home, insights, faults, load (the
+load suite runs for about 15 minutes). The recommender suite runs
+benchmarks/recommender_eval.sh (the offline protocol on
 ../shared/data/ml-latest-small, warm and cold) and the scale benchmark.
 """
 
@@ -14,7 +15,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SUITES = ("recommender", "ingest", "search", "home", "insights")
+SUITES = ("recommender", "ingest", "search", "home", "insights", "faults", "load")
 
 
 def run_recommender() -> None:
