@@ -45,8 +45,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from benchmarks.databases import drop_postgres, fresh_postgres
 from benchmarks.home import SECRET, _config, _sign_in
-from benchmarks.ingest import PG_ADMIN, _free_port
+from benchmarks.ingest import _free_port
 from benchmarks.results_md import write_subsection
 from benchmarks.tcp_proxy import TcpProxy
 
@@ -86,12 +87,7 @@ def _database(backend: str, instance: Path) -> tuple[str, str, TcpProxy | None]:
     if backend == "sqlite":
         url = f"sqlite:///{instance / 'db' / 'marquee.db'}"
         return url, url, None
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{PG_DB}"'))
-    admin.dispose()
-    direct = sa.engine.make_url(PG_ADMIN).set(database=PG_DB)
+    direct = sa.engine.make_url(fresh_postgres(PG_DB))
     proxy = TcpProxy(direct.host, direct.port or 5432).start()
     proxied = direct.set(port=proxy.port)
     return (
@@ -517,10 +513,7 @@ def run(backend: str, args) -> dict:
             subprocess.run(["umount", "-l", str(model_dir)], check=False)
         shutil.rmtree(instance, ignore_errors=True)
         if backend == "postgresql":
-            admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)'))
-            admin.dispose()
+            drop_postgres(PG_DB)
 
 
 COLUMNS = ("requests", "2xx", "503", "503 clear page", "other 5xx", "no answer")

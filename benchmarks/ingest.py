@@ -28,11 +28,10 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from benchmarks.databases import fresh_postgres
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "ingest-benchmark-secret"
-PG_ADMIN = os.environ.get(
-    "MARQUEE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 PG_DB = "marquee_bench_ingest"
 N_FILMS = 120
 BATCH = 20
@@ -55,12 +54,7 @@ def _config(instance: Path, url: str):
 def _fresh_database(backend: str, instance: Path) -> str:
     if backend == "sqlite":
         return f"sqlite:///{instance / 'marquee.db'}"
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{PG_DB}"'))
-    admin.dispose()
-    return sa.engine.make_url(PG_ADMIN).set(database=PG_DB).render_as_string(hide_password=False)
+    return fresh_postgres(PG_DB)
 
 
 def prepare(backend: str, instance: Path, clients: int) -> tuple[str, list[dict], list[int]]:

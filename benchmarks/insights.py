@@ -23,7 +23,6 @@ Figures go to benchmarks/RESULTS.md, section "Insights".
 import argparse
 import json
 import math
-import os
 import shutil
 import statistics
 import tempfile
@@ -34,10 +33,9 @@ from pathlib import Path
 import numpy as np
 import sqlalchemy as sa
 
+from benchmarks.databases import drop_postgres, fresh_postgres
+
 SECRET = "insights-benchmark-secret"
-PG_ADMIN = os.environ.get(
-    "MARQUEE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 PG_DB = "marquee_bench_insights"
 GENRES = [
     "Action",
@@ -370,12 +368,7 @@ def run(
     if backend == "sqlite":
         url = f"sqlite:///{instance / 'marquee.db'}"
     else:
-        admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)'))
-            conn.execute(sa.text(f'CREATE DATABASE "{PG_DB}"'))
-        admin.dispose()
-        url = sa.engine.make_url(PG_ADMIN).set(database=PG_DB).render_as_string(hide_password=False)
+        url = fresh_postgres(PG_DB)
     config = type(
         "BenchConfig",
         (Config,),
@@ -448,10 +441,7 @@ def run(
         else:
             shutil.rmtree(instance, ignore_errors=True)
             if backend == "postgresql":
-                admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-                with admin.connect() as conn:
-                    conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)'))
-                admin.dispose()
+                drop_postgres(PG_DB)
     return result
 
 

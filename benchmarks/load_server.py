@@ -16,10 +16,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import sqlalchemy as sa
-
+from benchmarks import databases
+from benchmarks.databases import fresh_postgres
 from benchmarks.home import _config, _sign_in
-from benchmarks.ingest import PG_ADMIN, _free_port
+from benchmarks.ingest import _free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_DB = "marquee_bench_load"
@@ -62,19 +62,11 @@ class Site:
 def _fresh_url(backend: str, instance: Path) -> str:
     if backend == "sqlite":
         return f"sqlite:///{instance / 'marquee.db'}"
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)'))
-        conn.execute(sa.text(f'CREATE DATABASE "{PG_DB}"'))
-    admin.dispose()
-    return sa.engine.make_url(PG_ADMIN).set(database=PG_DB).render_as_string(hide_password=False)
+    return fresh_postgres(PG_DB)
 
 
 def drop_postgres() -> None:
-    admin = sa.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{PG_DB}" WITH (FORCE)'))
-    admin.dispose()
+    databases.drop_postgres(PG_DB)
 
 
 def prepare(backend: str, instance: Path, n_viewers: int, n_profiles: int) -> Site:

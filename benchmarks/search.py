@@ -27,10 +27,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from benchmarks.databases import PG_ADMIN, postgres_url
+
 SECRET = "search-benchmark-secret"
-PG_ADMIN = os.environ.get(
-    "MARQUEE_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 PG_DB = "marquee_bench_search2"
 KEPT_SQLITE = Path(tempfile.gettempdir()) / "marquee-bench-search2" / "marquee.db"
 GENRES = [
@@ -256,7 +255,7 @@ def _database_url(backend: str, instance: Path, keep: bool) -> str:
         if not (keep and exists):
             conn.execute(sa.text(f'CREATE DATABASE "{PG_DB}"'))
     admin.dispose()
-    return sa.engine.make_url(PG_ADMIN).set(database=PG_DB).render_as_string(hide_password=False)
+    return postgres_url(PG_DB)
 
 
 def _load_catalog(specs: list, keep: bool) -> tuple[float | None, float | None]:
