@@ -9,6 +9,10 @@ blocks, each L2-normalised on its own:
 - ``keyword``: one token per keyword or tag (TF-IDF);
 - ``era``: the decade and the five-year period of release (neighbouring eras
   share the decade token), plus the maturity rating;
+- ``genre_era``: one token per (decade, genre), e.g. ``era=1980s|horror``:
+  a taste for 1980s horror need not extend to horror of every decade. Off in
+  the default item vectors; the hybrid's description of titles without plays
+  uses it;
 - ``text``: the synopsis, word TF-IDF with sublinear term frequency and
   English stop words removed.
 
@@ -29,7 +33,14 @@ from .data import ItemFeatures
 __all__ = ["BLOCK_WEIGHTS", "ContentModel"]
 
 #: Relative weight of each block in an item vector (each block is unit length).
-BLOCK_WEIGHTS = {"genre": 1.0, "people": 1.0, "keyword": 1.0, "era": 0.5, "text": 0.5}
+BLOCK_WEIGHTS = {
+    "genre": 1.0,
+    "people": 1.0,
+    "keyword": 1.0,
+    "era": 0.5,
+    "genre_era": 0.0,
+    "text": 0.5,
+}
 _ROLE_WEIGHT = {"director": 2, "creator": 2}
 
 
@@ -46,8 +57,10 @@ def _tokens(feats: ItemFeatures) -> dict[str, list[list[str]]]:
         ]
         for row in feats.people
     ]
-    era = []
-    for y, m in zip(feats.year, feats.maturity):
+    era, genre_era = [], []
+    for y, m, genres in zip(feats.year, feats.maturity, feats.genres):
+        decade = f"{int(y) // 10 * 10}s" if y is not None and y > 0 else None
+        genre_era.append([f"era={decade}|{g.lower()}" for g in genres] if decade else [])
         toks = []
         if y is not None and y > 0:
             toks += [f"decade={int(y) // 10 * 10}s", f"period={int(y) // 5 * 5}", f"year={int(y)}"]
@@ -59,6 +72,7 @@ def _tokens(feats: ItemFeatures) -> dict[str, list[list[str]]]:
         "people": people,
         "keyword": [[f"keyword={k.lower()}" for k in row] for row in feats.keywords],
         "era": era,
+        "genre_era": genre_era,
     }
 
 

@@ -14,6 +14,10 @@ final fit, and the median and 99th percentile wall time of one
 ``model.recommend(user, k=20)`` call (whole catalog) over 200 test users drawn
 with seed 42. The BLAS thread count is printed with the results.
 
+``--val-draws N`` (cold scenario, default 4): tune on the mean over N
+validation draws carved from train (seeds 42, 43, ...); 1 keeps only the
+protocol's seed 42.
+
 ``--users N`` keeps only a random sample (seed 42) of N users of the data set
 before splitting (for smoke tests; results are then not comparable with the
 peers). ``--quick`` uses a one-point
@@ -56,23 +60,34 @@ WARM_STAGES = [
     {"content_weight": [0.0, 0.025, 0.05, 0.1, 0.2, 0.5], "content_lam": [30, 100, 300]},
 ]
 COLD_STAGES = [
-    {"content_lam": [10, 30, 100, 300], "cold_content_weight": [0.5, 1.0, 2.0, 4.0, 8.0]},
     {
-        "lam": [200, 500, 1000, 2000],
+        "lam": [200, 500, 1000],
         "history_half_life": [None, 5, 20],
         "pop_beta": [0.0, 0.2, 0.4],
     },
-    {"cold_k": [10, 20, 50, 100, 200], "cold_pop_weight": [0.0, 0.2, 0.4, 0.8, 1.6, 3.2]},
     {
-        "cold_content_weight": [0.5, 1.0, 2.0, 4.0, 8.0],
-        "cold_pop_weight": [0.0, 0.2, 0.4, 0.8, 1.6, 3.2],
+        "cold_text_weight": [0.0, 1.0],
+        "content_lam": [30, 100, 300],
+        "cold_content_weight": [0.25, 0.5, 1.0, 2.0, 4.0],
     },
-    {"cold_year_weight": [0.0, 1.0, 2.0, 4.0, 8.0]},
+    {"cold_k": [30, 100, 300], "cold_power": [1.0, 2.0, 4.0, 8.0]},
+    {
+        "cold_content_weight": [0.25, 0.5, 1.0, 2.0, 4.0],
+        "cold_pop_weight": [0.0, 0.4, 0.8, 1.6, 3.2],
+    },
+    {"cold_year_weight": [0.0, 2.0, 4.0, 8.0], "cold_text_weight": [0.0, 1.0]},
 ]
-#: Seeds of the cold-start validation draws (all carved from train; 42 first).
-COLD_VAL_SEEDS = (42,)
+#: Seeds of the cold-start validation draws (all carved from train; 42, the
+#: protocol's, first). ``--val-draws 1`` keeps only seed 42.
+COLD_VAL_SEEDS = (42, 43, 44, 45)
 KNN_GRID = {"k": [10, 20, 50, 100, 200, 500]}
-FIT_PARAMS = {"lam", "max_cf_items", "content_history", "max_content_features"}
+FIT_PARAMS = {
+    "lam",
+    "max_cf_items",
+    "content_history",
+    "max_content_features",
+    "cold_text_weight",
+}
 
 
 def _threads() -> str:
@@ -192,20 +207,22 @@ def _cold_task(
     return Task(train, features, rel, cold, exclude_train=False)
 
 
-def cold_tasks(ml) -> tuple[Task, Task, dict]:
+def cold_tasks(ml, draws: int = len(COLD_VAL_SEEDS)) -> tuple[list[Task], Task, dict]:
     """(validation tasks, test task, stats) of the item cold-start scenario.
 
-    The validation tasks apply the cold-start rule to the train split with
-    seeds ``COLD_VAL_SEEDS`` (by default only the protocol's seed 42). One
-    cold draw of ~330 titles is a noisy target (NDCG@10 of one configuration
-    ranges 0.19-0.30 over draws 42-45): with several seeds the hybrid is tuned
-    on the mean NDCG@10 over the draws. All of them come from train; test is
-    never seen.
+    The validation tasks apply the cold-start rule to the train split with the
+    first ``draws`` seeds of ``COLD_VAL_SEEDS``, and the hybrid is tuned on the
+    mean NDCG@10 over them. One cold draw of ~330 titles is a noisy target:
+    the same configuration scores 0.22-0.31 over draws 42-45, and settings
+    tuned on the protocol's seed 42 alone fit that draw's titles rather than
+    cold titles in general. All draws come from train; test is never seen.
     """
+    if not 1 <= draws <= len(COLD_VAL_SEEDS):
+        raise ValueError(f"--val-draws must be between 1 and {len(COLD_VAL_SEEDS)}.")
     train, held, cold = cold_split(ml.interactions)
     hidden = pairs_of(held)
     val = []
-    for seed in COLD_VAL_SEEDS:
+    for seed in COLD_VAL_SEEDS[:draws]:
         vtrain, vheld, vcold = cold_split(train, seed=seed)
         val.append(_cold_task(vtrain, vheld, vcold, ml.features(hidden | pairs_of(vheld))))
     tst = _cold_task(train, held, cold, ml.features(hidden))
@@ -294,6 +311,7 @@ def run(
     n_users: int | None = None,
     quick: bool = False,
     log: Callable[[str], None] = lambda s: None,
+    val_draws: int = len(COLD_VAL_SEEDS),
 ) -> dict:
     """Run one scenario; return the result dict printed by ``--json``."""
     if scenario not in ("warm", "cold"):
@@ -306,7 +324,10 @@ def run(
             raise ValueError("--users must be a positive number of users.")
         keep = np.random.default_rng(42).choice(users, size=min(n_users, len(users)), replace=False)
         ml.interactions = ml.interactions.subset(np.isin(ml.interactions.user_ids, keep))
-    val, tst, stats = (warm_tasks if scenario == "warm" else cold_tasks)(ml)
+    if scenario == "warm":
+        val, tst, stats = warm_tasks(ml)
+    else:
+        val, tst, stats = cold_tasks(ml, 1 if quick else val_draws)
     log(f"{scenario}: {stats}")
     specs: list[tuple[str, Callable]] = []
     if quick:
@@ -400,10 +421,16 @@ def main(argv: list[str] | None = None) -> int:
         help="keep a random sample of N users of the data (smoke tests)",
     )
     ap.add_argument("--quick", action="store_true", help="one-point grids (smoke test)")
+    ap.add_argument(
+        "--val-draws",
+        type=int,
+        default=len(COLD_VAL_SEEDS),
+        help="cold scenario: validation draws to tune on (1 = the protocol's seed 42 only)",
+    )
     args = ap.parse_args(argv)
     log = lambda s: print(s, file=sys.stderr, flush=True)
     try:
-        out = run(args.movielens, args.scenario, args.users, args.quick, log)
+        out = run(args.movielens, args.scenario, args.users, args.quick, log, args.val_draws)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

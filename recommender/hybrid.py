@@ -7,7 +7,7 @@ Scoring a history with recency-decayed weights ``h`` and undecayed weights
     p          = sum_i r_i * R[i]                               (taste vector)
     content(j) = scale * <F_j, p>
     score(j)   = cf(j) + content_weight * content(j)            for titles with plays
-    score(j)   = sum_n a_jn cf(n) + cold_content_weight * content(j)
+    score(j)   = sum_n a_jn cf(n) + cold_content_weight * cold(j)
                  + cold_pop_weight * spread * prior_j
                  - cold_year_weight * spread * [year_j > newest]  for titles without
 
@@ -25,29 +25,38 @@ Scoring a history with recency-decayed weights ``h`` and undecayed weights
   content score comparable with a unit of CF score (ratio of the median
   per-user standard deviations, measured at fit time), so the blend weights
   are unit-free;
+- ``cold(j)``: the same ridge taste model over the *cold description* ``Fc``
+  of the titles, what a title has from its first day: genres, people, era and
+  genre by decade (``era=1980s|horror``), keywords and synopsis only with
+  ``cold_text_weight``; scaled like ``content``. Where keywords are viewers'
+  tags (MovieLens), they pile up with plays: a new title has next to none, and
+  in the item vectors ``F`` it would look like the untagged, little-watched
+  titles;
 - ``a_jn``: a title without plays (new, or outside the EASE head) takes the
-  CF score of its ``cold_k`` nearest head titles in content space, weighted by
-  cosine similarity (normalised to sum 1): its column of ``B`` is estimated as
-  the similarity-weighted mean of its content neighbours' columns, which puts
-  cold titles in the same score space as warm ones.
+  CF score of its ``cold_k`` nearest head titles by cosine similarity of their
+  cold descriptions, weighted by similarity to the power ``cold_power``
+  (normalised to sum 1): its column of ``B`` is estimated as the weighted
+  mean of its neighbours' columns, which puts cold titles in the same score
+  space as warm ones.
 
-``prior_j``: a ridge regression of ``log(1 + plays)`` on content, standardised
-over the head titles, predicts how popular a title without plays will be; it
-enters with ``cold_pop_weight`` in units of the typical per-user CF score
-spread.
+``prior_j``: a ridge regression of ``log(1 + plays)`` on the cold
+description, standardised over the head titles, predicts how popular a title
+without plays will be; it enters with ``cold_pop_weight`` in units of the
+typical per-user CF score spread.
 
 ``newest``: the latest release year among the history's positive titles. A
 title without plays released after it is one the profile had no chance to
 meet while building its history, and drops by ``cold_year_weight`` spreads.
 Titles newer than every title with plays (genuine new releases) are exempt.
-Years are read back from the ``year=`` content tokens, so saved models need
-no extra array.
+Years are read back from the ``year=`` tokens of the cold description, so
+saved models need no extra array.
 
 All weights are chosen on validation splits by ``recommender.evaluate``
 (coordinate search over the grids there). The defaults are the values chosen
 on ml-latest-small: ``lam``, ``history_half_life``, ``pop_beta``,
 ``content_weight`` and ``content_lam`` on the warm split; ``cold_k``,
-``cold_content_weight`` and ``cold_pop_weight`` on the cold-start split.
+``cold_power``, ``cold_content_weight``, ``cold_pop_weight`` and
+``cold_year_weight`` on the cold-start split.
 
 Only the last part of a history matters: items whose recency weight falls
 below ``2 ** -10`` of the newest item's are left out of the score (they are
@@ -70,6 +79,9 @@ from .data import ItemFeatures
 __all__ = ["HybridRecommender"]
 
 _QUERY_CUTOFF = 2.0**-10
+_CF_BLOCK = 256
+#: Neighbours per title without plays that the reasons look at (explain uses all).
+_REASON_NEIGHBOURS = 10
 _REASON_PREFIX = ("director=", "creator=", "cast=", "genre=", "keyword=")
 
 
@@ -127,6 +139,12 @@ class HybridRecommender(BaseRecommender):
     cold_year_weight : float
         Penalty (in units of the per-user CF score spread) on a title without
         plays released after every title of the history (the era cue).
+    cold_power : float
+        Exponent on the content similarity of a title without plays to its
+        neighbours (higher: the closest neighbours dominate).
+    cold_text_weight : float
+        Weight of keywords and synopsis in the description of titles without
+        plays (0 = genres, people and era only).
     content_lam : float
         L2 regularisation of the content ridge regression.
     content_history : int
@@ -147,6 +165,8 @@ class HybridRecommender(BaseRecommender):
         "cold_k",
         "cold_pop_weight",
         "cold_year_weight",
+        "cold_power",
+        "cold_text_weight",
         "content_lam",
         "content_history",
         "max_content_features",
@@ -155,15 +175,17 @@ class HybridRecommender(BaseRecommender):
 
     def __init__(
         self,
-        lam: float = 200.0,
+        lam: float = 500.0,
         history_half_life: float | None = 5.0,
-        pop_beta: float = 0.0,
+        pop_beta: float = 0.1,
         content_weight: float = 0.2,
-        cold_content_weight: float = 4.0,
-        cold_k: int = 10,
-        cold_pop_weight: float = 3.2,
-        cold_year_weight: float = 8.0,
-        content_lam: float = 30.0,
+        cold_content_weight: float = 0.25,
+        cold_k: int = 100,
+        cold_pop_weight: float = 0.0,
+        cold_year_weight: float = 4.0,
+        cold_power: float = 1.0,
+        cold_text_weight: float = 0.0,
+        content_lam: float = 100.0,
         content_history: int = 300,
         max_content_features: int = 4096,
         max_cf_items: int = 20000,
@@ -171,6 +193,8 @@ class HybridRecommender(BaseRecommender):
         super().__init__(history_half_life)
         if lam <= 0 or content_lam <= 0:
             raise ValueError("lam and content_lam must be positive; try 100-1000.")
+        if cold_power <= 0 or cold_text_weight < 0:
+            raise ValueError("cold_power must be positive and cold_text_weight >= 0.")
         if min(cold_k, max_cf_items, content_history, max_content_features) < 1:
             raise ValueError(
                 "cold_k, max_cf_items, content_history and max_content_features must be >= 1."
@@ -182,11 +206,14 @@ class HybridRecommender(BaseRecommender):
         self.cold_k = int(cold_k)
         self.cold_pop_weight = float(cold_pop_weight)
         self.cold_year_weight = float(cold_year_weight)
+        self.cold_power = float(cold_power)
+        self.cold_text_weight = float(cold_text_weight)
         self.content_lam = float(content_lam)
         self.content_history = int(content_history)
         self.max_content_features = int(max_content_features)
         self.max_cf_items = int(max_cf_items)
         self._content: ContentModel | None = None
+        self._cold_content: ContentModel | None = None
 
     # ------------------------------------------------------------------ fit
     def _fit_model(self, X: sp.csr_matrix, features: ItemFeatures | None, report) -> None:
@@ -201,62 +228,90 @@ class HybridRecommender(BaseRecommender):
             Xpos[:, self.cf_items].tocsr(), self.lam, progress=lambda s, f: report("ease", f)
         )
         report("ease", 1.0)
+        aligned = _align_features(features, self.item_ids)
         self._content = ContentModel()
-        self.F = self._content.fit_transform(_align_features(features, self.item_ids)).tocsr()
-        df = np.asarray((self.F[self.cf_items] != 0).sum(axis=0)).ravel()
-        keep = np.flatnonzero(df > 0)
-        keep = keep[np.argsort(-df[keep], kind="stable")[: self.max_content_features]]
-        self.ridge_cols = np.sort(keep)
+        self.F = self._content.fit_transform(aligned).tocsr()
+        self.ridge_cols = self._frequent_columns(self.F)
+        self._fit_cold_content(aligned)
         self._set_ridge_features()
         self._fit_ridge()
         report("content", 1.0)
-        self.M = self._cold_mapping(self.F[self.noncf_items], self.F[self.cf_items])
+        self.M = self._cold_mapping(self.Fc[self.noncf_items], self.Fc[self.cf_items])
         self._set_years()
-        self.content_scale = self._calibrate()
+        self.content_scale, self.cold_scale = self._calibrate()
         report("calibrate", 1.0)
+
+    def _cold_blocks(self) -> dict[str, float]:
+        """Block weights of the description of titles without plays.
+
+        What every title has from its first day (genres, people, era, and
+        genre by decade) carries it; keywords and synopsis enter with
+        ``cold_text_weight``: where keywords are viewers' tags they pile up
+        with plays, so a new title has next to none and its neighbours would
+        be the titles nobody tagged.
+        """
+        w = self.cold_text_weight
+        return {"genre": 1.0, "people": 1.0, "era": 1.0, "genre_era": 1.0, "keyword": w, "text": w}
+
+    def _frequent_columns(self, F: sp.csr_matrix) -> np.ndarray:
+        """The ``max_content_features`` columns of ``F`` most frequent among head titles."""
+        df = np.asarray((F[self.cf_items] != 0).sum(axis=0)).ravel()
+        keep = np.flatnonzero(df > 0)
+        keep = keep[np.argsort(-df[keep], kind="stable")[: self.max_content_features]]
+        return np.sort(keep)
+
+    def _fit_cold_content(self, aligned: ItemFeatures) -> None:
+        self._cold_content = ContentModel(self._cold_blocks())
+        self.Fc = self._cold_content.fit_transform(aligned).tocsr()
+        self.cold_cols = self._frequent_columns(self.Fc)
 
     def _set_ridge_features(self) -> None:
         self.Fr = self.F[:, self.ridge_cols].tocsr()
         self.Fr_T = self.Fr.T.tocsr()
+        self.Fcr = self.Fc[:, self.cold_cols].tocsr()
 
-    def _fit_ridge(self) -> None:
-        """R = F_w (F_w' F_w + content_lam I)^-1, one row per head title."""
-        d = len(self.ridge_cols)
+    def _ridge(self, Fw: sp.csr_matrix) -> np.ndarray:
+        """Fw (Fw' Fw + content_lam I)^-1, one row per head title."""
+        d = Fw.shape[1]
         if d == 0:
-            self.R = np.zeros((len(self.cf_items), 0), dtype=np.float32)
-            return
-        Fw = self.Fr[self.cf_items]
+            return np.zeros((Fw.shape[0], 0), dtype=np.float32)
         G = (Fw.T @ Fw).toarray().astype(np.float64)
         G[np.diag_indices_from(G)] += self.content_lam
-        # R = Fw G^-1: invert the small d x d matrix, then one sparse x dense product.
+        # Invert the small d x d matrix, then one sparse x dense product.
         c, info = sl.lapack.dpotrf(G, lower=True, overwrite_a=True, clean=True)
         Ginv, info2 = sl.lapack.dpotri(c, lower=True, overwrite_c=True)
         if info or info2:
             raise ValueError("content ridge system is singular; increase content_lam.")
         Ginv = np.tril(Ginv) + np.tril(Ginv, -1).T
-        self.R = np.asarray(Fw @ Ginv, dtype=np.float32)
-        # Popularity prior: the same ridge regression of log(1 + plays) on content.
-        self.pop_coef = (np.log1p(self.pop[self.cf_items]) @ self.R).astype(np.float32)
+        return np.asarray(Fw @ Ginv, dtype=np.float32)
+
+    def _fit_ridge(self) -> None:
+        """R and Rc: the ridge maps of the item vectors and of the cold description."""
+        self.R = self._ridge(self.Fr[self.cf_items])
+        self.Rc = self._ridge(self.Fcr[self.cf_items])
+        # Popularity prior: the same ridge regression of log(1 + plays) on the
+        # description titles without plays have.
+        self.pop_coef = (np.log1p(self.pop[self.cf_items]) @ self.Rc).astype(np.float32)
         self._set_prior()
 
     def _set_prior(self) -> None:
         """Content-predicted popularity of every title, standardised over the head titles."""
-        if self.R.shape[1] == 0:
+        if self.Rc.shape[1] == 0:
             self.prior = np.zeros(len(self.item_ids), dtype=np.float32)
             return
-        raw = self.Fr @ self.pop_coef
+        raw = self.Fcr @ self.pop_coef
         ref = raw[self.cf_items]
         sd = float(ref.std()) or 1.0
         self.prior = ((raw - ref.mean()) / sd).astype(np.float32)
 
     def _set_years(self) -> None:
         """Release year of every title (0 = unknown), read from its ``year=`` content token."""
-        names = self._content.feature_names if self._content is not None else []
+        names = self._cold_content.feature_names if self._cold_content is not None else []
         cols = [c for c, n in enumerate(names) if n.startswith("year=") and n[5:].isdigit()]
         self.item_year = np.zeros(len(self.item_ids), dtype=np.float32)
-        if cols and self.F.shape[1]:
+        if cols and self.Fc.shape[1]:
             years = np.array([int(names[c][5:]) for c in cols], dtype=np.float32)
-            Fy = (self.F[:, cols] != 0).astype(np.float32)
+            Fy = (self.Fc[:, cols] != 0).astype(np.float32)
             self.item_year = np.asarray((Fy @ sp.diags(years)).max(axis=1).toarray()).ravel()
             self.item_year = self.item_year.astype(np.float32)
         # Titles newer than every title with plays are genuine new releases:
@@ -292,7 +347,12 @@ class HybridRecommender(BaseRecommender):
         )
 
     def _cold_mapping(self, F_cold: sp.csr_matrix, F_cf: sp.csr_matrix) -> sp.csr_matrix:
-        """Rows: titles without plays; columns: head titles; top-``cold_k`` cosine weights."""
+        """Rows: titles without plays; columns: head titles; top-``cold_k`` weights.
+
+        A neighbour weighs its cosine similarity to the power ``cold_power``:
+        among many partial matches, the few titles that share the genres and
+        the era count most.
+        """
         n_cold, n_cf = F_cold.shape[0], F_cf.shape[0]
         rows, cols, vals = [], [], []
         k = min(self.cold_k, n_cf)
@@ -302,7 +362,7 @@ class HybridRecommender(BaseRecommender):
             if k == 0 or block.size == 0:
                 continue
             top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-            sims = np.maximum(np.take_along_axis(block, top, axis=1), 0.0)
+            sims = np.maximum(np.take_along_axis(block, top, axis=1), 0.0) ** self.cold_power
             tot = sims.sum(axis=1, keepdims=True)
             sims = np.divide(sims, tot, out=np.zeros_like(sims), where=tot > 0)
             rows.append(np.repeat(np.arange(start, start + block.shape[0]), k))
@@ -317,18 +377,19 @@ class HybridRecommender(BaseRecommender):
         M.eliminate_zeros()
         return M
 
-    def _calibrate(self) -> float:
-        """Ratio of median per-user score spreads, CF over content (1.0 if undefined).
+    def _calibrate(self) -> tuple[float, float]:
+        """Ratios of median per-user score spreads, CF over content and over cold content.
 
-        Also sets ``cf_spread``, the median per-user standard deviation of the
-        CF scores: the unit of the popularity prior of titles without plays.
+        Each is 1.0 where undefined. Also sets ``cf_spread``, the median
+        per-user standard deviation of the CF scores: the unit of the
+        popularity prior of titles without plays.
         """
         self.cf_spread = 0.0
-        if self.R.shape[1] == 0 or self.n_users == 0:
-            return 1.0
+        if self.n_users == 0:
+            return 1.0, 1.0
         rng = np.random.default_rng(42)
         users = rng.choice(self.n_users, size=min(200, self.n_users), replace=False)
-        cf_sd, ct_sd = [], []
+        cf_sd, ct_sd, cc_sd = [], [], []
         for u in users.tolist():
             q = self._user_history(u)
             if q.idx.size == 0:
@@ -336,16 +397,22 @@ class HybridRecommender(BaseRecommender):
             cf, ct = self._parts(q)
             cf_sd.append(np.std(cf))
             ct_sd.append(np.std(ct))
+            cc_sd.append(np.std(self._cold_ct(q, None)))
         self.cf_spread = float(np.median(cf_sd)) if cf_sd else 0.0
-        if not ct_sd or np.median(ct_sd) == 0 or np.median(cf_sd) == 0:
-            return 1.0
-        return float(np.median(cf_sd) / np.median(ct_sd))
+
+        def ratio(sd: list) -> float:
+            if not sd or np.median(sd) == 0 or self.cf_spread == 0:
+                return 1.0
+            return float(self.cf_spread / np.median(sd))
+
+        return ratio(ct_sd), ratio(cc_sd)
 
     def set_scoring(self, **params) -> HybridRecommender:
         """Change scoring-time parameters without refitting EASE.
 
         Accepts ``pop_beta``, ``content_weight``, ``cold_content_weight``,
-        ``cold_pop_weight``, ``cold_k``, ``content_lam`` and ``history_half_life``.
+        ``cold_pop_weight``, ``cold_year_weight``, ``cold_k``, ``cold_power``,
+        ``content_lam`` and ``history_half_life``.
         """
         for name in (
             "content_weight",
@@ -355,21 +422,29 @@ class HybridRecommender(BaseRecommender):
         ):
             if name in params:
                 setattr(self, name, float(params.pop(name)))
+        # The blend's units are measured on the CF scores, which the
+        # debiasing exponent and the half life change: measure them again.
+        stale = (
+            float(params.get("pop_beta", self.pop_beta)) != self.pop_beta
+            or params.get("history_half_life", self.history_half_life) != self.history_half_life
+            or float(params.get("content_lam", self.content_lam)) != self.content_lam
+        )
         if "pop_beta" in params:
             self.pop_beta = float(params.pop("pop_beta"))
             self._set_cf(self.cf_items)
-        if "cold_k" in params:
-            k = int(params.pop("cold_k"))
-            if k != self.cold_k:
-                self.cold_k = k
-                self.M = self._cold_mapping(self.F[self.noncf_items], self.F[self.cf_items])
+        k = int(params.pop("cold_k", self.cold_k))
+        power = float(params.pop("cold_power", self.cold_power))
+        if (k, power) != (self.cold_k, self.cold_power):
+            self.cold_k, self.cold_power = k, power
+            self.M = self._cold_mapping(self.Fc[self.noncf_items], self.Fc[self.cf_items])
         if "content_lam" in params:
             lam = float(params.pop("content_lam"))
             if lam != self.content_lam:
                 self.content_lam = lam
                 self._fit_ridge()
-                self.content_scale = self._calibrate()
         super().set_scoring(**params)
+        if stale:
+            self.content_scale, self.cold_scale = self._calibrate()
         return self
 
     # -------------------------------------------------------------- scoring
@@ -380,29 +455,53 @@ class HybridRecommender(BaseRecommender):
         keep = a >= a.max() * _QUERY_CUTOFF
         return idx[keep], w[keep]
 
-    def _taste(self, q: Query) -> np.ndarray:
-        """The taste vector ``p`` (ridge feature weights) of a history."""
+    def _taste(self, q: Query, R: np.ndarray | None = None) -> np.ndarray:
+        """The taste vector ``p`` (ridge feature weights) of a history, over ``R`` (default R)."""
+        R = self.R if R is None else R
         c = self.cf_of[q.cidx]
         sel = c >= 0
-        if not sel.any() or self.R.shape[1] == 0:
-            return np.zeros(self.R.shape[1], dtype=np.float32)
-        return np.einsum("i,ij->j", q.cw[sel], self.R[c[sel]])
+        if not sel.any() or R.shape[1] == 0:
+            return np.zeros(R.shape[1], dtype=np.float32)
+        return np.einsum("i,ij->j", q.cw[sel], R[c[sel]])
 
     def _parts(self, q: Query) -> tuple[np.ndarray, np.ndarray]:
         """(debiased CF scores of head titles, unscaled content scores of all titles)."""
         idx, w = self._truncate(q.idx, q.w)
         cf = self.cf_of[idx]
         sel = cf >= 0
-        if sel.any():
-            s_cf = np.einsum("i,ij->j", w[sel], self.B[cf[sel]])
-        else:
-            s_cf = np.zeros(len(self.cf_items), dtype=np.float32)
-        s_cf = s_cf * self.debias
+        s_cf = self._cf_sum(cf[sel], w[sel].astype(np.float32)) * self.debias
         if self.R.shape[1]:
             ct = (self.Fr @ self._taste(q)).astype(np.float32)
         else:
             ct = np.zeros(len(self.item_ids), dtype=np.float32)
         return s_cf, ct
+
+    def _cf_sum(self, rows: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """``sum_i w_i B[rows_i]``, in blocks of rows.
+
+        A whole history (thousands of titles) would otherwise copy that many
+        rows of ``B`` at once, and the fresh pages cost more than the sum.
+        """
+        out = np.zeros(self.B.shape[1], dtype=np.float32)
+        for start in range(0, len(rows), _CF_BLOCK):
+            end = start + _CF_BLOCK
+            out += w[start:end] @ self.B[rows[start:end]]
+        return out
+
+    def _cold_rows(self) -> sp.csr_matrix:
+        """Cold description (ridge columns) of the titles without plays, kept between requests."""
+        key = (id(self.Fcr), id(self.noncf_items))
+        cached = getattr(self, "_cold_rows_cache", None)
+        if cached is None or cached[0] != key:
+            cached = self._cold_rows_cache = (key, self.Fcr[self.noncf_items].tocsr())
+        return cached[1]
+
+    def _cold_ct(self, q: Query, rows: np.ndarray | None) -> np.ndarray:
+        """Unscaled cold content scores of the titles at ``rows`` (None: every title)."""
+        Fc = self.Fcr if rows is None else self.Fcr[rows]
+        if not self.Rc.shape[1]:
+            return np.zeros(Fc.shape[0], dtype=np.float32)
+        return (Fc @ self._taste(q, self.Rc)).astype(np.float32)
 
     def _score(self, q: Query) -> np.ndarray:
         s_cf, ct = self._parts(q)
@@ -413,7 +512,8 @@ class HybridRecommender(BaseRecommender):
         if self.noncf_items.size:
             out[self.noncf_items] = (
                 self.M @ s_cf
-                + (self.cold_content_weight * self.content_scale) * ct[self.noncf_items]
+                + (self.cold_content_weight * self.cold_scale)
+                * (self._cold_rows() @ self._taste(q, self.Rc))
                 + self._cold_prior()
             )
             if self.cold_year_weight:
@@ -450,9 +550,14 @@ class HybridRecommender(BaseRecommender):
                 :, self.cf_items
             ]
         if self.noncf_items.size:
+            if self.Rc.shape[1]:
+                C = self._chist[rows][:, self.cf_items]
+                cc = np.asarray(self._cold_rows() @ np.asarray(C @ self.Rc).T).T
+            else:
+                cc = np.zeros((len(rows), len(self.noncf_items)), dtype=np.float32)
             out[:, self.noncf_items] = (
                 np.asarray(self.M @ s_cf.T).T
-                + (self.cold_content_weight * self.content_scale) * ct[:, self.noncf_items]
+                + (self.cold_content_weight * self.cold_scale) * cc
                 + self._cold_prior()[None, :]
             )
             if self.cold_year_weight:
@@ -462,12 +567,15 @@ class HybridRecommender(BaseRecommender):
                 out[:, self.noncf_items] -= self._year_penalty(newest)
         return out
 
-    def _contributions(self, q: Query, items: np.ndarray):
+    def _contributions(self, q: Query, items: np.ndarray, exact: bool = True):
         """Per history title and target title: CF and content parts of the score.
 
         Rows follow ``np.union1d`` of the truncated CF query and the content
         query; returns (history positions, cf part, content part). Works on
         the raw CSR arrays: this runs on every request (for the reasons).
+        With ``exact=False`` a title without plays reads only its
+        ``_REASON_NEIGHBOURS`` heaviest neighbours: enough to name the title
+        that drove it, at a tenth of the reads for a long history.
         """
         idx, w = self._truncate(q.idx, q.w)
         hist = np.union1d(idx, q.cidx)
@@ -487,32 +595,45 @@ class HybridRecommender(BaseRecommender):
             if cold.size:
                 rows = np.searchsorted(self.noncf_items, items[cold])
                 cols, vals, grp = _csr_rows(self.M, rows)
+                if not exact and cols.size:
+                    order = np.lexsort((-vals, grp))
+                    cols, vals, grp = cols[order], vals[order], grp[order]
+                    keep = np.arange(len(grp)) - np.searchsorted(grp, grp) < _REASON_NEIGHBOURS
+                    cols, vals, grp = cols[keep], vals[keep], grp[keep]
                 if cols.size:
-                    sub = self.B[np.ix_(h_rows, cols)] * (vals * self.debias[cols])[None, :]
+                    ucols, at_col = np.unique(cols, return_inverse=True)
+                    b = self.B[np.ix_(h_rows, ucols)][:, at_col.ravel()]
+                    sub = b * (vals * self.debias[cols])[None, :]
                     v = _group_sum(sub, grp, cold.size)
                     cf_part[np.ix_(at, cold)] = v * w[sel][:, None]
         ct_part = np.zeros_like(cf_part)
         c = self.cf_of[q.cidx]
         csel = c >= 0
-        if csel.any() and self.R.shape[1]:
-            cols, vals, grp = _csr_rows(self.Fr, items)
-            if cols.size:
-                # Items share most features (genres, frequent people): read each
-                # column of R once from the mapped file, then repeat it in memory.
-                ucols, at_col = np.unique(cols, return_inverse=True)
-                r = self.R[np.ix_(c[csel], ucols)][:, at_col.ravel()]
-                sims = _group_sum(r * vals[None, :], grp, k)
-                gamma = np.where(
-                    self.cf_of[items] >= 0, self.content_weight, self.cold_content_weight
-                )
-                at = np.searchsorted(hist, q.cidx[csel])
-                ct_part[at] = sims * q.cw[csel][:, None] * (gamma * self.content_scale)[None, :]
+        if csel.any():
+            at = np.searchsorted(hist, q.cidx[csel])
+            warm = self.cf_of[items] >= 0
+            sides = (
+                (warm, self.Fr, self.R, self.content_weight * self.content_scale),
+                (~warm, self.Fcr, self.Rc, self.cold_content_weight * self.cold_scale),
+            )
+            for targets, F, R, gamma in sides:
+                t = np.flatnonzero(targets)
+                if not t.size or not R.shape[1]:
+                    continue
+                cols, vals, grp = _csr_rows(F, items[t])
+                if cols.size:
+                    # Items share most features (genres, frequent people): read each
+                    # column of R once from the mapped file, then repeat it in memory.
+                    ucols, at_col = np.unique(cols, return_inverse=True)
+                    r = R[np.ix_(c[csel], ucols)][:, at_col.ravel()]
+                    sims = _group_sum(r * vals[None, :], grp, t.size)
+                    ct_part[np.ix_(at, t)] = sims * q.cw[csel][:, None] * gamma
         return hist, cf_part, ct_part
 
     def _reasons(self, top: np.ndarray, q: Query):
         if top.size == 0 or q.idx.size == 0:
             return [None] * len(top), ["popularity"] * len(top)
-        hist, cf_part, ct_part = self._contributions(q, top)
+        hist, cf_part, ct_part = self._contributions(q, top, exact=False)
         total = cf_part + ct_part
         # One pass for all columns. Column sums are taken over contiguous rows
         # of the transposes: the same pairwise sums, in the same order, as
@@ -661,18 +782,19 @@ class HybridRecommender(BaseRecommender):
                 prior -= float(self._year_penalty(newest)[0, col])
         order = np.argsort(-total)[:top]
         feats = []
-        if self.R.shape[1]:
-            p = self._taste(q)
-            row = self.Fr[int(pos[0])]
+        if self.cf_of[int(pos[0])] >= 0:
+            F, R, cols, names = self.Fr, self.R, self.ridge_cols, self._content.feature_names
+        else:
+            F, R, cols = self.Fcr, self.Rc, self.cold_cols
+            names = self._cold_content.feature_names
+        if R.shape[1]:
+            p = self._taste(q, R)
+            row = F[int(pos[0])]
             contrib = row.data * p[row.indices]
-            names = self._content.feature_names
             for c in np.argsort(-contrib)[:top].tolist():
                 if contrib[c] > 0:
                     feats.append(
-                        {
-                            "feature": names[self.ridge_cols[row.indices[c]]],
-                            "weight": float(contrib[c]),
-                        }
+                        {"feature": names[cols[row.indices[c]]], "weight": float(contrib[c])}
                     )
         return {
             "item_id": int(item_id),
@@ -705,6 +827,7 @@ class HybridRecommender(BaseRecommender):
         n_new = len(ids)
         # Content rows in the new order.
         F_new = self._content.transform(feats)
+        Fc_new = self._cold_content.transform(feats)
         perm_old = sp.csr_matrix(
             (np.ones(len(old_ids), dtype=np.float32), (remap, np.arange(len(old_ids)))),
             shape=(n_new, len(old_ids)),
@@ -715,6 +838,7 @@ class HybridRecommender(BaseRecommender):
             shape=(n_new, len(new_pos)),
         )
         self.F = (perm_old @ self.F + perm_new @ F_new).tocsr()
+        self.Fc = (perm_old @ self.Fc + perm_new @ Fc_new).tocsr()
         self._set_ridge_features()
         pop = np.zeros(n_new, dtype=np.float32)
         pop[remap] = self.pop
@@ -737,7 +861,7 @@ class HybridRecommender(BaseRecommender):
         self._set_prior()
         self._set_years()
         # Mapping rows: keep the old ones, compute the new titles' rows.
-        M_new = self._cold_mapping(F_new, self.F[self.cf_items])
+        M_new = self._cold_mapping(Fc_new, self.Fc[self.cf_items])
         rows = np.searchsorted(self.noncf_items, np.r_[old_noncf, new_pos])
         stacked = sp.vstack([self.M, M_new]).tocsr()
         place = sp.csr_matrix(
@@ -766,6 +890,11 @@ class HybridRecommender(BaseRecommender):
                 "M_indptr": self.M.indptr,
                 "M_indices": self.M.indices,
                 "M_data": self.M.data,
+                "Rc": self.Rc,
+                "cold_cols": self.cold_cols,
+                "Fc_indptr": self.Fc.indptr,
+                "Fc_indices": self.Fc.indices,
+                "Fc_data": self.Fc.data,
             }
         )
         return arrays
@@ -775,7 +904,10 @@ class HybridRecommender(BaseRecommender):
         meta.update(
             {
                 "content": self._content.get_state(),
+                "cold_content": self._cold_content.get_state(),
+                "n_cold_features": int(self.Fc.shape[1]),
                 "content_scale": self.content_scale,
+                "cold_scale": self.cold_scale,
                 "cf_spread": self.cf_spread,
                 "n_features": int(self.F.shape[1]),
             }
@@ -797,6 +929,20 @@ class HybridRecommender(BaseRecommender):
         self._content = ContentModel.from_state(meta["content"])
         self.R = arrays["R"]
         self.ridge_cols = np.asarray(arrays["ridge_cols"])
+        if "cold_content" in meta:
+            self._cold_content = ContentModel.from_state(meta["cold_content"])
+            self.Fc = sp.csr_matrix(
+                (arrays["Fc_data"], arrays["Fc_indices"], arrays["Fc_indptr"]),
+                shape=(len(self.item_ids), meta["n_cold_features"]),
+            )
+            self.Rc, self.cold_cols = arrays["Rc"], np.asarray(arrays["cold_cols"])
+            self.cold_scale = float(meta["cold_scale"])
+        else:
+            # Files written before titles without plays had a description of
+            # their own: they were described by the item vectors.
+            self._cold_content, self.Fc = self._content, self.F
+            self.Rc, self.cold_cols = self.R, self.ridge_cols
+            self.cold_scale = float(meta["content_scale"])
         self.pop_coef = arrays["pop_coef"]
         self.cf_spread = float(meta["cf_spread"])
         self._set_ridge_features()

@@ -142,3 +142,126 @@ def test_cold_title_newer_than_the_history_is_penalised_but_new_releases_are_not
     assert np.array_equal(loaded.item_year, model.item_year)
     again = {r.item_id: r.score for r in loaded.rank(liked, candidates=[5000, 5001, 5002])}
     assert again == pytest.approx(on)
+
+
+def _era_split_catalog():
+    """Half the profiles watch 1980s horror and 2010s comedy, half the other way round."""
+    blocks = {
+        "horror80": (100, ["Horror"], 1980),
+        "comedy10": (200, ["Comedy"], 2010),
+        "horror10": (300, ["Horror"], 2010),
+        "comedy80": (400, ["Comedy"], 1980),
+    }
+    ids, genres, years = [], [], []
+    for start, g, decade in blocks.values():
+        for k in range(10):
+            ids.append(start + k)
+            genres.append(g)
+            years.append(decade + k)
+    users, items = [], []
+    for u in range(60):
+        watched = (100, 200) if u % 2 == 0 else (300, 400)
+        for start in watched:
+            for k in range(0, 10, 2 if u % 4 < 2 else 1):
+                users.append(u)
+                items.append(start + k)
+    inter = Interactions(np.array(users), np.array(items))
+    feats = ItemFeatures(item_ids=ids, genres=genres, year=years)
+    return inter, feats
+
+
+def test_cold_title_in_a_liked_genre_of_a_liked_decade_beats_the_genre_elsewhere():
+    inter, feats = _era_split_catalog()
+    model = HybridRecommender(lam=5.0, cold_year_weight=0.0).fit(inter, feats)
+    model.add_items(ItemFeatures(item_ids=[5000, 5001], genres=[["Horror"]] * 2, year=[1985, 2015]))
+    # Profile 0 watches 1980s horror, profile 1 2010s horror; both also watch
+    # comedy of the other decade, so neither genre nor decade alone decides.
+    assert [r.item_id for r in model.rank(0, candidates=[5001, 5000])] == [5000, 5001]
+    assert [r.item_id for r in model.rank(1, candidates=[5000, 5001])] == [5001, 5000]
+    reasons = [f["feature"] for f in model.explain(0, 5000)["features"]]
+    assert "era=1980s|horror" in reasons
+
+
+def test_cold_power_weighs_neighbours_by_similarity_to_that_power(planted):
+    inter, feats, _ = planted
+    model = HybridRecommender(lam=5.0, cold_k=5, cold_power=3.0).fit(inter, feats)
+    model.add_items(
+        ItemFeatures(item_ids=[5000], genres=[["Crime", "Thriller"]], year=[1995], people=[[]])
+    )
+    row = int(np.searchsorted(model.noncf_items, model._item_index([5000])[0]))
+    m = model.M[row]
+    sims = (model.Fc[model._item_index([5000])] @ model.Fc[model.cf_items[m.indices]].T).toarray()
+    expected = sims.ravel() ** 3.0
+    assert m.data == pytest.approx(expected / expected.sum(), rel=1e-5)
+    model.set_scoring(cold_power=1.0)
+    flat = model.M[row]
+    # With a lower power the weights are more even: the top neighbour weighs less.
+    assert flat.data.max() < m.data.max()
+
+
+def test_keywords_describe_titles_without_plays_only_when_asked(planted):
+    inter, feats, _ = planted
+    keywords = [["heist"] if i in CLUSTERS[0] else [] for i in feats.item_ids]
+    feats = ItemFeatures(
+        item_ids=feats.item_ids,
+        genres=feats.genres,
+        people=feats.people,
+        year=feats.year,
+        keywords=keywords,
+    )
+    new = ItemFeatures(
+        item_ids=[5000, 5001], genres=[["Western"]] * 2, year=[1995] * 2, keywords=[["heist"], []]
+    )
+    liked = {100: 1.0, 101: 1.0, 102: 1.0}
+    scores = {}
+    for weight in (0.0, 1.0):
+        model = HybridRecommender(lam=5.0, cold_text_weight=weight).fit(inter, feats)
+        model.add_items(new)
+        ranked = model.rank(liked, candidates=[5001, 5000])
+        scores[weight] = {r.item_id: r.score for r in ranked}
+    assert scores[0.0][5000] == pytest.approx(scores[0.0][5001])
+    assert scores[1.0][5000] > scores[1.0][5001]
+
+
+def test_a_model_file_from_before_the_cold_description_still_loads(planted, tmp_path):
+    import hashlib
+    import json
+
+    from recommender import load_model, save_model
+
+    inter, feats, _ = planted
+    model = HybridRecommender(lam=5.0).fit(inter, feats)
+    path = save_model(model, tmp_path)
+    # Rewrite the version as the previous release wrote it: no cold description,
+    # the popularity prior regressed on the item vectors.
+    manifest = json.loads((path / "manifest.json").read_text())
+    pop_coef = (np.log1p(model.pop[model.cf_items]) @ model.R).astype(np.float32)
+    with open(path / "pop_coef.npy", "wb") as fh:
+        np.save(fh, pop_coef)
+    data = (path / "pop_coef.npy").read_bytes()
+    manifest["pop_coef.npy"] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    for name in ("Rc", "cold_cols", "Fc_indptr", "Fc_indices", "Fc_data"):
+        (path / f"{name}.npy").unlink()
+        del manifest[f"{name}.npy"]
+    meta = json.loads((path / "meta.json").read_text())
+    for key in ("cold_content", "n_cold_features", "cold_scale"):
+        del meta[key]
+    for key in ("cold_power", "cold_text_weight"):
+        del meta["params"][key]
+    data = json.dumps(meta).encode()
+    (path / "meta.json").write_bytes(data)
+    manifest["meta.json"] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    (path / "manifest.json").write_text(json.dumps(manifest))
+    old = load_model(path)
+    assert old.recommend(0, k=3)
+    old.add_items(ItemFeatures(item_ids=[5000], genres=[["Crime", "Drama"]], year=[1995]))
+    assert [r.item_id for r in old.rank({100: 1.0}, candidates=[5000])] == [5000]
+
+
+def test_set_scoring_scores_like_a_fresh_fit(planted):
+    inter, feats, _ = planted
+    params = {"pop_beta": 0.4, "history_half_life": None, "content_lam": 10.0}
+    changed = HybridRecommender(lam=5.0).fit(inter, feats).set_scoring(**params)
+    fresh = HybridRecommender(lam=5.0, **params).fit(inter, feats)
+    rows = np.arange(10)
+    assert changed.score_users(rows) == pytest.approx(fresh.score_users(rows), rel=1e-4, abs=1e-6)

@@ -65,11 +65,15 @@ class TrainingResult:
 # they cannot crowd well-matched ones out of a small catalog's rows. The era
 # cue stays off: an admin adds older films as well as new releases, and a
 # viewer of 1970s classics should still meet a newly added 1990s one.
+# Keywords and synopses describe titles without plays too: here they are
+# written with the catalog entry, not left by viewers (on MovieLens, where
+# they are viewers' tags, the library leaves them out).
 SITE_DEFAULTS = {
     "cold_pop_weight": 0.0,
     "cold_content_weight": 1.0,
     "cold_k": 50,
     "cold_year_weight": 0.0,
+    "cold_text_weight": 1.0,
     "lam": 1000.0,
 }
 
@@ -77,6 +81,7 @@ GRID = {
     "cold_pop_weight": (0.0, 1.0, 3.2),
     "cold_content_weight": (1.0, 4.0),
     "cold_k": (10, 50),
+    "cold_text_weight": (0.0, 1.0),
     "lam": (200.0, 1000.0),
 }
 
