@@ -212,10 +212,10 @@ def cold_tasks(ml, draws: int = len(COLD_VAL_SEEDS)) -> tuple[list[Task], Task, 
 
     The validation tasks apply the cold-start rule to the train split with the
     first ``draws`` seeds of ``COLD_VAL_SEEDS``, and the hybrid is tuned on the
-    mean NDCG@10 over them. One cold draw of ~330 titles is a noisy target:
-    the same configuration scores 0.22-0.31 over draws 42-45, and settings
-    tuned on the protocol's seed 42 alone fit that draw's titles rather than
-    cold titles in general. All draws come from train; test is never seen.
+    mean NDCG@10 over them: one cold draw of ~330 titles is a noisy target,
+    the mean over several a steadier one (``recommender/README.md`` gives
+    the figures with ``--val-draws 1`` and with the default). All draws come
+    from train; test is never seen.
     """
     if not 1 <= draws <= len(COLD_VAL_SEEDS):
         raise ValueError(f"--val-draws must be between 1 and {len(COLD_VAL_SEEDS)}.")

@@ -269,6 +269,8 @@ class HybridRecommender(BaseRecommender):
         self.Fr = self.F[:, self.ridge_cols].tocsr()
         self.Fr_T = self.Fr.T.tocsr()
         self.Fcr = self.Fc[:, self.cold_cols].tocsr()
+        # The rows scored on every request: titles without plays.
+        self.Fcr_noncf = self.Fcr[self.noncf_items].tocsr()
 
     def _ridge(self, Fw: sp.csr_matrix) -> np.ndarray:
         """Fw (Fw' Fw + content_lam I)^-1, one row per head title."""
@@ -397,7 +399,7 @@ class HybridRecommender(BaseRecommender):
             cf, ct = self._parts(q)
             cf_sd.append(np.std(cf))
             ct_sd.append(np.std(ct))
-            cc_sd.append(np.std(self._cold_ct(q, None)))
+            cc_sd.append(np.std(self.Fcr @ self._taste(q, self.Rc)))
         self.cf_spread = float(np.median(cf_sd)) if cf_sd else 0.0
 
         def ratio(sd: list) -> float:
@@ -488,21 +490,6 @@ class HybridRecommender(BaseRecommender):
             out += w[start:end] @ self.B[rows[start:end]]
         return out
 
-    def _cold_rows(self) -> sp.csr_matrix:
-        """Cold description (ridge columns) of the titles without plays, kept between requests."""
-        key = (id(self.Fcr), id(self.noncf_items))
-        cached = getattr(self, "_cold_rows_cache", None)
-        if cached is None or cached[0] != key:
-            cached = self._cold_rows_cache = (key, self.Fcr[self.noncf_items].tocsr())
-        return cached[1]
-
-    def _cold_ct(self, q: Query, rows: np.ndarray | None) -> np.ndarray:
-        """Unscaled cold content scores of the titles at ``rows`` (None: every title)."""
-        Fc = self.Fcr if rows is None else self.Fcr[rows]
-        if not self.Rc.shape[1]:
-            return np.zeros(Fc.shape[0], dtype=np.float32)
-        return (Fc @ self._taste(q, self.Rc)).astype(np.float32)
-
     def _score(self, q: Query) -> np.ndarray:
         s_cf, ct = self._parts(q)
         out = np.empty(len(self.item_ids), dtype=np.float32)
@@ -513,7 +500,7 @@ class HybridRecommender(BaseRecommender):
             out[self.noncf_items] = (
                 self.M @ s_cf
                 + (self.cold_content_weight * self.cold_scale)
-                * (self._cold_rows() @ self._taste(q, self.Rc))
+                * (self.Fcr_noncf @ self._taste(q, self.Rc))
                 + self._cold_prior()
             )
             if self.cold_year_weight:
@@ -550,11 +537,8 @@ class HybridRecommender(BaseRecommender):
                 :, self.cf_items
             ]
         if self.noncf_items.size:
-            if self.Rc.shape[1]:
-                C = self._chist[rows][:, self.cf_items]
-                cc = np.asarray(self._cold_rows() @ np.asarray(C @ self.Rc).T).T
-            else:
-                cc = np.zeros((len(rows), len(self.noncf_items)), dtype=np.float32)
+            C = self._chist[rows][:, self.cf_items]
+            cc = np.asarray(self.Fcr_noncf @ np.asarray(C @ self.Rc).T).T
             out[:, self.noncf_items] = (
                 np.asarray(self.M @ s_cf.T).T
                 + (self.cold_content_weight * self.cold_scale) * cc
@@ -839,7 +823,6 @@ class HybridRecommender(BaseRecommender):
         )
         self.F = (perm_old @ self.F + perm_new @ F_new).tocsr()
         self.Fc = (perm_old @ self.Fc + perm_new @ Fc_new).tocsr()
-        self._set_ridge_features()
         pop = np.zeros(n_new, dtype=np.float32)
         pop[remap] = self.pop
         titles = [""] * n_new
@@ -858,6 +841,7 @@ class HybridRecommender(BaseRecommender):
         cf_items = remap[self.cf_items]
         self.item_ids, self.pop, self.titles = ids, pop, titles
         self._set_cf(cf_items)
+        self._set_ridge_features()
         self._set_prior()
         self._set_years()
         # Mapping rows: keep the old ones, compute the new titles' rows.

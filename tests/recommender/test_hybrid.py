@@ -1,5 +1,7 @@
 """Behaviour of the hybrid model on data where the right answer is known."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -202,13 +204,7 @@ def test_cold_power_weighs_neighbours_by_similarity_to_that_power(planted):
 def test_keywords_describe_titles_without_plays_only_when_asked(planted):
     inter, feats, _ = planted
     keywords = [["heist"] if i in CLUSTERS[0] else [] for i in feats.item_ids]
-    feats = ItemFeatures(
-        item_ids=feats.item_ids,
-        genres=feats.genres,
-        people=feats.people,
-        year=feats.year,
-        keywords=keywords,
-    )
+    feats = dataclasses.replace(feats, keywords=keywords)
     new = ItemFeatures(
         item_ids=[5000, 5001], genres=[["Western"]] * 2, year=[1995] * 2, keywords=[["heist"], []]
     )
@@ -224,10 +220,10 @@ def test_keywords_describe_titles_without_plays_only_when_asked(planted):
 
 
 def test_a_model_file_from_before_the_cold_description_still_loads(planted, tmp_path):
-    import hashlib
     import json
 
     from recommender import load_model, save_model
+    from recommender.artifacts import _sha256
 
     inter, feats, _ = planted
     model = HybridRecommender(lam=5.0).fit(inter, feats)
@@ -236,10 +232,7 @@ def test_a_model_file_from_before_the_cold_description_still_loads(planted, tmp_
     # the popularity prior regressed on the item vectors.
     manifest = json.loads((path / "manifest.json").read_text())
     pop_coef = (np.log1p(model.pop[model.cf_items]) @ model.R).astype(np.float32)
-    with open(path / "pop_coef.npy", "wb") as fh:
-        np.save(fh, pop_coef)
-    data = (path / "pop_coef.npy").read_bytes()
-    manifest["pop_coef.npy"] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    np.save(path / "pop_coef.npy", pop_coef)
     for name in ("Rc", "cold_cols", "Fc_indptr", "Fc_indices", "Fc_data"):
         (path / f"{name}.npy").unlink()
         del manifest[f"{name}.npy"]
@@ -248,9 +241,9 @@ def test_a_model_file_from_before_the_cold_description_still_loads(planted, tmp_
         del meta[key]
     for key in ("cold_power", "cold_text_weight"):
         del meta["params"][key]
-    data = json.dumps(meta).encode()
-    (path / "meta.json").write_bytes(data)
-    manifest["meta.json"] = {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    (path / "meta.json").write_text(json.dumps(meta))
+    for name in ("pop_coef.npy", "meta.json"):
+        manifest[name] = {"size": (path / name).stat().st_size, "sha256": _sha256(path / name)}
     (path / "manifest.json").write_text(json.dumps(manifest))
     old = load_model(path)
     assert old.recommend(0, k=3)
