@@ -476,11 +476,16 @@ class BaseRecommender:
         pos = self._item_index([item_id])
         if pos.size == 0:
             raise ValueError(f"item {item_id} is unknown to this model; add it with add_items.")
-        one = np.ones(1, dtype=np.float32)
-        scores = self._score(Query(pos, one, pos, one))
+        scores = self._similar_scores(int(pos[0]))
         excl = self._item_index(exclude) if exclude is not None else np.empty(0, dtype=np.int64)
         top = self._select(scores, k, np.concatenate([excl, pos]), allowed)
         return self._similar_wrap(top, scores, int(pos[0]))
+
+    def _similar_scores(self, anchor: int) -> np.ndarray:
+        """Scores of every title as a neighbour of the title at position ``anchor``."""
+        one = np.ones(1, dtype=np.float32)
+        a = np.array([anchor])
+        return self._score(Query(a, one, a, one))
 
     def _similar_wrap(self, top, scores, anchor) -> list[Recommendation]:
         return [

@@ -37,7 +37,10 @@ Scoring a history with recency-decayed weights ``h`` and undecayed weights
   cold descriptions, weighted by similarity to the power ``cold_power``
   (normalised to sum 1): its column of ``B`` is estimated as the weighted
   mean of its neighbours' columns, which puts cold titles in the same score
-  space as warm ones.
+  space as warm ones. In a *history* the same title reads as those
+  neighbours (its row of ``B`` and of ``R`` is their weighted mean), so a
+  fresh like of a title nobody has played yet moves the next
+  recommendations too; reasons still name the title itself.
 
 ``prior_j``: a ridge regression of ``log(1 + plays)`` on the cold
 description, standardised over the head titles, predicts how popular a title
@@ -103,6 +106,18 @@ def _group_sum(a: np.ndarray, grp: np.ndarray, k: int) -> np.ndarray:
     groups, starts = np.unique(grp, return_index=True)
     out[:, groups] = np.add.reduceat(a, starts, axis=1)
     return out
+
+
+def _add_rows(
+    out: np.ndarray, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, unique: bool
+) -> None:
+    """``out[rows, cols] += values``; unless ``unique``, ``rows`` may repeat (sums them)."""
+    if unique:
+        out[np.ix_(rows, cols)] += values
+        return
+    block = np.zeros((out.shape[0], len(cols)), dtype=out.dtype)
+    np.add.at(block, rows, values)
+    out[:, cols] += block
 
 
 def _align_features(features: ItemFeatures | None, item_ids: np.ndarray) -> ItemFeatures:
@@ -460,18 +475,37 @@ class HybridRecommender(BaseRecommender):
     def _taste(self, q: Query, R: np.ndarray | None = None) -> np.ndarray:
         """The taste vector ``p`` (ridge feature weights) of a history, over ``R`` (default R)."""
         R = self.R if R is None else R
-        c = self.cf_of[q.cidx]
-        sel = c >= 0
-        if not sel.any() or R.shape[1] == 0:
+        rows, w, _ = self._history_rows(q.cidx, q.cw)
+        if not rows.size or R.shape[1] == 0:
             return np.zeros(R.shape[1], dtype=np.float32)
-        return np.einsum("i,ij->j", q.cw[sel], R[c[sel]])
+        return np.einsum("i,ij->j", w, R[rows])
+
+    def _history_rows(
+        self, idx: np.ndarray, w: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(head rows, weights, history position each row stands for) of a history.
+
+        A title with plays is its own row. A title without plays stands for
+        its neighbours of the cold mapping, each with the title's weight times
+        the neighbour's share: without this, liking a new title would change
+        nothing until the next training.
+        """
+        c = self.cf_of[idx]
+        warm = c >= 0
+        if warm.all():
+            return c, w, idx
+        cold = np.flatnonzero(~warm)
+        cols, shares, grp = _csr_rows(self.M, np.searchsorted(self.noncf_items, idx[cold]))
+        return (
+            np.concatenate([c[warm], cols]),
+            np.concatenate([w[warm], (w[cold][grp] * shares).astype(w.dtype)]),
+            np.concatenate([idx[warm], idx[cold][grp]]),
+        )
 
     def _parts(self, q: Query) -> tuple[np.ndarray, np.ndarray]:
         """(debiased CF scores of head titles, unscaled content scores of all titles)."""
-        idx, w = self._truncate(q.idx, q.w)
-        cf = self.cf_of[idx]
-        sel = cf >= 0
-        s_cf = self._cf_sum(cf[sel], w[sel].astype(np.float32)) * self.debias
+        rows, w, _ = self._history_rows(*self._truncate(q.idx, q.w))
+        s_cf = self._cf_sum(rows, w.astype(np.float32)) * self.debias
         if self.R.shape[1]:
             ct = (self.Fr @ self._taste(q)).astype(np.float32)
         else:
@@ -523,11 +557,11 @@ class HybridRecommender(BaseRecommender):
             thr = np.repeat(rowmax, np.diff(Q.indptr)) * _QUERY_CUTOFF
             Q.data[np.abs(Q.data) < thr] = 0
             Q.eliminate_zeros()
-        s_cf = np.asarray(Q[:, self.cf_items] @ self.B) * self.debias[None, :]
+        s_cf = np.asarray(self._head_columns(Q) @ self.B) * self.debias[None, :]
         out = np.empty((Q.shape[0], len(self.item_ids)), dtype=np.float32)
         out[:, self.cf_items] = s_cf
+        C = self._head_columns(self._chist[rows].tocsr())
         if self.R.shape[1]:
-            C = self._chist[rows][:, self.cf_items]
             P = np.asarray(C @ self.R)
             ct = np.asarray(self.Fr @ P.T).T.astype(np.float32)
         else:
@@ -537,7 +571,6 @@ class HybridRecommender(BaseRecommender):
                 :, self.cf_items
             ]
         if self.noncf_items.size:
-            C = self._chist[rows][:, self.cf_items]
             cc = np.asarray(self.Fcr_noncf @ np.asarray(C @ self.Rc).T).T
             out[:, self.noncf_items] = (
                 np.asarray(self.M @ s_cf.T).T
@@ -550,6 +583,13 @@ class HybridRecommender(BaseRecommender):
                 newest = np.asarray(H.max(axis=1).toarray()).ravel()
                 out[:, self.noncf_items] -= self._year_penalty(newest)
         return out
+
+    def _head_columns(self, Q: sp.csr_matrix) -> sp.csr_matrix:
+        """Histories as weights over the head titles (see ``_history_rows``)."""
+        head = Q[:, self.cf_items]
+        if not self.noncf_items.size or not self.M.nnz:
+            return head
+        return (head + Q[:, self.noncf_items] @ self.M).tocsr()
 
     def _contributions(self, q: Query, items: np.ndarray, exact: bool = True):
         """Per history title and target title: CF and content parts of the score.
@@ -565,16 +605,16 @@ class HybridRecommender(BaseRecommender):
         hist = np.union1d(idx, q.cidx)
         k = len(items)
         cf_part = np.zeros((len(hist), k), dtype=np.float64)
-        h_cf = self.cf_of[idx]
-        sel = h_cf >= 0
-        if sel.any():
-            h_rows = h_cf[sel]
-            at = np.searchsorted(hist, idx[sel])
+        h_rows, h_w, src = self._history_rows(idx, w)
+        # Rows repeat only where a title without plays stands for its neighbours.
+        unique = bool((self.cf_of[idx] >= 0).all())
+        if h_rows.size:
+            at = np.searchsorted(hist, src)
             t_cf = self.cf_of[items]
             warm = np.flatnonzero(t_cf >= 0)
             if warm.size:
                 sub = self.B[np.ix_(h_rows, t_cf[warm])] * self.debias[t_cf[warm]][None, :]
-                cf_part[np.ix_(at, warm)] = sub * w[sel][:, None]
+                _add_rows(cf_part, at, warm, sub * h_w[:, None], unique)
             cold = np.flatnonzero(t_cf < 0)
             if cold.size:
                 rows = np.searchsorted(self.noncf_items, items[cold])
@@ -589,12 +629,12 @@ class HybridRecommender(BaseRecommender):
                     b = self.B[np.ix_(h_rows, ucols)][:, at_col.ravel()]
                     sub = b * (vals * self.debias[cols])[None, :]
                     v = _group_sum(sub, grp, cold.size)
-                    cf_part[np.ix_(at, cold)] = v * w[sel][:, None]
+                    _add_rows(cf_part, at, cold, v * h_w[:, None], unique)
         ct_part = np.zeros_like(cf_part)
-        c = self.cf_of[q.cidx]
-        csel = c >= 0
-        if csel.any():
-            at = np.searchsorted(hist, q.cidx[csel])
+        c, c_w, src = self._history_rows(q.cidx, q.cw)
+        c_unique = bool((self.cf_of[q.cidx] >= 0).all())
+        if c.size:
+            at = np.searchsorted(hist, src)
             warm = self.cf_of[items] >= 0
             sides = (
                 (warm, self.Fr, self.R, self.content_weight * self.content_scale),
@@ -609,9 +649,9 @@ class HybridRecommender(BaseRecommender):
                     # Items share most features (genres, frequent people): read each
                     # column of R once from the mapped file, then repeat it in memory.
                     ucols, at_col = np.unique(cols, return_inverse=True)
-                    r = R[np.ix_(c[csel], ucols)][:, at_col.ravel()]
+                    r = R[np.ix_(c, ucols)][:, at_col.ravel()]
                     sims = _group_sum(r * vals[None, :], grp, t.size)
-                    ct_part[np.ix_(at, t)] = sims * q.cw[csel][:, None] * gamma
+                    _add_rows(ct_part, at, t, sims * c_w[:, None] * gamma, c_unique)
         return hist, cf_part, ct_part
 
     def _reasons(self, top: np.ndarray, q: Query):
@@ -679,6 +719,17 @@ class HybridRecommender(BaseRecommender):
         value = value.title() if kind in ("director", "creator", "cast") else value
         return value if kind in ("genre", "keyword") else f"{kind} {value}"
 
+    def _similar_scores(self, anchor: int) -> np.ndarray:
+        """Co-watching for a title with plays; its description for one without.
+
+        Nobody has watched a title without plays, so what viewers of similar
+        titles also watched says little about it: "More like this" is the
+        titles whose description (genres, people, era) is closest to its own.
+        """
+        if self.cf_of[anchor] >= 0 or self.Fc[anchor].nnz == 0:
+            return super()._similar_scores(anchor)
+        return (self.Fc @ self.Fc[anchor].T).toarray().ravel().astype(np.float32)
+
     def _similar_wrap(self, top, scores, anchor) -> list[Recommendation]:
         if top.size == 0:
             return []
@@ -696,7 +747,12 @@ class HybridRecommender(BaseRecommender):
                 self._shared_features(anchor, top),
             )
         ):
-            co = cf_part[0, col] > 0 and self.cf_of[j] >= 0 and cf_part[0, col] >= ct_part[0, col]
+            co = (
+                cf_part[0, col] > 0
+                and self.cf_of[j] >= 0
+                and self.cf_of[anchor] >= 0  # nobody has watched a cold anchor yet
+                and cf_part[0, col] >= ct_part[0, col]
+            )
             if co:
                 reason = f"Viewers of {self._label(anchor)} also watched this"
                 if shared:

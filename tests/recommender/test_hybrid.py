@@ -72,6 +72,47 @@ def test_fold_in_reflects_a_new_like(model):
     assert after[0].item_id == PAIR[1] and after[0].because == PAIR[0]
 
 
+def _with_new_animation(planted) -> HybridRecommender:
+    """The planted model plus title 5100: animation by the animation cluster's director."""
+    inter, feats, _ = planted
+    model = HybridRecommender(lam=5.0, content_weight=0.1).fit(inter, feats)
+    model.add_items(
+        ItemFeatures(
+            item_ids=[5100],
+            genres=[["Animation", "Children"]],
+            people=[[("Hayao Miyazaki", "director")]],
+            year=[2001],
+            titles=["Spirited Away"],
+        )
+    )
+    return model
+
+
+def test_liking_a_title_nobody_has_played_moves_the_next_picks(planted):
+    model = _with_new_animation(planted)
+    crime = [100, 102, 104, 106]
+    liked = {**dict.fromkeys(crime, 1.0), 5100: 2.0}
+    before = [r.item_id for r in model.recommend_for_history(crime, k=8)]
+    after = [r for r in model.recommend_for_history(liked, k=8) if r.item_id in CLUSTERS[2]]
+    assert not set(before) & set(CLUSTERS[2])
+    assert len(after) >= 2
+    for rec in after:
+        # The reason names the title the profile liked, not the titles it stands for.
+        assert rec.because == 5100 and "Spirited Away" in rec.reason
+        exp = model.explain(liked, rec.item_id)
+        assert exp["because"][0]["item_id"] == 5100
+        assert exp["score"] == pytest.approx(rec.score, rel=1e-4, abs=1e-6)
+
+
+def test_more_like_a_title_nobody_has_played_is_its_genre(planted):
+    model = _with_new_animation(planted)
+    recs = model.similar_items(5100, k=5)
+    assert [r.item_id in CLUSTERS[2] for r in recs] == [True] * 5
+    # Nobody has watched it, so no "viewers also watched" claim.
+    assert all(r.source == "content" and "also watched" not in r.reason for r in recs)
+    assert all(r.score > 0 for r in recs)
+
+
 def test_thumbs_down_pushes_similar_titles_away(model):
     liked = model.rank({100: 1.0}, candidates=[901, 210])
     disliked = model.rank({100: 1.0, 900: -1.0}, candidates=[901, 210])

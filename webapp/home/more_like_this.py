@@ -7,7 +7,7 @@ from webapp.extensions import db
 from webapp.home.catalog_index import catalog_index
 from webapp.home.types import Row, RowItem
 from webapp.models import Profile, Rating, Title
-from webapp.recommendations.store import current_model
+from webapp.recommendations.store import current_model, ensure_new_titles
 
 LIMIT = 20
 
@@ -17,7 +17,10 @@ def more_like_this(title: Title, profile: Profile | None) -> Row | None:
     model = current_model()
     if model is None or profile is None:
         return None
-    allowed = catalog_index().allowed(profile.maturity_limit)
+    index = catalog_index()
+    # A title added since training may be opened before any home page taught it to this worker.
+    ensure_new_titles(model, index.max_id)
+    allowed = index.allowed(profile.maturity_limit)
     disliked = set(
         db.session.scalars(
             select(Rating.title_id).where(Rating.profile_id == profile.id, Rating.value < 0)
