@@ -363,6 +363,8 @@ def run(
             "validation": {
                 "configs": len(trace),
                 "best_val_ndcg@10": max((t["val_ndcg@10"] for t in trace), default=None),
+                # Every configuration tried, so ablations can be read off the run.
+                "trace": trace,
             },
         }
         results.append(row)
