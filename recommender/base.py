@@ -29,6 +29,9 @@ __all__ = ["BaseRecommender", "History", "Query", "Recommendation"]
 
 History = Mapping[int, float] | Sequence[int] | Sequence[tuple[int, float]]
 
+#: Share of a fit's progress reached once the histories are built.
+_PREPARED = 0.1
+
 
 class Query(NamedTuple):
     """A history ready for scoring.
@@ -132,7 +135,9 @@ class BaseRecommender:
             Catalog metadata. Items listed here but never interacted with
             become candidates too (scored by content where the model can).
         progress : callable, optional
-            ``progress(stage, fraction)`` called as fitting advances.
+            ``progress(stage, fraction)`` called as fitting advances;
+            ``fraction`` is the share of the whole fit done so far (0 to 1,
+            never decreasing), ``stage`` names the step, for a progress bar.
 
         Returns
         -------
@@ -159,7 +164,7 @@ class BaseRecommender:
         self.n_interactions = int(raw.nnz)
         self._hist = self._history_matrix(interactions)
         self._hist_raw = raw
-        report("prepare", 1.0)
+        report("prepare", _PREPARED)
         self._fit_model(raw, features, report)
         self.version, self.trained_at = _now_version()
         self._tie = tie_break_ranks(len(self.item_ids))

@@ -60,7 +60,8 @@ def ease_weights(X: sp.csr_matrix, lam: float, progress: Callable | None = None)
     lam : float
         L2 regularisation (larger: smoother, more popular recommendations).
     progress : callable, optional
-        ``progress(stage, fraction)`` hook.
+        ``progress(stage, fraction)`` hook; ``fraction`` is the share of this
+        call done (the Gram matrix is the first half where it is built).
 
     Returns
     -------
@@ -78,13 +79,13 @@ def ease_weights(X: sp.csr_matrix, lam: float, progress: Callable | None = None)
         K[np.diag_indices_from(K)] += lam
         KinvX = sl.solve(K, Xd.astype(np.float64), assume_a="pos").astype(np.float32)
         if progress:
-            progress("solve", 0.5)
+            progress("solve", 1.0)
         P = Xd.T @ KinvX  # = X' K^-1 X ; P_true = (I - P) / lam
         del KinvX, Xd
         P *= -1.0
         P[np.diag_indices_from(P)] += 1.0
     else:
-        P = gram_matrix(X, progress=progress)
+        P = gram_matrix(X, progress=progress and (lambda stage, f: progress(stage, 0.5 * f)))
         P[np.diag_indices_from(P)] += lam
         if n_items <= FLOAT64_MAX_ITEMS:  # float64 where it is cheap, float32 beyond
             P = P.astype(np.float64)
@@ -107,7 +108,7 @@ def ease_weights(X: sp.csr_matrix, lam: float, progress: Callable | None = None)
         _symmetrize_upper(P)
         P = P.astype(np.float32, copy=False)
         if progress:
-            progress("solve", 0.5)
+            progress("solve", 1.0)
     d = np.diag(P).copy()
     P /= -d[None, :]
     P[np.diag_indices_from(P)] = 0.0

@@ -299,3 +299,12 @@ def test_set_scoring_scores_like_a_fresh_fit(planted):
     fresh = HybridRecommender(lam=5.0, **params).fit(inter, feats)
     rows = np.arange(10)
     assert changed.score_users(rows) == pytest.approx(fresh.score_users(rows), rel=1e-4, abs=1e-6)
+
+
+def test_fit_progress_only_moves_forward(planted):
+    inter, feats, _ = planted
+    seen = []
+    HybridRecommender(lam=5.0).fit(inter, feats, progress=lambda stage, f: seen.append((stage, f)))
+    fractions = [f for _, f in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0 and 0.0 <= fractions[0]
+    assert any(stage.startswith("ease") for stage, _ in seen)
