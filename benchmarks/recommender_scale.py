@@ -176,8 +176,8 @@ def main(argv=None) -> int:
     rss_fit = peak_rss_gib()
     print(f"fit {fit_s:.1f}s (stages {stages}), peak rss {rss_fit:.2f} GiB", flush=True)
     # A serving process holds the model, not the generated log and catalog:
-    # their ~140,000 Python objects would make every full garbage collection
-    # during the timings a pause of tens of milliseconds.
+    # their Python objects (lists per title and field) would make every full
+    # garbage collection during the timings a long pause.
     n_pairs = len(inter)
     del inter, feats
     gc.collect()

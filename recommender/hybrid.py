@@ -74,7 +74,7 @@ import numpy as np
 import scipy.linalg as sl
 import scipy.sparse as sp
 
-from .base import BaseRecommender, History, Query, Recommendation
+from .base import _PREPARED, BaseRecommender, History, Query, Recommendation
 from .collaborative import ease_weights
 from .content import ContentModel
 from .data import ItemFeatures
@@ -106,6 +106,11 @@ def _group_sum(a: np.ndarray, grp: np.ndarray, k: int) -> np.ndarray:
     groups, starts = np.unique(grp, return_index=True)
     out[:, groups] = np.add.reduceat(a, starts, axis=1)
     return out
+
+
+def _first_in_group(grp: np.ndarray, limit: int) -> np.ndarray:
+    """Mask of the first ``limit`` entries of each group of a ``grp``-sorted array."""
+    return np.arange(len(grp)) - np.searchsorted(grp, grp) < limit
 
 
 def _add_rows(
@@ -239,11 +244,11 @@ class HybridRecommender(BaseRecommender):
         order = np.lexsort((tie_break_ranks(len(self.item_ids)), -self.pop))
         n_cf = int(min(self.max_cf_items, (self.pop > 0).sum()))
         self._set_cf(np.sort(order[:n_cf]))
-        # Overall progress: EASE (the bulk of the time) from 0.1 to 0.8, then content.
+        # Overall progress: EASE (the bulk of the time) up to 0.8, then content.
         self.B = ease_weights(
             Xpos[:, self.cf_items].tocsr(),
             self.lam,
-            progress=lambda s, f: report(f"ease: {s}", 0.1 + 0.7 * f),
+            progress=lambda s, f: report(f"ease: {s}", _PREPARED + (0.8 - _PREPARED) * f),
         )
         report("ease", 0.8)
         aligned = _align_features(features, self.item_ids)
@@ -285,7 +290,6 @@ class HybridRecommender(BaseRecommender):
 
     def _set_ridge_features(self) -> None:
         self.Fr = self.F[:, self.ridge_cols].tocsr()
-        self.Fr_T = self.Fr.T.tocsr()
         self.Fcr = self.Fc[:, self.cold_cols].tocsr()
         # The rows scored on every request: titles without plays.
         self.Fcr_noncf = self.Fcr[self.noncf_items].tocsr()
@@ -625,7 +629,7 @@ class HybridRecommender(BaseRecommender):
                 if not exact and cols.size:
                     order = np.lexsort((-vals, grp))
                     cols, vals, grp = cols[order], vals[order], grp[order]
-                    keep = np.arange(len(grp)) - np.searchsorted(grp, grp) < _REASON_NEIGHBOURS
+                    keep = _first_in_group(grp, _REASON_NEIGHBOURS)
                     cols, vals, grp = cols[keep], vals[keep], grp[keep]
                 if cols.size:
                     ucols, at_col = np.unique(cols, return_inverse=True)
@@ -693,8 +697,7 @@ class HybridRecommender(BaseRecommender):
         cols, grp, rank = cols[keep], grp[keep], rank[keep]
         order = np.lexsort((cols, rank, grp))
         cols, grp = cols[order], grp[order]
-        first = np.searchsorted(grp, grp)  # where each title's entries start
-        keep = np.arange(len(grp)) - first < limit
+        keep = _first_in_group(grp, limit)
         names = self._content.feature_names
         out: list[list[str]] = [[] for _ in range(len(items))]
         for g, c in zip(grp[keep].tolist(), cols[keep].tolist()):

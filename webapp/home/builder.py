@@ -27,7 +27,7 @@ from webapp.home.trending import trending
 from webapp.home.types import CARD_COLUMNS, CardTitle, Row, RowItem
 from webapp.models import Profile, Title
 from webapp.recommendations.feedback import profile_history, read_profile_rows
-from webapp.recommendations.store import current_model, model_store
+from webapp.recommendations.store import model_for_catalog, model_store
 
 log = logging.getLogger(__name__)
 
@@ -468,11 +468,7 @@ def _fill(rows: list[PlannedRow], index: CatalogIndex) -> list[PlannedRow]:
 def build_home(profile: Profile) -> HomePage:
     """The rows for this profile, as typed values ready for the template."""
     index = catalog_index()
-    model = current_model()
-    if model is not None:
-        from webapp.recommendations.store import ensure_new_titles
-
-        ensure_new_titles(model, index.max_id)
+    model = model_for_catalog(index.max_id)
     own = read_profile_rows(profile.id)
     state = load_state(profile.id, own)
     history = profile_history(profile.id, rows=own)

@@ -7,19 +7,20 @@ from webapp.extensions import db
 from webapp.home.catalog_index import catalog_index
 from webapp.home.types import Row, RowItem
 from webapp.models import Profile, Rating, Title
-from webapp.recommendations.store import current_model, ensure_new_titles
+from webapp.recommendations.store import model_for_catalog
 
 LIMIT = 20
 
 
 def more_like_this(title: Title, profile: Profile | None) -> Row | None:
     """A row of similar titles with their reasons, or None when there is no model or nothing fits."""
-    model = current_model()
-    if model is None or profile is None:
+    if profile is None:
         return None
     index = catalog_index()
     # A title added since training may be opened before any home page taught it to this worker.
-    ensure_new_titles(model, index.max_id)
+    model = model_for_catalog(index.max_id)
+    if model is None:
+        return None
     allowed = index.allowed(profile.maturity_limit)
     disliked = set(
         db.session.scalars(

@@ -109,6 +109,14 @@ def current_model():
     return model_store().get()
 
 
+def model_for_catalog(latest_title_id: int):
+    """The served model, taught the titles added since it was trained (None: no model)."""
+    model = current_model()
+    if model is not None:
+        ensure_new_titles(model, latest_title_id)
+    return model
+
+
 def ensure_new_titles(model, latest_title_id: int) -> int:
     """Teach the served model titles added after it was trained, by content, once each.
 
