@@ -17,6 +17,14 @@ Either way the model is ``n_items^2`` float32 (1.6 GB at 20,000 titles).
 :func:`ease_weights` takes ``max_items``: beyond it, only the most watched
 titles enter EASE and the rest are scored through the content mapping, which
 keeps a catalog of 100,000 titles at the cost of a 20,000-title head.
+
+Scoring a history ``h`` reads ``len(h)`` rows of ``B``: a profile with
+thousands of titles reads hundreds of megabytes. Where there are fewer
+profiles than titles, :func:`ease_dual` gives the same scores in user space,
+``h B = h (1 - 1/d) + X' K^-1 X h / d`` with ``K = XX' + lam I`` and ``d`` the
+diagonal of ``I - X' K^-1 X`` (``B = I - P / diag(P)`` with ``P`` from the
+Woodbury identity above), at a cost of ``nnz(X) + n_users^2`` whatever the
+length of the history.
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ import scipy.linalg as sl
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-__all__ = ["cosine_knn", "ease_weights", "gram_matrix"]
+__all__ = ["cosine_knn", "ease_dual", "ease_dual_scores", "ease_weights", "gram_matrix"]
 
 #: Up to this many titles EASE is solved in float64; beyond, in float32 (half the memory).
 FLOAT64_MAX_ITEMS = 12000
@@ -50,7 +58,9 @@ def gram_matrix(
     return G
 
 
-def ease_weights(X: sp.csr_matrix, lam: float, progress: Callable | None = None) -> np.ndarray:
+def ease_weights(
+    X: sp.csr_matrix, lam: float, progress: Callable | None = None, return_diag: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
     """EASE item-item weights for a users x items matrix ``X``.
 
     Parameters
@@ -63,16 +73,23 @@ def ease_weights(X: sp.csr_matrix, lam: float, progress: Callable | None = None)
         ``progress(stage, fraction)`` hook; ``fraction`` is the share of this
         call done (the Gram matrix is the first half where it is built).
 
+    return_diag : bool
+        Also return ``diag(P)`` (up to a common factor). ``P`` is symmetric,
+        so ``B[i, j] = B[j, i] * d[i] / d[j]`` off the diagonal: a column of
+        ``B`` can be read from its row, which is contiguous in memory.
+
     Returns
     -------
     ndarray of float32, shape (n_items, n_items)
         ``B`` with a zero diagonal; scores of a user are ``x_u @ B``.
+        With ``return_diag``, ``(B, d)``.
     """
     if lam <= 0:
         raise ValueError(f"lam must be positive, got {lam}; try 100-1000.")
     n_users, n_items = X.shape
     if n_items == 0:
-        return np.zeros((0, 0), dtype=np.float32)
+        empty = np.zeros((0, 0), dtype=np.float32)
+        return (empty, np.zeros(0, dtype=np.float32)) if return_diag else empty
     if n_users < n_items:
         Xd = X.toarray().astype(np.float32)
         K = (Xd @ Xd.T).astype(np.float64)
@@ -112,7 +129,43 @@ def ease_weights(X: sp.csr_matrix, lam: float, progress: Callable | None = None)
     d = np.diag(P).copy()
     P /= -d[None, :]
     P[np.diag_indices_from(P)] = 0.0
-    return P  # now B
+    return (P, d) if return_diag else P  # now B
+
+
+def ease_dual(X: sp.csr_matrix, lam: float) -> tuple[np.ndarray, np.ndarray]:
+    """``(K^-1, d)`` of :func:`ease_dual_scores` for a users x items matrix ``X``.
+
+    ``K = XX' + lam I`` (users x users, float32) and ``d = diag(I - X' K^-1 X)``
+    (one per item, float64). Meant for ``n_users < n_items``: time
+    ``O(n_users^3 + nnz(X) n_users)``, memory ``4 n_users^2`` bytes.
+    """
+    if lam <= 0:
+        raise ValueError(f"lam must be positive, got {lam}; try 100-1000.")
+    X = sp.csr_matrix(X, dtype=np.float64)
+    K = (X @ X.T).toarray()
+    K[np.diag_indices_from(K)] += lam
+    c, info = sl.lapack.dpotrf(K, lower=True, overwrite_a=True, clean=True)
+    Kinv, info2 = sl.lapack.dpotri(c, lower=True, overwrite_c=True)
+    if info or info2:
+        raise ValueError("Cholesky of XX' + lam I failed; increase lam.")
+    Kinv = np.tril(Kinv) + np.tril(Kinv, -1).T
+    # d_j = 1 - x_j' K^-1 x_j over the columns x_j of X.
+    d = 1.0 - np.asarray(X.multiply(sp.csr_matrix(X.T @ Kinv).T).sum(axis=0)).ravel()
+    return Kinv.astype(np.float32), d
+
+
+def ease_dual_scores(
+    h: np.ndarray, Xt: sp.csr_matrix, Kinv: np.ndarray, d: np.ndarray
+) -> np.ndarray:
+    """``h @ B`` for a dense history ``h`` over the items, from :func:`ease_dual`'s factors.
+
+    ``Xt`` is ``X'`` (items x users, CSR). Equal to the rows-of-``B`` sum up
+    to float32 rounding.
+    """
+    # One dtype throughout: a mixed product would copy K^-1 or X on every call.
+    h = np.asarray(h, dtype=Xt.dtype)
+    v = Kinv @ (Xt.T @ h).astype(Kinv.dtype, copy=False)
+    return (h * (1.0 - 1.0 / d) + (Xt @ v.astype(Xt.dtype, copy=False)) / d).astype(np.float32)
 
 
 def _symmetrize_upper(P: np.ndarray, block: int = 2048) -> None:

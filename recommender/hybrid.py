@@ -75,7 +75,7 @@ import scipy.linalg as sl
 import scipy.sparse as sp
 
 from .base import _PREPARED, BaseRecommender, History, Query, Recommendation
-from .collaborative import ease_weights
+from .collaborative import ease_dual, ease_dual_scores, ease_weights
 from .content import ContentModel
 from .data import ItemFeatures
 
@@ -83,6 +83,9 @@ __all__ = ["HybridRecommender"]
 
 _QUERY_CUTOFF = 2.0**-10
 _CF_BLOCK = 256
+#: Up to this many profiles (and fewer than head titles) the model keeps
+#: EASE's user-space factors (``4 n_users^2`` bytes) for long histories.
+_DUAL_MAX_USERS = 4096
 #: Neighbours per title without plays that the reasons look at (explain uses all).
 _REASON_NEIGHBOURS = 10
 _REASON_PREFIX = ("director=", "creator=", "cast=", "genre=", "keyword=")
@@ -245,11 +248,13 @@ class HybridRecommender(BaseRecommender):
         n_cf = int(min(self.max_cf_items, (self.pop > 0).sum()))
         self._set_cf(np.sort(order[:n_cf]))
         # Overall progress: EASE (the bulk of the time) up to 0.8, then content.
-        self.B = ease_weights(
+        self.B, self.ease_d = ease_weights(
             Xpos[:, self.cf_items].tocsr(),
             self.lam,
             progress=lambda s, f: report(f"ease: {s}", _PREPARED + (0.8 - _PREPARED) * f),
+            return_diag=True,
         )
+        self._set_dual(Xpos[:, self.cf_items].tocsr())
         report("ease", 0.8)
         aligned = _align_features(features, self.item_ids)
         self._content = ContentModel()
@@ -360,6 +365,30 @@ class HybridRecommender(BaseRecommender):
     def _newest_year(self, idx: np.ndarray, w: np.ndarray) -> float:
         pos = idx[w > 0]
         return float(self.item_year[pos].max()) if pos.size else 0.0
+
+    def _set_dual(
+        self, Xcf: sp.csr_matrix, Kinv: np.ndarray | None = None, d: np.ndarray | None = None
+    ) -> None:
+        """Keep EASE's user-space form (``collaborative.ease_dual``) where it can pay.
+
+        ``Xcf``: the positive feedback over the head titles, as EASE saw it.
+        Without ``Kinv`` and ``d`` (a fit), they are computed when the site has
+        fewer profiles than head titles and at most ``_DUAL_MAX_USERS``.
+        """
+        n_users, n_cf = Xcf.shape
+        self._dual_rows = np.inf
+        if Kinv is None:
+            small = 0 < n_users < n_cf and n_users <= _DUAL_MAX_USERS
+            Kinv, d = ease_dual(Xcf, self.lam) if small else (np.zeros((0, 0), np.float32), None)
+        self.dual_kinv = Kinv
+        self.dual_d = np.zeros(0) if d is None else d
+        if Kinv.size == 0:
+            return
+        self._dual_xt = Xcf.T.tocsr().astype(Kinv.dtype)
+        # A history of more head rows than this reads more of B than the
+        # user-space form reads: K^-1, X twice (values and indices) and a
+        # few passes over a vector of the head titles. In values of 4 bytes.
+        self._dual_rows = (n_users**2 + 4 * Xcf.nnz + 6 * n_cf) / n_cf
 
     def _set_cf(self, cf_items: np.ndarray) -> None:
         self.cf_items = cf_items.astype(np.int64)
@@ -520,16 +549,33 @@ class HybridRecommender(BaseRecommender):
         return s_cf, ct
 
     def _cf_sum(self, rows: np.ndarray, w: np.ndarray) -> np.ndarray:
-        """``sum_i w_i B[rows_i]``, in blocks of rows.
+        """``sum_i w_i B[rows_i]``, in blocks of rows, or in user space for long histories.
 
         A whole history (thousands of titles) would otherwise copy that many
         rows of ``B`` at once, and the fresh pages cost more than the sum.
+        Past ``_dual_rows`` rows the same sum costs less through EASE's
+        user-space factors, whose size does not grow with the history.
         """
+        if len(rows) > self._dual_rows:
+            h = np.bincount(rows, weights=w, minlength=len(self.cf_items))
+            return ease_dual_scores(h, self._dual_xt, self.dual_kinv, self.dual_d)
         out = np.zeros(self.B.shape[1], dtype=np.float32)
         for start in range(0, len(rows), _CF_BLOCK):
             end = start + _CF_BLOCK
             out += w[start:end] @ self.B[rows[start:end]]
         return out
+
+    def _b_block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+        """``B[rows][:, cols]`` for a few ``cols``, read along the rows of ``B``.
+
+        Picking a few columns out of thousands of history rows touches one
+        cache line per value; ``B[i, j] = B[j, i] d_i / d_j`` (see
+        ``ease_weights``) reads the same values from ``len(cols)`` rows.
+        """
+        if self.ease_d is None:  # files written before the diagonal was kept
+            return self.B[np.ix_(rows, cols)]
+        d = self.ease_d
+        return (self.B[np.ix_(cols, rows)] * (d[rows][None, :] / d[cols][:, None])).T
 
     def _score(self, q: Query) -> np.ndarray:
         s_cf, ct = self._parts(q)
@@ -620,7 +666,7 @@ class HybridRecommender(BaseRecommender):
             t_cf = self.cf_of[items]
             warm = np.flatnonzero(t_cf >= 0)
             if warm.size:
-                sub = self.B[np.ix_(h_rows, t_cf[warm])] * self.debias[t_cf[warm]][None, :]
+                sub = self._b_block(h_rows, t_cf[warm]) * self.debias[t_cf[warm]][None, :]
                 _add_rows(cf_part, at, warm, sub * h_w[:, None], unique)
             cold = np.flatnonzero(t_cf < 0)
             if cold.size:
@@ -632,10 +678,12 @@ class HybridRecommender(BaseRecommender):
                     keep = _first_in_group(grp, _REASON_NEIGHBOURS)
                     cols, vals, grp = cols[keep], vals[keep], grp[keep]
                 if cols.size:
+                    # Neighbour shares as a (neighbours x targets) matrix: one
+                    # product instead of a copy per (neighbour, target) pair.
                     ucols, at_col = np.unique(cols, return_inverse=True)
-                    b = self.B[np.ix_(h_rows, ucols)][:, at_col.ravel()]
-                    sub = b * (vals * self.debias[cols])[None, :]
-                    v = _group_sum(sub, grp, cold.size)
+                    W = np.zeros((len(ucols), cold.size), dtype=np.float32)
+                    np.add.at(W, (at_col.ravel(), grp), vals * self.debias[cols])
+                    v = self._b_block(h_rows, ucols) @ W
                     _add_rows(cf_part, at, cold, v * h_w[:, None], unique)
         ct_part = np.zeros_like(cf_part)
         c, c_w, src = self._history_rows(q.cidx, q.cw)
@@ -926,6 +974,9 @@ class HybridRecommender(BaseRecommender):
         arrays.update(
             {
                 "B": self.B,
+                "ease_d": self.ease_d,
+                "dual_kinv": self.dual_kinv,
+                "dual_d": self.dual_d,
                 "cf_items": self.cf_items,
                 "R": self.R,
                 "ridge_cols": self.ridge_cols,
@@ -964,6 +1015,11 @@ class HybridRecommender(BaseRecommender):
         super()._restore(meta, arrays)
         self.B = arrays["B"]
         self._set_cf(np.asarray(arrays["cf_items"]))
+        self.ease_d = arrays.get("ease_d")
+        self._dual_rows = np.inf
+        if "dual_kinv" in arrays:  # files written before it have only B
+            Xcf = self._hist_raw.maximum(0).tocsc()[:, self.cf_items].tocsr()
+            self._set_dual(Xcf, arrays["dual_kinv"], arrays["dual_d"])
         self.F = sp.csr_matrix(
             (arrays["F_data"], arrays["F_indices"], arrays["F_indptr"]),
             shape=(len(self.item_ids), meta["n_features"]),

@@ -5,7 +5,7 @@ import pytest
 import scipy.sparse as sp
 
 from recommender import collaborative
-from recommender.collaborative import cosine_knn, ease_weights
+from recommender.collaborative import cosine_knn, ease_dual, ease_dual_scores, ease_weights
 
 
 def _reference(X, lam):
@@ -34,6 +34,23 @@ def test_primal_matches_direct_inverse(X, monkeypatch, float64_max):
 def test_dual_matches_direct_inverse(X):
     Xs = X[:50].tocsr()  # fewer users than items: the Woodbury path
     assert np.allclose(ease_weights(Xs, 10.0), _reference(Xs, 10.0), atol=1e-5)
+
+
+@pytest.mark.parametrize("users", [50, 300])  # dual and primal paths
+def test_a_column_of_B_reads_from_its_row(X, users):
+    B, d = ease_weights(X[:users].tocsr(), 10.0, return_diag=True)
+    assert np.allclose(B, B.T * d[:, None] / d[None, :], atol=1e-6)
+
+
+def test_user_space_scores_equal_the_rows_of_B(X):
+    Xs = X[:50].tocsr()
+    Kinv, d = ease_dual(Xs, 10.0)
+    rng = np.random.default_rng(3)
+    h = np.zeros(Xs.shape[1])
+    picked = rng.choice(Xs.shape[1], size=40, replace=False)
+    h[picked] = rng.uniform(-1.0, 2.0, size=40)  # dislikes are negative weights
+    got = ease_dual_scores(h, Xs.T.tocsr().astype(np.float32), Kinv, d)
+    assert np.allclose(got, h @ _reference(Xs, 10.0), atol=1e-5)
 
 
 def test_lam_must_be_positive(X):

@@ -274,7 +274,16 @@ def test_a_model_file_from_before_the_cold_description_still_loads(planted, tmp_
     manifest = json.loads((path / "manifest.json").read_text())
     pop_coef = (np.log1p(model.pop[model.cf_items]) @ model.R).astype(np.float32)
     np.save(path / "pop_coef.npy", pop_coef)
-    for name in ("Rc", "cold_cols", "Fc_indptr", "Fc_indices", "Fc_data"):
+    for name in (
+        "Rc",
+        "cold_cols",
+        "Fc_indptr",
+        "Fc_indices",
+        "Fc_data",
+        "ease_d",
+        "dual_kinv",
+        "dual_d",
+    ):
         (path / f"{name}.npy").unlink()
         del manifest[f"{name}.npy"]
     meta = json.loads((path / "meta.json").read_text())
@@ -308,3 +317,52 @@ def test_fit_progress_only_moves_forward(planted):
     fractions = [f for _, f in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1.0 and 0.0 <= fractions[0]
     assert any(stage.startswith("ease") for stage, _ in seen)
+
+
+def _small_site(seed: int = 5) -> tuple[Interactions, ItemFeatures]:
+    """Fewer profiles than titles, and histories of dozens of titles."""
+    rng = np.random.default_rng(seed)
+    ids = np.arange(1000, 1200)
+    users, items = [], []
+    for u in range(20):
+        lo = 50 * (u % 4)  # four overlapping tastes
+        for i in rng.choice(np.arange(lo, lo + 120) % 200, size=90, replace=False).tolist():
+            users.append(u)
+            items.append(int(ids[i]))
+    inter = Interactions(users, items, None, np.arange(len(users), dtype=float))
+    genres = [["Drama"] if i % 2 else ["Comedy"] for i in range(len(ids))]
+    years = [1960 + i % 50 for i in range(len(ids))]
+    feats = ItemFeatures(item_ids=ids, genres=genres, year=years)
+    return inter, feats
+
+
+def test_long_histories_score_the_same_read_in_user_space(tmp_path):
+    from recommender import load_model, save_model
+
+    inter, feats = _small_site()
+    model = HybridRecommender(lam=20.0, history_half_life=None).fit(inter, feats)
+    assert model._dual_rows < 90, "a 90-title history should take the user-space form"
+    history = {int(i): 1.0 for i in inter.item_ids[inter.user_ids == 3]}
+    history[int(inter.item_ids[inter.user_ids == 7][0])] = -1.0  # a thumbs down too
+
+    def picks(m):
+        recs = m.recommend_for_history(history, k=15)
+        exp = m.explain(history, recs[0].item_id)
+        return recs, exp
+
+    dual, dual_exp = picks(model)
+    model._dual_rows = np.inf  # read the rows of B instead
+    rows, rows_exp = picks(model)
+    assert [r.item_id for r in dual] == [r.item_id for r in rows]
+    assert [r.score for r in dual] == pytest.approx([r.score for r in rows], rel=1e-4, abs=1e-5)
+    assert [r.reason for r in dual] == [r.reason for r in rows]
+    assert dual_exp["score"] == pytest.approx(rows_exp["score"], rel=1e-4, abs=1e-5)
+    assert [b["item_id"] for b in dual_exp["because"]] == [
+        b["item_id"] for b in rows_exp["because"]
+    ]
+
+    loaded = load_model(save_model(model, tmp_path))
+    assert loaded._dual_rows < 90
+    assert [r.item_id for r in loaded.recommend_for_history(history, k=15)] == [
+        r.item_id for r in rows
+    ]
