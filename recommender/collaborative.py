@@ -36,7 +36,14 @@ import scipy.linalg as sl
 import scipy.sparse as sp
 from sklearn.preprocessing import normalize
 
-__all__ = ["cosine_knn", "ease_dual", "ease_dual_scores", "ease_weights", "gram_matrix"]
+__all__ = [
+    "cosine_knn",
+    "ease_dual",
+    "ease_dual_scores",
+    "ease_weights",
+    "gram_matrix",
+    "spd_inverse",
+]
 
 #: Up to this many titles EASE is solved in float64; beyond, in float32 (half the memory).
 FLOAT64_MAX_ITEMS = 12000
@@ -132,6 +139,19 @@ def ease_weights(
     return (P, d) if return_diag else P  # now B
 
 
+def spd_inverse(A: np.ndarray, error: str) -> np.ndarray:
+    """Inverse of a symmetric positive definite float64 matrix (overwrites ``A``).
+
+    Cholesky (LAPACK ``potrf``/``potri``): half the work of a general
+    inverse. Raises ``ValueError(error)`` when ``A`` is not positive definite.
+    """
+    c, info = sl.lapack.dpotrf(A, lower=True, overwrite_a=True, clean=True)
+    inv, info2 = sl.lapack.dpotri(c, lower=True, overwrite_c=True)
+    if info or info2:
+        raise ValueError(error)
+    return np.tril(inv) + np.tril(inv, -1).T
+
+
 def ease_dual(X: sp.csr_matrix, lam: float) -> tuple[np.ndarray, np.ndarray]:
     """``(K^-1, d)`` of :func:`ease_dual_scores` for a users x items matrix ``X``.
 
@@ -144,11 +164,7 @@ def ease_dual(X: sp.csr_matrix, lam: float) -> tuple[np.ndarray, np.ndarray]:
     X = sp.csr_matrix(X, dtype=np.float64)
     K = (X @ X.T).toarray()
     K[np.diag_indices_from(K)] += lam
-    c, info = sl.lapack.dpotrf(K, lower=True, overwrite_a=True, clean=True)
-    Kinv, info2 = sl.lapack.dpotri(c, lower=True, overwrite_c=True)
-    if info or info2:
-        raise ValueError("Cholesky of XX' + lam I failed; increase lam.")
-    Kinv = np.tril(Kinv) + np.tril(Kinv, -1).T
+    Kinv = spd_inverse(K, "XX' + lam I is singular; increase lam.")
     # d_j = 1 - x_j' K^-1 x_j over the columns x_j of X.
     d = 1.0 - np.asarray(X.multiply(sp.csr_matrix(X.T @ Kinv).T).sum(axis=0)).ravel()
     return Kinv.astype(np.float32), d

@@ -71,11 +71,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
-import scipy.linalg as sl
 import scipy.sparse as sp
 
 from .base import _PREPARED, BaseRecommender, History, Query, Recommendation
-from .collaborative import ease_dual, ease_dual_scores, ease_weights
+from .collaborative import ease_dual, ease_dual_scores, ease_weights, spd_inverse
 from .content import ContentModel
 from .data import ItemFeatures
 
@@ -307,11 +306,7 @@ class HybridRecommender(BaseRecommender):
         G = (Fw.T @ Fw).toarray().astype(np.float64)
         G[np.diag_indices_from(G)] += self.content_lam
         # Invert the small d x d matrix, then one sparse x dense product.
-        c, info = sl.lapack.dpotrf(G, lower=True, overwrite_a=True, clean=True)
-        Ginv, info2 = sl.lapack.dpotri(c, lower=True, overwrite_c=True)
-        if info or info2:
-            raise ValueError("content ridge system is singular; increase content_lam.")
-        Ginv = np.tril(Ginv) + np.tril(Ginv, -1).T
+        Ginv = spd_inverse(G, "content ridge system is singular; increase content_lam.")
         return np.asarray(Fw @ Ginv, dtype=np.float32)
 
     def _fit_ridge(self) -> None:
