@@ -1012,7 +1012,9 @@ class HybridRecommender(BaseRecommender):
         self._set_cf(np.asarray(arrays["cf_items"]))
         self.ease_d = arrays.get("ease_d")
         self._dual_rows = np.inf
-        if "dual_kinv" in arrays:  # files written before it have only B
+        # Files written before the user-space form have no K^-1; large sites
+        # write an empty one.
+        if arrays.get("dual_kinv") is not None and arrays["dual_kinv"].size:
             Xcf = self._hist_raw.maximum(0).tocsc()[:, self.cf_items].tocsr()
             self._set_dual(Xcf, arrays["dual_kinv"], arrays["dual_d"])
         self.F = sp.csr_matrix(
