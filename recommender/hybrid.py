@@ -64,6 +64,11 @@ on ml-latest-small: ``lam``, ``history_half_life``, ``pop_beta``,
 Only the last part of a history matters: items whose recency weight falls
 below ``2 ** -10`` of the newest item's are left out of the score (they are
 still excluded from the results), which bounds the time per request.
+
+Long histories (a whole one, without a half life) are summed in EASE's user
+space where the site has fewer profiles than head titles
+(``collaborative.ease_dual``): the same scores, at a cost that does not grow
+with the history.
 """
 
 from __future__ import annotations
@@ -247,13 +252,16 @@ class HybridRecommender(BaseRecommender):
         n_cf = int(min(self.max_cf_items, (self.pop > 0).sum()))
         self._set_cf(np.sort(order[:n_cf]))
         # Overall progress: EASE (the bulk of the time) up to 0.8, then content.
+        Xcf = Xpos[:, self.cf_items].tocsr()
+        del Xpos
         self.B, self.ease_d = ease_weights(
-            Xpos[:, self.cf_items].tocsr(),
+            Xcf,
             self.lam,
             progress=lambda s, f: report(f"ease: {s}", _PREPARED + (0.8 - _PREPARED) * f),
             return_diag=True,
         )
-        self._set_dual(Xpos[:, self.cf_items].tocsr())
+        self._set_dual(Xcf)
+        del Xcf
         report("ease", 0.8)
         aligned = _align_features(features, self.item_ids)
         self._content = ContentModel()
