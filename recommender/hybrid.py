@@ -260,7 +260,7 @@ class HybridRecommender(BaseRecommender):
             progress=lambda s, f: report(f"ease: {s}", _PREPARED + (0.8 - _PREPARED) * f),
             return_diag=True,
         )
-        self._set_dual(Xcf)
+        self._fit_dual(Xcf)
         del Xcf
         report("ease", 0.8)
         aligned = _align_features(features, self.item_ids)
@@ -369,25 +369,33 @@ class HybridRecommender(BaseRecommender):
         pos = idx[w > 0]
         return float(self.item_year[pos].max()) if pos.size else 0.0
 
-    def _set_dual(
-        self, Xcf: sp.csr_matrix, Kinv: np.ndarray | None = None, d: np.ndarray | None = None
-    ) -> None:
-        """Keep EASE's user-space form (``collaborative.ease_dual``) where it can pay.
+    def _fit_dual(self, Xcf: sp.csr_matrix) -> None:
+        """EASE's user-space factors (``collaborative.ease_dual``), where they can pay.
 
         ``Xcf``: the positive feedback over the head titles, as EASE saw it.
-        Without ``Kinv`` and ``d`` (a fit), they are computed when the site has
-        fewer profiles than head titles and at most ``_DUAL_MAX_USERS``.
+        Kept when the site has fewer profiles than head titles, and at most
+        ``_DUAL_MAX_USERS``; otherwise empty.
         """
         n_users, n_cf = Xcf.shape
+        if 0 < n_users < n_cf and n_users <= _DUAL_MAX_USERS:
+            self.dual_kinv, self.dual_d = ease_dual(Xcf, self.lam)
+        else:
+            self.dual_kinv, self.dual_d = np.zeros((0, 0), np.float32), np.zeros(0)
+        self._use_dual(Xcf)
+
+    def _use_dual(self, Xcf: sp.csr_matrix | None = None) -> None:
+        """What scoring derives from the factors: ``X'`` and the length past which they pay.
+
+        A loaded model passes no ``Xcf``: it is rebuilt from the stored
+        histories, and only when there are factors to use.
+        """
         self._dual_rows = np.inf
-        if Kinv is None:
-            small = 0 < n_users < n_cf and n_users <= _DUAL_MAX_USERS
-            Kinv, d = ease_dual(Xcf, self.lam) if small else (np.zeros((0, 0), np.float32), None)
-        self.dual_kinv = Kinv
-        self.dual_d = np.zeros(0) if d is None else d
-        if Kinv.size == 0:
+        if self.dual_kinv.size == 0:
             return
-        self._dual_xt = Xcf.T.tocsr().astype(Kinv.dtype)
+        if Xcf is None:
+            Xcf = self._hist_raw.maximum(0).tocsc()[:, self.cf_items].tocsr()
+        n_users, n_cf = Xcf.shape
+        self._dual_xt = Xcf.T.tocsr().astype(self.dual_kinv.dtype)
         # A history of more head rows than this reads more of B than the
         # user-space form reads: K^-1, X twice (values and indices) and a
         # few passes over a vector of the head titles. In values of 4 bytes.
@@ -1018,13 +1026,12 @@ class HybridRecommender(BaseRecommender):
         super()._restore(meta, arrays)
         self.B = arrays["B"]
         self._set_cf(np.asarray(arrays["cf_items"]))
+        # Files written before the diagonal and the user-space form have
+        # neither: B's columns are then read directly, histories as rows of B.
         self.ease_d = arrays.get("ease_d")
-        self._dual_rows = np.inf
-        # Files written before the user-space form have no K^-1; large sites
-        # write an empty one.
-        if arrays.get("dual_kinv") is not None and arrays["dual_kinv"].size:
-            Xcf = self._hist_raw.maximum(0).tocsc()[:, self.cf_items].tocsr()
-            self._set_dual(Xcf, arrays["dual_kinv"], arrays["dual_d"])
+        self.dual_kinv = arrays.get("dual_kinv", np.zeros((0, 0), np.float32))
+        self.dual_d = arrays.get("dual_d", np.zeros(0))
+        self._use_dual()
         self.F = sp.csr_matrix(
             (arrays["F_data"], arrays["F_indices"], arrays["F_indptr"]),
             shape=(len(self.item_ids), meta["n_features"]),
