@@ -583,7 +583,7 @@ class HybridRecommender(BaseRecommender):
         cache line per value; ``B[i, j] = B[j, i] d_i / d_j`` (see
         ``ease_weights``) reads the same values from ``len(cols)`` rows.
         """
-        if self.ease_d is None:  # files written before the diagonal was kept
+        if self.ease_d.size == 0:  # files written before the diagonal was kept
             return self.B[np.ix_(rows, cols)]
         d = self.ease_d
         return (self.B[np.ix_(cols, rows)] * (d[rows][None, :] / d[cols][:, None])).T
@@ -1028,7 +1028,7 @@ class HybridRecommender(BaseRecommender):
         self._set_cf(np.asarray(arrays["cf_items"]))
         # Files written before the diagonal and the user-space form have
         # neither: B's columns are then read directly, histories as rows of B.
-        self.ease_d = arrays.get("ease_d")
+        self.ease_d = arrays.get("ease_d", np.zeros(0, np.float32))
         self.dual_kinv = arrays.get("dual_kinv", np.zeros((0, 0), np.float32))
         self.dual_d = arrays.get("dual_d", np.zeros(0))
         self._use_dual()

@@ -296,7 +296,11 @@ def test_a_model_file_from_before_the_cold_description_still_loads(planted, tmp_
         manifest[name] = {"size": (path / name).stat().st_size, "sha256": _sha256(path / name)}
     (path / "manifest.json").write_text(json.dumps(manifest))
     old = load_model(path)
-    assert old.recommend(0, k=3)
+    picks = old.recommend(0, k=3)
+    assert picks
+    # Saved again as it is, the model keeps scoring the way it was loaded.
+    again = load_model(save_model(old, tmp_path / "again"))
+    assert again.recommend(0, k=3) == picks
     old.add_items(ItemFeatures(item_ids=[5000], genres=[["Crime", "Drama"]], year=[1995]))
     assert [r.item_id for r in old.rank({100: 1.0}, candidates=[5000])] == [5000]
 
