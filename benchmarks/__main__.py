@@ -5,7 +5,8 @@
 NAME is one of: recommender, ingest, search, home, insights, faults, load (the
 load suite runs for about 15 minutes). The recommender suite runs
 benchmarks/recommender_eval.sh (the offline protocol on
-../shared/data/ml-latest-small, warm and cold) and the scale benchmark.
+../shared/data/ml-latest-small, warm and cold), the scale benchmark and the
+cold-start ceiling.
 """
 
 import argparse
@@ -21,6 +22,8 @@ SUITES = ("recommender", "ingest", "search", "home", "insights", "faults", "load
 def run_recommender() -> None:
     subprocess.run(["bash", str(HERE / "recommender_eval.sh")], check=True)
     importlib.import_module("benchmarks.recommender_scale").main([])
+    importlib.import_module("benchmarks.recommender_cold_ceiling").main([])
+    importlib.import_module("benchmarks.recommender_report").main()
 
 
 def main(argv=None) -> int:

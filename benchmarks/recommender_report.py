@@ -142,6 +142,21 @@ def main() -> None:
             ),
             "",
         ]
+    ceiling = _load("recommender_cold_ceiling.json")
+    if ceiling:
+        lines += [
+            "## Cold-start ceiling (`python benchmarks/recommender_cold_ceiling.py`)",
+            "",
+            (
+                "Validation draws only. Popularity R^2 from the description, out of fold: "
+                f"{ceiling['mean_popularity_r2_out_of_fold']:.3f}. Mean NDCG@10:"
+            ),
+            "",
+            "| ranking | NDCG@10 |",
+            "|---|---|",
+        ]
+        lines += [f"| {name} | {v:.4f} |" for name, v in ceiling["mean_ndcg@10"].items()]
+        lines.append("")
     (RES / "recommender.md").write_text("\n".join(lines))
     print("\n".join(lines))
     try:  # also the shared benchmarks/RESULTS.md, one section per owner

@@ -130,26 +130,19 @@ class Task:
         assert len(cand_pos) == len(self.candidates), "candidates missing from the model"
         col_of = np.full(model.n_items, -1, dtype=np.int64)
         col_of[cand_pos] = np.arange(len(cand_pos))
-        disc = 1.0 / np.log2(np.arange(2, k_max + 2))
         rows = np.array([model._user_row(int(u)) for u in self.users])
-        res = {"ndcg@10": [], "recall@10": [], "recall@20": [], "hit@10": []}
+        res: dict[str, list] = {}
         tops = []
         for start in range(0, len(rows), 256):
             S = model.score_users(rows[start : start + 256])[:, cand_pos].astype(np.float64)
             for r in range(S.shape[0]):
-                u = int(self.users[start + r])
                 s = S[r]
                 if self.exclude_train:
                     seen = col_of[model._hist_raw[rows[start + r]].indices]
                     s[seen[seen >= 0]] = -np.inf
-                top = self.candidates[top_k_with_ties(s, k_max, self.tie)]
-                rel = self.relevant[u]
-                hits = np.array([t in rel for t in top.tolist()], dtype=float)
-                m10 = min(10, len(rel))
-                res["ndcg@10"].append((hits[:10] * disc[: len(hits[:10])]).sum() / disc[:m10].sum())
-                res["recall@10"].append(hits[:10].sum() / m10)
-                res["recall@20"].append(hits[:20].sum() / min(20, len(rel)))
-                res["hit@10"].append(float(hits[:10].any()))
+                metrics, top = self._list_metrics(int(self.users[start + r]), s, k_max)
+                for name, v in metrics.items():
+                    res.setdefault(name, []).append(v)
                 tops.append(top[:10])
         out = {name: float(np.mean(v)) for name, v in res.items()}
         if self.exclude_train:  # warm: catalog-level metrics apply
@@ -158,6 +151,34 @@ class Task:
             out["popularity_percentile"] = float(np.mean([self.pct[i] for i in flat.tolist()]))
         out["n_users"] = len(self.users)
         return out
+
+    def run_scores(self, scores: np.ndarray, k_max: int = 20) -> dict:
+        """The per-list metrics of given scores over the candidates (in sorted id order).
+
+        ``scores`` has one row per evaluated user (``self.users``), or a single
+        row that ranks the candidates the same way for everyone.
+        """
+        scores = np.atleast_2d(np.asarray(scores, dtype=np.float64))
+        res: dict[str, list] = {}
+        for r, u in enumerate(self.users.tolist()):
+            metrics, _ = self._list_metrics(u, scores[r if len(scores) > 1 else 0], k_max)
+            for name, v in metrics.items():
+                res.setdefault(name, []).append(v)
+        return {name: float(np.mean(v)) for name, v in res.items()}
+
+    def _list_metrics(self, user: int, s: np.ndarray, k_max: int) -> tuple[dict, np.ndarray]:
+        top = self.candidates[top_k_with_ties(s, k_max, self.tie)]
+        rel = self.relevant[user]
+        hits = np.array([t in rel for t in top.tolist()], dtype=float)
+        disc = 1.0 / np.log2(np.arange(2, k_max + 2))
+        m10 = min(10, len(rel))
+        metrics = {
+            "ndcg@10": (hits[:10] * disc[: len(hits[:10])]).sum() / disc[:m10].sum(),
+            "recall@10": hits[:10].sum() / m10,
+            "recall@20": hits[:20].sum() / min(20, len(rel)),
+            "hit@10": float(hits[:10].any()),
+        }
+        return metrics, top
 
 
 def _relevant(test: Interactions, users: np.ndarray | None = None) -> dict[int, set[int]]:

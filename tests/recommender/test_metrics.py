@@ -66,3 +66,32 @@ def test_ties_follow_fixed_permutation_not_id():
     assert 4 not in top.tolist() and len(top) == 5
     assert set(top[:2].tolist()) == {1, 3}
     assert top[2:].tolist() == [5, 2, 0]
+
+
+def test_an_evaluation_task_scores_given_rankings_by_hand():
+    from recommender import Interactions
+    from recommender.evaluate import Task
+
+    train = Interactions(np.array([1, 2]), np.array([40, 40]))
+    task = Task(train, None, {1: {30}, 2: {10, 20}}, np.array([30, 10, 20]), exclude_train=False)
+    one_order = task.run_scores(np.array([0.1, 0.5, 0.9]))  # candidates 10, 20, 30
+    second = 1 / math.log2(3)
+    assert one_order["ndcg@10"] == pytest.approx((1.0 + (second + 0.5) / (1 + second)) / 2)
+    assert one_order["hit@10"] == 1.0
+    per_user = task.run_scores(np.array([[0.9, 0.5, 0.1], [0.9, 0.5, 0.1]]))
+    assert per_user["ndcg@10"] == pytest.approx((0.5 + 1.0) / 2)
+
+
+def test_given_scores_rank_like_the_model_they_came_from(planted):
+    from recommender.evaluate import Task
+    from recommender.hybrid import HybridRecommender
+
+    inter, feats, _ = planted
+    model = HybridRecommender(lam=5.0).fit(inter, feats)
+    items = np.unique(inter.item_ids)[:40]
+    relevant = {int(u): {int(items[u % 40]), int(items[(3 * u) % 40])} for u in range(12)}
+    task = Task(inter, feats, relevant, items, exclude_train=False)
+    rows = np.array([model._user_row(u) for u in task.users])
+    scores = model.score_users(rows)[:, model._item_index(task.candidates)]
+    from_scores = task.run_scores(scores)
+    assert from_scores == {k: v for k, v in task.run(model).items() if k in from_scores}
