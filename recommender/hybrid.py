@@ -92,6 +92,9 @@ _CF_BLOCK = 256
 _DUAL_MAX_USERS = 4096
 #: Neighbours per title without plays that the reasons look at (explain uses all).
 _REASON_NEIGHBOURS = 10
+#: Reading B's rows whole for the reasons pays once the history holds more
+#: than one head title in this many (a 64-byte cache line holds 16 values).
+_DENSE_PICK = 32
 _REASON_PREFIX = ("director=", "creator=", "cast=", "genre=", "keyword=")
 
 
@@ -115,6 +118,12 @@ def _group_sum(a: np.ndarray, grp: np.ndarray, k: int) -> np.ndarray:
     return out
 
 
+def _union(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.union1d`` by a sort: numpy's hashing unique takes five times as long here."""
+    s = np.sort(np.concatenate([a, b]))
+    return s[np.r_[True, s[1:] != s[:-1]]] if s.size else s
+
+
 def _first_in_group(grp: np.ndarray, limit: int) -> np.ndarray:
     """Mask of the first ``limit`` entries of each group of a ``grp``-sorted array."""
     return np.arange(len(grp)) - np.searchsorted(grp, grp) < limit
@@ -124,6 +133,9 @@ def _add_rows(
     out: np.ndarray, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, unique: bool
 ) -> None:
     """``out[rows, cols] += values``; unless ``unique``, ``rows`` may repeat (sums them)."""
+    if unique and len(cols) == out.shape[1]:  # every column, in order: whole rows
+        out[rows] += values
+        return
     if unique:
         out[np.ix_(rows, cols)] += values
         return
@@ -586,7 +598,34 @@ class HybridRecommender(BaseRecommender):
         if self.ease_d.size == 0:  # files written before the diagonal was kept
             return self.B[np.ix_(rows, cols)]
         d = self.ease_d
-        return (self.B[np.ix_(cols, rows)] * (d[rows][None, :] / d[cols][:, None])).T
+        return (self._b_rows(cols, rows) * (d[rows][None, :] / d[cols][:, None])).T
+
+    def _b_block_times(self, rows: np.ndarray, cols: np.ndarray, W: np.ndarray) -> np.ndarray:
+        """``B[rows][:, cols] @ W``, read along the rows of ``B`` as in ``_b_block``.
+
+        The scaling goes into ``W``: ``diag(d_rows) (W' diag(1/d_cols) B[cols])'``
+        restricted to ``rows``. For a long history, the product with a sparse
+        ``W`` (a few neighbours per target) streams each row of ``B`` once,
+        where picking the history's values out of them costs several times as
+        much.
+        """
+        if self.ease_d.size == 0:  # files written before the diagonal was kept
+            return self.B[np.ix_(rows, cols)] @ W
+        d = self.ease_d
+        Wd = W / d[cols][:, None]
+        if len(rows) * _DENSE_PICK > self.B.shape[1]:
+            S = sp.csr_matrix(Wd.T)
+            S = sp.csr_matrix((S.data, cols[S.indices], S.indptr), shape=(W.shape[1], len(d)))
+            return d[rows][:, None] * np.asarray(S @ self.B)[:, rows].T
+        return d[rows][:, None] * (self.B[np.ix_(cols, rows)].T @ Wd)
+
+    def _b_rows(self, cols: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        """``B[cols][:, rows]``, unscaled."""
+        if len(rows) * _DENSE_PICK > self.B.shape[1]:
+            # Most cache lines of those rows are read anyway: copying the
+            # rows whole and picking in memory beats gathering from B.
+            return np.take(self.B[cols], rows, axis=1)
+        return self.B[np.ix_(cols, rows)]
 
     def _score(self, q: Query) -> np.ndarray:
         s_cf, ct = self._parts(q)
@@ -666,7 +705,7 @@ class HybridRecommender(BaseRecommender):
         that drove it, at a tenth of the reads for a long history.
         """
         idx, w = self._truncate(q.idx, q.w)
-        hist = np.union1d(idx, q.cidx)
+        hist = _union(idx, q.cidx)
         k = len(items)
         cf_part = np.zeros((len(hist), k), dtype=np.float64)
         h_rows, h_w, src = self._history_rows(idx, w)
@@ -694,7 +733,7 @@ class HybridRecommender(BaseRecommender):
                     ucols, at_col = np.unique(cols, return_inverse=True)
                     W = np.zeros((len(ucols), cold.size), dtype=np.float32)
                     np.add.at(W, (at_col.ravel(), grp), vals * self.debias[cols])
-                    v = self._b_block(h_rows, ucols) @ W
+                    v = self._b_block_times(h_rows, ucols, W)
                     _add_rows(cf_part, at, cold, v * h_w[:, None], unique)
         ct_part = np.zeros_like(cf_part)
         c, c_w, src = self._history_rows(q.cidx, q.cw)

@@ -370,3 +370,21 @@ def test_long_histories_score_the_same_read_in_user_space(tmp_path):
     assert [r.item_id for r in loaded.recommend_for_history(history, k=15)] == [
         r.item_id for r in rows
     ]
+
+
+def test_reasons_read_the_same_values_of_b_value_by_value_or_row_by_row(planted, monkeypatch):
+    from recommender import hybrid
+
+    inter, feats, _ = planted
+    model = HybridRecommender(lam=5.0).fit(inter, feats)
+    n = model.B.shape[0]
+    rng = np.random.default_rng(0)
+    cols = np.sort(rng.choice(n, 6, replace=False))
+    W = (rng.random((6, 3)) * (rng.random((6, 3)) < 0.5)).astype(np.float32)
+    rows = rng.permutation(n)[: n // 2]
+    direct = np.asarray(model.B)[np.ix_(rows, cols)]
+    # The switch between the two reads is the history's share of the head titles.
+    for dense_pick in (1, 10**9):
+        monkeypatch.setattr(hybrid, "_DENSE_PICK", dense_pick)
+        assert model._b_block(rows, cols) == pytest.approx(direct, rel=1e-4, abs=1e-6)
+        assert model._b_block_times(rows, cols, W) == pytest.approx(direct @ W, rel=1e-4, abs=1e-6)
