@@ -77,12 +77,6 @@ def zscore(S: np.ndarray) -> np.ndarray:
     return (S - S.mean(1, keepdims=True)) / (S.std(1, keepdims=True) + 1e-12)
 
 
-def hybrid_scores(model: HybridRecommender, task: ev.Task) -> np.ndarray:
-    cand = model._item_index(task.candidates)
-    rows = np.array([model._user_row(int(u)) for u in task.users])
-    return model.score_users(rows)[:, cand].astype(np.float64)
-
-
 def tuned_params() -> tuple[dict, str]:
     path = RESULTS / "recommender_cold.json"
     if path.is_file():
@@ -100,7 +94,7 @@ def measure_draw(task: ev.Task, params: dict) -> dict:
     predicted = cross_val_predict(Ridge(alpha=1.0), X, y, cv=folds)
     r2 = 1.0 - ((predicted - y) ** 2).sum() / ((y - y.mean()) ** 2).sum()
     model = HybridRecommender(**params).fit(task.train, task.features)
-    S = hybrid_scores(model, task)
+    S = np.vstack(list(task.model_scores(model)))
     ndcg = {
         "random": task.run_scores(np.zeros(len(task.candidates)))["ndcg@10"],
         "held-out popularity": task.run_scores(np.log1p(counts))["ndcg@10"],

@@ -32,7 +32,7 @@ import json
 import math
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -126,13 +126,19 @@ class Task:
 
     def run(self, model: BaseRecommender, k_max: int = 20) -> dict:
         """Top lists for every evaluated user, then the metrics."""
+        return self.run_scores(self.model_scores(model), k_max)
+
+    def model_scores(self, model: BaseRecommender) -> Iterator[np.ndarray]:
+        """The model's scores of the candidates (sorted ids), a row per evaluated user.
+
+        Scored 256 users at a time. In a warm task a user's own train titles
+        score ``-inf``: the protocol never recommends them.
+        """
         cand_pos = model._item_index(self.candidates)
         assert len(cand_pos) == len(self.candidates), "candidates missing from the model"
         col_of = np.full(model.n_items, -1, dtype=np.int64)
         col_of[cand_pos] = np.arange(len(cand_pos))
         rows = np.array([model._user_row(int(u)) for u in self.users])
-        res: dict[str, list] = {}
-        tops = []
         for start in range(0, len(rows), 256):
             S = model.score_users(rows[start : start + 256])[:, cand_pos].astype(np.float64)
             for r in range(S.shape[0]):
@@ -140,10 +146,26 @@ class Task:
                 if self.exclude_train:
                     seen = col_of[model._hist_raw[rows[start + r]].indices]
                     s[seen[seen >= 0]] = -np.inf
-                metrics, top = self._list_metrics(int(self.users[start + r]), s, k_max)
-                for name, v in metrics.items():
-                    res.setdefault(name, []).append(v)
-                tops.append(top[:10])
+                yield s
+
+    def run_scores(self, scores: np.ndarray | Iterable[np.ndarray], k_max: int = 20) -> dict:
+        """The metrics of given scores over the candidates (in sorted id order).
+
+        ``scores`` has one row per evaluated user (``self.users``), as an
+        array or any iterable of rows, or is a single row that ranks the
+        candidates the same way for everyone.
+        """
+        if isinstance(scores, np.ndarray):
+            scores = np.atleast_2d(scores)
+            if len(scores) == 1:
+                scores = itertools.repeat(scores[0], len(self.users))
+        res: dict[str, list] = {}
+        tops = []
+        for u, s in zip(self.users.tolist(), scores, strict=True):
+            metrics, top = self._list_metrics(u, np.asarray(s, dtype=np.float64), k_max)
+            for name, v in metrics.items():
+                res.setdefault(name, []).append(v)
+            tops.append(top[:10])
         out = {name: float(np.mean(v)) for name, v in res.items()}
         if self.exclude_train:  # warm: catalog-level metrics apply
             flat = np.concatenate(tops) if tops else np.empty(0, dtype=np.int64)
@@ -151,20 +173,6 @@ class Task:
             out["popularity_percentile"] = float(np.mean([self.pct[i] for i in flat.tolist()]))
         out["n_users"] = len(self.users)
         return out
-
-    def run_scores(self, scores: np.ndarray, k_max: int = 20) -> dict:
-        """The per-list metrics of given scores over the candidates (in sorted id order).
-
-        ``scores`` has one row per evaluated user (``self.users``), or a single
-        row that ranks the candidates the same way for everyone.
-        """
-        scores = np.atleast_2d(np.asarray(scores, dtype=np.float64))
-        res: dict[str, list] = {}
-        for r, u in enumerate(self.users.tolist()):
-            metrics, _ = self._list_metrics(u, scores[r if len(scores) > 1 else 0], k_max)
-            for name, v in metrics.items():
-                res.setdefault(name, []).append(v)
-        return {name: float(np.mean(v)) for name, v in res.items()}
 
     def _list_metrics(self, user: int, s: np.ndarray, k_max: int) -> tuple[dict, np.ndarray]:
         top = self.candidates[top_k_with_ties(s, k_max, self.tie)]

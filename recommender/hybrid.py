@@ -92,7 +92,7 @@ _CF_BLOCK = 256
 _DUAL_MAX_USERS = 4096
 #: Neighbours per title without plays that the reasons look at (explain uses all).
 _REASON_NEIGHBOURS = 10
-#: Reading B's rows whole for the reasons pays once the history holds more
+#: Streaming B's rows whole for the reasons pays once the history holds more
 #: than one head title in this many (a 64-byte cache line holds 16 values).
 _DENSE_PICK = 32
 _REASON_PREFIX = ("director=", "creator=", "cast=", "genre=", "keyword=")
@@ -133,11 +133,11 @@ def _add_rows(
     out: np.ndarray, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, unique: bool
 ) -> None:
     """``out[rows, cols] += values``; unless ``unique``, ``rows`` may repeat (sums them)."""
-    if unique and len(cols) == out.shape[1]:  # every column, in order: whole rows
-        out[rows] += values
-        return
     if unique:
-        out[np.ix_(rows, cols)] += values
+        if len(cols) == out.shape[1]:  # every column, in order: whole rows
+            out[rows] += values
+        else:
+            out[np.ix_(rows, cols)] += values
         return
     block = np.zeros((out.shape[0], len(cols)), dtype=out.dtype)
     np.add.at(block, rows, values)
@@ -588,26 +588,17 @@ class HybridRecommender(BaseRecommender):
             out += w[start:end] @ self.B[rows[start:end]]
         return out
 
-    def _b_block(self, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-        """``B[rows][:, cols]`` for a few ``cols``, read along the rows of ``B``.
+    def _b_times(self, rows: np.ndarray, cols: np.ndarray, W: np.ndarray) -> np.ndarray:
+        """``B[rows][:, cols] @ W`` for a few ``cols``, read along the rows of ``B``.
 
         Picking a few columns out of thousands of history rows touches one
-        cache line per value; ``B[i, j] = B[j, i] d_i / d_j`` (see
-        ``ease_weights``) reads the same values from ``len(cols)`` rows.
-        """
-        if self.ease_d.size == 0:  # files written before the diagonal was kept
-            return self.B[np.ix_(rows, cols)]
-        d = self.ease_d
-        return (self._b_rows(cols, rows) * (d[rows][None, :] / d[cols][:, None])).T
-
-    def _b_block_times(self, rows: np.ndarray, cols: np.ndarray, W: np.ndarray) -> np.ndarray:
-        """``B[rows][:, cols] @ W``, read along the rows of ``B`` as in ``_b_block``.
-
-        The scaling goes into ``W``: ``diag(d_rows) (W' diag(1/d_cols) B[cols])'``
-        restricted to ``rows``. For a long history, the product with a sparse
-        ``W`` (a few neighbours per target) streams each row of ``B`` once,
-        where picking the history's values out of them costs several times as
-        much.
+        cache line per value. ``B[i, j] = B[j, i] d_i / d_j`` (see
+        ``ease_weights``) reads the same values from ``len(cols)`` rows, as
+        ``diag(d_rows) (W' diag(1/d_cols) B[cols])'`` restricted to ``rows``:
+        the scaling goes into ``W``, which is small. Past one history title in
+        ``_DENSE_PICK`` head titles, a sparse product streams each of those
+        rows once, where picking the history's values out of them costs
+        several times as much.
         """
         if self.ease_d.size == 0:  # files written before the diagonal was kept
             return self.B[np.ix_(rows, cols)] @ W
@@ -618,14 +609,6 @@ class HybridRecommender(BaseRecommender):
             S = sp.csr_matrix((S.data, cols[S.indices], S.indptr), shape=(W.shape[1], len(d)))
             return d[rows][:, None] * np.asarray(S @ self.B)[:, rows].T
         return d[rows][:, None] * (self.B[np.ix_(cols, rows)].T @ Wd)
-
-    def _b_rows(self, cols: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        """``B[cols][:, rows]``, unscaled."""
-        if len(rows) * _DENSE_PICK > self.B.shape[1]:
-            # Most cache lines of those rows are read anyway: copying the
-            # rows whole and picking in memory beats gathering from B.
-            return np.take(self.B[cols], rows, axis=1)
-        return self.B[np.ix_(cols, rows)]
 
     def _score(self, q: Query) -> np.ndarray:
         s_cf, ct = self._parts(q)
@@ -716,7 +699,7 @@ class HybridRecommender(BaseRecommender):
             t_cf = self.cf_of[items]
             warm = np.flatnonzero(t_cf >= 0)
             if warm.size:
-                sub = self._b_block(h_rows, t_cf[warm]) * self.debias[t_cf[warm]][None, :]
+                sub = self._b_times(h_rows, t_cf[warm], np.diag(self.debias[t_cf[warm]]))
                 _add_rows(cf_part, at, warm, sub * h_w[:, None], unique)
             cold = np.flatnonzero(t_cf < 0)
             if cold.size:
@@ -733,7 +716,7 @@ class HybridRecommender(BaseRecommender):
                     ucols, at_col = np.unique(cols, return_inverse=True)
                     W = np.zeros((len(ucols), cold.size), dtype=np.float32)
                     np.add.at(W, (at_col.ravel(), grp), vals * self.debias[cols])
-                    v = self._b_block_times(h_rows, ucols, W)
+                    v = self._b_times(h_rows, ucols, W)
                     _add_rows(cf_part, at, cold, v * h_w[:, None], unique)
         ct_part = np.zeros_like(cf_part)
         c, c_w, src = self._history_rows(q.cidx, q.cw)

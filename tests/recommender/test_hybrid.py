@@ -386,5 +386,6 @@ def test_reasons_read_the_same_values_of_b_value_by_value_or_row_by_row(planted,
     # The switch between the two reads is the history's share of the head titles.
     for dense_pick in (1, 10**9):
         monkeypatch.setattr(hybrid, "_DENSE_PICK", dense_pick)
-        assert model._b_block(rows, cols) == pytest.approx(direct, rel=1e-4, abs=1e-6)
-        assert model._b_block_times(rows, cols, W) == pytest.approx(direct @ W, rel=1e-4, abs=1e-6)
+        block = model._b_times(rows, cols, np.eye(len(cols), dtype=np.float32))
+        assert block == pytest.approx(direct, rel=1e-4, abs=1e-6)
+        assert model._b_times(rows, cols, W) == pytest.approx(direct @ W, rel=1e-4, abs=1e-6)
