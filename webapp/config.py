@@ -22,9 +22,9 @@ class Config:
     ARTWORK_CACHE_DIR = Path(os.environ.get("MARQUEE_ARTWORK_CACHE", INSTANCE_PATH / "artwork"))
     # Media: uploaded sources, their HLS ladders, posters and thumbnail sprites.
     MEDIA_DIR = Path(os.environ.get("MARQUEE_MEDIA_DIR", INSTANCE_PATH / "media"))
-    MEDIA_MAX_UPLOAD_BYTES = int(os.environ.get("MARQUEE_MEDIA_MAX_UPLOAD_BYTES", 4 * 1024**3))
-    MEDIA_MAX_SECONDS = float(os.environ.get("MARQUEE_MEDIA_MAX_SECONDS", 4 * 3600))
-    MEDIA_URL_TTL_SECONDS = int(os.environ.get("MARQUEE_MEDIA_URL_TTL_SECONDS", 6 * 3600))
+    MEDIA_MAX_UPLOAD_BYTES = int(os.environ.get("MARQUEE_MEDIA_MAX_UPLOAD_BYTES", str(4 * 1024**3)))
+    MEDIA_MAX_SECONDS = float(os.environ.get("MARQUEE_MEDIA_MAX_SECONDS", "14400"))
+    MEDIA_URL_TTL_SECONDS = int(os.environ.get("MARQUEE_MEDIA_URL_TTL_SECONDS", "21600"))
     MEDIA_X264_PRESET = os.environ.get("MARQUEE_MEDIA_X264_PRESET", "veryfast")
     # Set (e.g. "/protected-media/") to let nginx send segments and images (X-Accel-Redirect).
     MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get("MARQUEE_MEDIA_ACCEL_REDIRECT_PREFIX", "")
