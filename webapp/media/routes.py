@@ -40,11 +40,12 @@ VTT_IMAGE = re.compile(r"^(sprite\.jpg)(#xywh=\d+,\d+,\d+,\d+)$", re.MULTILINE)
 @bp.get("/<int:asset_id>/<path:name>")
 def file(asset_id: int, name: str):
     """One file of a published asset; 403 for a bad or expired signature, 404 if missing."""
-    if not NAME.fullmatch(name):
-        abort(404)
+    # The signature comes first: without one, nothing is told, not even which names exist.
     grant = signing.verify(f"{asset_id}/{name}", request.args)
     if grant is None:
         abort(403, description="This media link is not valid or has expired.")
+    if not NAME.fullmatch(name):
+        abort(404)
     path = storage.asset_dir(asset_id) / name
     if name.endswith((".m3u8", ".vtt")):
         return _rewritten(asset_id, name, path, grant)
