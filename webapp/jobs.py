@@ -28,7 +28,9 @@ from webapp.extensions import db
 log = logging.getLogger(__name__)
 
 REPORT_INTERVAL = 1.0
-# A running job whose record has not heard from it for this long was cut off.
+# A job that is alive writes at least this often, even while its percentage stands still ...
+HEARTBEAT_SECONDS = 60
+# ... so a running job whose record has not heard from it for this long was cut off.
 STALE_AFTER_SECONDS = 300
 DISK_FULL = "The disk is full: free space where Marquee keeps its files, then try again."
 UNEXPECTED = "Something went wrong (the server log has the details)."
@@ -66,17 +68,17 @@ def run(record: JobRecord, work: Callable[[Report], None]) -> str | None:
     """Claim and run a job here; None when it succeeded, else why it failed (or was not run)."""
     if not record.claim():
         return "This job is already running or finished."
-    last = {"at": 0.0, "key": None}
+    last = {"stage": None, "percent": -1, "at": 0.0}
 
     def report(stage: str, fraction: float) -> None:
         percent = max(0, min(100, int(fraction * 100)))
         now = time.monotonic()
         # A new stage is always written; progress within a stage at most every interval.
-        if (stage, percent) != last["key"] and (
-            stage != (last["key"] or ("",))[0] or now - last["at"] >= REPORT_INTERVAL
-        ):
+        since = now - last["at"]
+        moved = percent != last["percent"] and since >= REPORT_INTERVAL
+        if stage != last["stage"] or moved or since >= HEARTBEAT_SECONDS:
             record.progress(stage, percent)
-            last.update(at=now, key=(stage, percent))
+            last.update(stage=stage, percent=percent, at=now)
 
     try:
         work(report)
