@@ -203,6 +203,23 @@ def test_a_range_request_gets_206_and_exactly_those_bytes(published):
     assert fetch(client, play.progressive_url).headers["Accept-Ranges"] == "bytes"
 
 
+def test_nginx_can_be_handed_the_bytes(published):
+    app, title_id, asset_id, _ = published
+    client, profile_id = sign_in(app, "nginx@example.com")
+    play = playback(client, profile_id, title_id)
+    app.config["MEDIA_ACCEL_REDIRECT_PREFIX"] = "/protected-media/"
+    try:
+        poster = fetch(client, play.poster_url)
+        master = fetch(client, play.master_url)
+    finally:
+        app.config["MEDIA_ACCEL_REDIRECT_PREFIX"] = ""
+    assert poster.status_code == 200 and poster.data == b""
+    assert poster.headers["X-Accel-Redirect"] == f"/protected-media/{asset_id}/poster.jpg"
+    assert poster.headers["Content-Type"] == "image/jpeg"
+    # Playlists are signed as they are served, so the app always sends them itself.
+    assert "X-Accel-Redirect" not in master.headers and b"#EXTM3U" in master.data
+
+
 def test_an_expired_url_is_refused(published):
     app, title_id, _, _ = published
     client, profile_id = sign_in(app, "late@example.com")

@@ -124,7 +124,13 @@ def test_a_video_above_the_length_limit_is_refused(templates, tmp_path, clips):
 
 
 def test_a_file_above_the_size_limit_is_refused(templates, tmp_path, clips):
-    app, close = media_app(templates, "sqlite", tmp_path / "instance", MEDIA_MAX_UPLOAD_BYTES=4096)
+    app, close = media_app(
+        templates,
+        "sqlite",
+        tmp_path / "instance",
+        MEDIA_MAX_UPLOAD_BYTES=4096,
+        WTF_CSRF_ENABLED=True,  # as in production: CSRF reads the form before the view does
+    )
     try:
         title_id = add_film(app)
         admin = sign_in_directly(app, app.test_client(), ADMIN_EMAIL, is_admin=True)

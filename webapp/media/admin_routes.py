@@ -14,6 +14,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from webapp import jobs
 from webapp.admin import bp
 from webapp.admin.access import get_or_404
+from webapp.input_guard import storable
 from webapp.media import assets, storage
 from webapp.media.assets import AssetRecord, AssetStatus, status_of
 from webapp.media.errors import BadSource
@@ -54,7 +55,10 @@ def panel_for(title: Title, episode: Episode | None = None) -> MediaPanel:
 def allow_large_uploads(endpoint: str | None, _values: dict | None) -> None:
     """Video uploads may exceed MAX_CONTENT_LENGTH; runs before CSRF reads the form."""
     if endpoint in UPLOAD_ENDPOINTS:
-        request.max_content_length = current_app.config["MEDIA_MAX_UPLOAD_BYTES"]
+        limit = current_app.config["MEDIA_MAX_UPLOAD_BYTES"]
+        if request.content_length is not None and request.content_length > limit:
+            abort(413, description=too_large_message())
+        request.max_content_length = limit
 
 
 @bp.post("/titles/<int:title_id>/media")
@@ -91,7 +95,8 @@ def _upload(title: Title, episode: Episode | None, back: str):
             info = check_source(source)
         except BadSource as error:
             abort(400, description=str(error))  # the folder goes with the error
-        asset = assets.create(title.id, episode.id if episode else None, upload.filename)
+        name = upload.filename if storable(upload.filename) else "upload"
+        asset = assets.create(title.id, episode.id if episode else None, name)
     asset_id, app = asset.id, current_app._get_current_object()
 
     def make_job():
@@ -99,5 +104,5 @@ def _upload(title: Title, episode: Episode | None, back: str):
         return record, transcode_work(record, source, cleanup=lambda: storage.discard(folder))
 
     jobs.start(app, f"transcode-{asset_id}", make_job)
-    flash(f"Uploaded {upload.filename} ({info.describe()}); transcoding has started.", "success")
+    flash(f"Uploaded {name} ({info.describe()}); transcoding has started.", "success")
     return redirect(back + "#media")

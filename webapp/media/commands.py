@@ -81,7 +81,11 @@ def import_command(path: Path, title_id: int, episode_id: int | None) -> None:
 
         transcode(both)
 
-    failure = jobs.run(record, work)
+    try:
+        failure = jobs.run(record, work)
+    except KeyboardInterrupt:
+        record.fail("Stopped from the command line before it finished.")
+        raise
     lines.close()
     if failure:
         click.echo(f"Error: {failure}", err=True)

@@ -81,10 +81,5 @@ def incoming() -> Iterator[Path]:
 
 
 def discard(path: Path) -> None:
-    """Remove an upload folder, and the parents this module made if they are now empty."""
+    """Remove an upload's folder (its parent stays: another upload may be using it)."""
     shutil.rmtree(path, ignore_errors=True)
-    for parent in (path.parent, path.parent.parent):
-        try:
-            parent.rmdir()
-        except OSError:
-            break
