@@ -14,7 +14,8 @@ from webapp.extensions import csrf, db, login_manager, migrate
 log = logging.getLogger(__name__)
 
 BLUEPRINTS = (
-    "auth", "profiles", "browse", "watch", "account", "admin", "api", "search", "health", "media",
+    "auth", "profiles", "browse", "watch", "account", "admin", "api", "search", "health",
+    "media",
 )
 
 

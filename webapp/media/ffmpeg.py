@@ -18,6 +18,7 @@ from webapp.media.errors import NOT_A_VIDEO, UNSUPPORTED_CODEC, MediaError
 SOURCE_FORMATS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,mpegts,flv,mpeg,ogg,asf"
 SOURCE_OPTIONS = ("-protocol_whitelist", "file", "-format_whitelist", SOURCE_FORMATS)
 BASE = ("-hide_banner", "-nostdin", "-y")
+PROBE_TIMEOUT_SECONDS = 60
 
 
 @cache
@@ -27,21 +28,24 @@ def binary() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def source_input(path: Path, *before: str) -> list[str]:
-    """The arguments that open an uploaded source safely (options first, then -i)."""
-    return [*SOURCE_OPTIONS, *before, "-i", str(path)]
+def source_input(path: Path) -> list[str]:
+    """The arguments that open an uploaded source safely."""
+    return [*SOURCE_OPTIONS, "-i", str(path)]
 
 
 def describe(path: Path) -> str:
     """What `ffmpeg -i path` prints about the input (it exits 1: no output was asked for)."""
-    done = subprocess.run(
-        [binary(), *BASE, *source_input(path)],
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=60,
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            [binary(), *BASE, *source_input(path)],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=PROBE_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        return ""  # a file ffmpeg cannot make sense of quickly is not a video to take
     return done.stderr
 
 

@@ -27,7 +27,7 @@ THUMB_WIDTH = 160
 SPRITE_COLUMNS = 10
 MAX_THUMBS = 200
 POSTER_AT = 0.1  # share of the duration; an opening frame is often black
-# Shares of the work after encoding, as weights against a rendition's pixels per second.
+# The sprite, poster and playlists, as a share of the encoding work, for the percentage shown.
 FINISHING_WEIGHT = 0.05
 
 Report = Callable[[str, float], None]
