@@ -43,6 +43,9 @@ def published(request, templates, tmp_path_factory, clip):
     with app.app_context():
         asset = db.session.query(MediaAsset).one()
         asset_id = asset.id
+        assert (asset.state, asset.stage, asset.percent) == ("ready", "ready", 100)
+        assert (asset.width, asset.height, asset.source_name) == (1280, 720, "pattern.mp4")
+        assert asset.duration_seconds == pytest.approx(5.0)
     yield app, title_id, asset_id, result.output
     close()
 

@@ -280,6 +280,19 @@ def test_a_transcode_started_twice_runs_once(app, clips):
         assert [p.name for p in (storage.asset_dir(asset_id).parent).iterdir()] == [str(asset_id)]
 
 
+def test_the_edit_page_shows_stage_and_percentage_while_transcoding(app):
+    title_id = add_film(app)
+    with app.app_context():
+        db.session.add(
+            MediaAsset(title_id=title_id, state="transcoding", stage="encoding 480p", percent=37)
+        )
+        db.session.commit()
+    admin = sign_in_directly(app, app.test_client(), ADMIN_EMAIL, is_admin=True)
+    page = admin.get(f"/admin/titles/{title_id}").get_data(as_text=True)
+    assert "Transcoding: encoding 480p · 37%" in page
+    assert "No video yet" not in page
+
+
 def test_a_transcode_that_went_silent_shows_as_cut_off(app):
     from datetime import timedelta
 
