@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 BLUEPRINTS = (
     "auth", "profiles", "browse", "watch", "account", "admin", "api", "search", "health",
+    "media",
 )
 
 

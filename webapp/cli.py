@@ -64,7 +64,15 @@ def create_admin_command(email: str, password: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from webapp.media.commands import media_cli
     from webapp.recommendations.commands import recommender_cli
 
-    for command in (seed_demo_command, import_movielens_command, create_admin_command, recommender_cli):
+    commands = (
+        seed_demo_command,
+        import_movielens_command,
+        create_admin_command,
+        recommender_cli,
+        media_cli,
+    )
+    for command in commands:
         app.cli.add_command(command)

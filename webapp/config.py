@@ -20,6 +20,14 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     MODEL_DIR = Path(os.environ.get("MARQUEE_MODEL_DIR", INSTANCE_PATH / "models"))
     ARTWORK_CACHE_DIR = Path(os.environ.get("MARQUEE_ARTWORK_CACHE", INSTANCE_PATH / "artwork"))
+    # Media: uploaded sources, their HLS ladders, posters and thumbnail sprites.
+    MEDIA_DIR = Path(os.environ.get("MARQUEE_MEDIA_DIR", INSTANCE_PATH / "media"))
+    MEDIA_MAX_UPLOAD_BYTES = int(os.environ.get("MARQUEE_MEDIA_MAX_UPLOAD_BYTES", str(4 * 1024**3)))
+    MEDIA_MAX_SECONDS = float(os.environ.get("MARQUEE_MEDIA_MAX_SECONDS", "14400"))
+    MEDIA_URL_TTL_SECONDS = int(os.environ.get("MARQUEE_MEDIA_URL_TTL_SECONDS", "21600"))
+    MEDIA_X264_PRESET = os.environ.get("MARQUEE_MEDIA_X264_PRESET", "veryfast")
+    # Set (e.g. "/protected-media/") to let nginx send segments and images (X-Accel-Redirect).
+    MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get("MARQUEE_MEDIA_ACCEL_REDIRECT_PREFIX", "")
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -24,6 +24,8 @@ PUBLIC = {
 }
 # Answer visitors 404, as if missing: artwork depends on the profile's maturity limit.
 MISSING_FOR_VISITORS = {"browse.artwork"}
+# Media files answer whoever holds a signed URL (a player, a CDN), and 403 to anyone else.
+SIGNED_URL_ONLY = {"media.file"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 
 
@@ -52,6 +54,7 @@ def _ids(app) -> dict[str, object]:
             "page": "churn",
             "name": "at-risk",
             "filename": "css/marquee.css",
+            "asset_id": 1,
         }
 
 
@@ -97,6 +100,8 @@ def test_visitors_are_sent_to_sign_in_on_every_private_route(app):
             checked += 1
             if rule.endpoint in MISSING_FOR_VISITORS:
                 assert response.status_code == 404, (method, url)
+            elif rule.endpoint in SIGNED_URL_ONLY:
+                assert response.status_code == 403, (method, url)
             elif url.startswith("/api/"):
                 assert response.status_code == 401, (method, url)
                 assert response.get_json()["error"], (method, url)

@@ -39,6 +39,7 @@ from webapp.admin import (  # noqa: F401  (each module adds its routes to bp)
     season_routes,
     title_routes,
 )
+from webapp.media import admin_routes as media_admin_routes  # noqa: F401  (uploads)
 
 # The modules that make up catalog management (insights pages live on the same blueprint).
 CATALOG_MODULES = frozenset(

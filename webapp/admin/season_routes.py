@@ -12,6 +12,7 @@ from webapp.admin.saving import CONFLICT, commit
 from webapp.admin.title_edits import add_season, next_number
 from webapp.admin.title_routes import load_title, render_edit
 from webapp.extensions import db
+from webapp.media.admin_routes import panel_for
 from webapp.models import Episode, Season
 
 
@@ -131,7 +132,11 @@ def episode_edit(episode_id: int):
         return _season_page(season.id)
     status = 400 if form.is_submitted() else 200
     return render_template(
-        "admin/seasons/episode.html", form=form, episode=episode, season=season
+        "admin/seasons/episode.html",
+        form=form,
+        episode=episode,
+        season=season,
+        media=panel_for(season.title, episode),
     ), status
 
 

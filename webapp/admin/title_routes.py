@@ -18,6 +18,7 @@ from webapp.admin.title_edits import (
 )
 from webapp.auth.safety import safe_next
 from webapp.extensions import db
+from webapp.media.admin_routes import panel_for
 from webapp.models import Credit, Season, Title
 
 
@@ -89,6 +90,7 @@ def render_edit(item: Title, form=None, credit_form=None, season_form=None, stat
         credits=ordered_credits(item),
         credit_form=credit_form,
         season_form=season_form,
+        media=None if item.is_series else panel_for(item),
     )
     return page, status
 

@@ -14,9 +14,11 @@ from webapp.models.catalog import (
     title_genres,
     title_keywords,
 )
+from webapp.models.media import MEDIA_STATES, MediaAsset
 
 __all__ = [
     "EVENT_TYPES",
+    "MEDIA_STATES",
     "Account",
     "Artwork",
     "Credit",
@@ -26,6 +28,7 @@ __all__ = [
     "Genre",
     "Keyword",
     "ListItem",
+    "MediaAsset",
     "Person",
     "Profile",
     "Rating",

@@ -1,0 +1,94 @@
+"""`flask --app wsgi media import PATH --title ID [--episode ID]`: transcode in the foreground."""
+
+import sys
+import time
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from webapp import jobs
+from webapp.extensions import db
+from webapp.media import assets
+from webapp.media.assets import AssetRecord
+from webapp.media.errors import BadSource
+from webapp.media.pipeline import check_source, transcode_work
+from webapp.models import Episode, MediaAsset, Title
+
+media_cli = AppGroup("media", help="Import and transcode video for films and episodes.")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+def _target(title_id: int, episode_id: int | None) -> tuple[Title, Episode | None]:
+    """The film or episode to import into, or exit 2 saying why there is none."""
+    title = db.session.get(Title, title_id) if 0 < title_id < 2**31 else None
+    if title is None:
+        _fail(f"There is no title with id {title_id}.")
+    if episode_id is None:
+        if title.is_series:
+            _fail(f"“{title.name}” is a series: name the episode with --episode.")
+        return title, None
+    episode = db.session.get(Episode, episode_id) if 0 < episode_id < 2**31 else None
+    if episode is None or episode.title_id != title.id:
+        _fail(f"“{title.name}” has no episode with id {episode_id}.")
+    return title, episode
+
+
+class StageLines:
+    """One line per finished stage, with how long it took."""
+
+    def __init__(self):
+        self.stage, self.began = None, time.monotonic()
+
+    def __call__(self, stage: str, fraction: float) -> None:
+        if stage != self.stage:
+            self.close()
+            self.stage, self.began = stage, time.monotonic()
+
+    def close(self) -> None:
+        if self.stage is not None:
+            click.echo(f"  {self.stage}: {time.monotonic() - self.began:.1f} s")
+        self.stage = None
+
+
+@media_cli.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--title", "title_id", required=True, type=int, help="The film's or series' id.")
+@click.option("--episode", "episode_id", type=int, help="The episode's id (series only).")
+def import_command(path: Path, title_id: int, episode_id: int | None) -> None:
+    """Transcode a video file into the title's (or episode's) HLS ladder, then publish it."""
+    if not path.is_file():
+        _fail(f"{path} is not a file.")
+    title, episode = _target(title_id, episode_id)
+    try:
+        info = check_source(path)
+    except BadSource as error:
+        _fail(str(error))
+    click.echo(f"{path.name}: {info.describe()}")
+    asset = assets.create(title.id, episode.id if episode else None, path.name)
+    asset_id, lines = asset.id, StageLines()
+    record = AssetRecord(asset_id)
+    transcode = transcode_work(record, path)
+
+    def work(report: jobs.Report) -> None:
+        def both(stage: str, fraction: float) -> None:
+            lines(stage, fraction)
+            report(stage, fraction)
+
+        transcode(both)
+
+    try:
+        failure = jobs.run(record, work)
+    except KeyboardInterrupt:
+        record.fail("Stopped from the command line before it finished.")
+        raise
+    lines.close()
+    if failure:
+        click.echo(f"Error: {failure}", err=True)
+        sys.exit(1)
+    asset = db.session.get(MediaAsset, asset_id)
+    click.echo(f"Ready: media asset {asset.id}, {', '.join(asset.rendition_names)}.")

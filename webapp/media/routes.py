@@ -1,0 +1,103 @@
+"""Serving an asset's files to whoever holds a valid signed URL.
+
+Playlists and the thumbnail index are text the app rewrites on the way out:
+each file they name gets a signature of its own, with the same profile and
+expiry, so a player can follow them and a proxy or CDN can serve segments
+and images without asking the app. Segments, images and the MP4 are
+immutable (a new upload is a new asset id); playlists are cached briefly and
+privately, since their URLs are signed for one profile.
+"""
+
+import re
+from pathlib import PurePosixPath
+from urllib.parse import urlencode
+
+from flask import Response, abort, current_app, request, send_file
+
+from webapp.catalog.visibility import is_visible
+from webapp.extensions import db
+from webapp.media import bp, signing, storage
+from webapp.models import MediaAsset, Profile, Title
+
+NAME = re.compile(
+    r"(master\.m3u8|progressive\.mp4|poster\.jpg|sprite\.jpg|thumbnails\.vtt"
+    r"|\d{2,4}p/(?:index\.m3u8|seg_\d{5}\.ts))"
+)
+TYPES = {
+    ".m3u8": "application/vnd.apple.mpegurl",
+    ".ts": "video/mp2t",
+    ".mp4": "video/mp4",
+    ".jpg": "image/jpeg",
+    ".vtt": "text/vtt; charset=utf-8",
+}
+IMMUTABLE = "public, max-age=31536000, immutable"
+PLAYLIST_CACHE = "private, max-age=10"
+# A URI in a playlist (any line not starting with "#") or a sprite reference in the VTT index.
+PLAYLIST_URI = re.compile(r"^(?!#)(\S+)$", re.MULTILINE)
+VTT_IMAGE = re.compile(r"^(sprite\.jpg)(#xywh=\d+,\d+,\d+,\d+)$", re.MULTILINE)
+
+
+@bp.get("/<int:asset_id>/<path:name>")
+def file(asset_id: int, name: str):
+    """One file of a published asset; 403 for a bad or expired signature, 404 if missing."""
+    # The signature comes first: without one, nothing is told, not even which names exist.
+    grant = signing.verify(f"{asset_id}/{name}", request.args)
+    if grant is None:
+        abort(403, description="This media link is not valid or has expired.")
+    if not NAME.fullmatch(name):
+        abort(404)
+    path = storage.asset_dir(asset_id) / name
+    if name.endswith((".m3u8", ".vtt")):
+        return _rewritten(asset_id, name, path, grant)
+    if not path.is_file():
+        abort(404)
+    return _bytes(asset_id, name, path)
+
+
+def _rewritten(asset_id: int, name: str, path, grant: signing.Grant) -> Response:
+    """A playlist or index, with every file it names signed for the same profile and expiry."""
+    _check_still_allowed(asset_id, grant.profile_id)
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        abort(404)
+    folder = PurePosixPath(name).parent
+
+    def signed(relative: str) -> str:
+        # Kept relative, so the URIs work behind any prefix, proxy or CDN.
+        target = str(folder / relative)
+        if not NAME.fullmatch(target):
+            return relative
+        return f"{relative}?{urlencode(grant.query(f'{asset_id}/{target}'))}"
+
+    if name.endswith(".vtt"):
+        body = VTT_IMAGE.sub(lambda m: signed(m.group(1)) + m.group(2), text)
+    else:
+        body = PLAYLIST_URI.sub(lambda m: signed(m.group(1)), text)
+    response = Response(body, content_type=TYPES[PurePosixPath(name).suffix])
+    response.headers["Cache-Control"] = PLAYLIST_CACHE
+    return response
+
+
+def _check_still_allowed(asset_id: int, profile_id: int) -> None:
+    """The profile still exists and may still see the title (a rating or limit may have changed)."""
+    asset = db.session.get(MediaAsset, asset_id)
+    if asset is None or asset.state != "ready":
+        abort(404)
+    profile = db.session.get(Profile, profile_id)
+    title = db.session.get(Title, asset.title_id)
+    if profile is None or title is None or not is_visible(title, profile):
+        abort(403, description="This profile may not watch this title.")
+
+
+def _bytes(asset_id: int, name: str, path) -> Response:
+    """Send a segment, image or MP4 (ranges answered), or hand it to nginx when configured."""
+    mimetype = TYPES[PurePosixPath(name).suffix]
+    prefix = current_app.config.get("MEDIA_ACCEL_REDIRECT_PREFIX")
+    if prefix:
+        response = Response(mimetype=mimetype)
+        response.headers["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{asset_id}/{name}"
+    else:
+        response = send_file(path, mimetype=mimetype, conditional=True, etag=True)
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response

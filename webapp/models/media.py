@@ -1,0 +1,45 @@
+"""Playable video of a film or an episode: one row per uploaded source and its transcode."""
+
+from datetime import datetime
+
+from sqlalchemy import Float, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.extensions import db
+from webapp.models.base import utcnow
+
+MEDIA_STATES = ("queued", "transcoding", "ready", "failed")
+
+
+class MediaAsset(db.Model):
+    """A source file on its way to (or published as) an HLS ladder under MEDIA_DIR.
+
+    Files live in `assets/<id>/` once `state` is "ready"; a new upload for the
+    same film or episode is a new row, and replaces the old one only when its
+    own ladder is complete.
+    """
+
+    __tablename__ = "media_assets"
+    __table_args__ = (Index("ix_media_assets_target", "title_id", "episode_id", "state"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id", ondelete="CASCADE"))
+    episode_id: Mapped[int | None] = mapped_column(
+        ForeignKey("episodes.id", ondelete="CASCADE"), index=True
+    )
+    state: Mapped[str] = mapped_column(String(12), default="queued")  # one of MEDIA_STATES
+    stage: Mapped[str] = mapped_column(String(40), default="")
+    percent: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(300))
+    # Rendition names, tallest last: "240p,480p,720p".
+    renditions: Mapped[str] = mapped_column(String(100), default="")
+    duration_seconds: Mapped[float | None] = mapped_column(Float)
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    source_name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def rendition_names(self) -> list[str]:
+        return [name for name in self.renditions.split(",") if name]
