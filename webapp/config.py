@@ -30,4 +30,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     ADMIN_PAGE_SIZE = 25
+    # A transaction that loses a deadlock is run again this many times in all,
+    # pausing a random time up to BACKOFF seconds, doubled after each try.
+    DATABASE_RETRY_ATTEMPTS = int(os.environ.get("MARQUEE_DB_RETRY_ATTEMPTS", "5"))
+    DATABASE_RETRY_BACKOFF = float(os.environ.get("MARQUEE_DB_RETRY_BACKOFF", "0.05"))
     TESTING = False
