@@ -14,6 +14,7 @@ from webapp.models.catalog import (
     title_genres,
     title_keywords,
 )
+from webapp.models.ratelimits import RateLimitCounter
 
 __all__ = [
     "EVENT_TYPES",
@@ -28,6 +29,7 @@ __all__ = [
     "ListItem",
     "Person",
     "Profile",
+    "RateLimitCounter",
     "Rating",
     "Season",
     "Title",
