@@ -54,10 +54,6 @@ def _clients(apps):
     return [app.test_client() for app in apps]
 
 
-def test_the_default_storage_is_shared_not_per_worker():
-    assert not Config.RATELIMIT_STORAGE_URI.startswith("memory")
-
-
 def test_sign_in_limit_holds_in_total_across_workers(workers):
     clients = _clients(workers)
     AuthActions(clients[0]).signup()
