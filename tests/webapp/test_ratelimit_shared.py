@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlencode
@@ -48,6 +49,17 @@ def workers(request, templates, tmp_path):
             db.session.remove()
             db.engine.dispose()
     cleanup()
+
+
+def _redis_url() -> str:
+    """The Redis of this machine, when its client is installed (`.[redis]`) and it answers."""
+    redis = pytest.importorskip("redis")
+    url = os.environ.get("MARQUEE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis answers at {url}")
+    return url
 
 
 def _clients(apps):
@@ -221,3 +233,49 @@ def test_gunicorn_says_at_start_when_limits_are_per_worker(tmp_path):
     finally:
         server.stop(quick=True)
     assert "rate limits are per worker (memory://): 2 workers allow 2 times" in server.log()
+
+
+@pytest.fixture(params=BACKENDS)
+def redis_hosts(request, templates, tmp_path):
+    """WORKERS apps counting in Redis, each on a database of its own: hosts sharing nothing."""
+    url = _redis_url()
+    # Keys of their own, so that nothing else using this Redis shares the count.
+    prefix = f"marquee-test-{uuid.uuid4().hex}"
+    apps, cleanups = [], []
+    for n in range(WORKERS):
+        instance = tmp_path / f"host{n}"
+        instance.mkdir()
+        db_url, cleanup = templates.clone(request.param, False, instance)
+        cleanups.append(cleanup)
+        apps.append(
+            create_app(
+                make_config(
+                    instance,
+                    db_url,
+                    RATELIMIT_ENABLED=True,
+                    RATELIMIT_STORAGE_URI=url,
+                    RATELIMIT_KEY_PREFIX=prefix,
+                )
+            )
+        )
+    yield apps
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    for cleanup in cleanups:
+        cleanup()
+
+
+def test_redis_storage_shares_the_limit_between_hosts(redis_hosts):
+    clients = _clients(redis_hosts)
+    allowed = _per_minute(redis_hosts[0].config["LOGIN_RATE_LIMIT"])
+
+    statuses = [
+        clients[n % WORKERS]
+        .post("/auth/login", data={"email": "someone@example.com", "password": f"guess {n}"})
+        .status_code
+        for n in range(allowed * WORKERS)
+    ]
+
+    assert statuses == [400] * allowed + [429] * (len(statuses) - allowed)
