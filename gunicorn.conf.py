@@ -65,3 +65,18 @@ class JsonAccessLogger(Logger):
 
 
 logger_class = JsonAccessLogger
+
+
+def on_starting(server):
+    """Say at start when sign-in limits are counted per worker rather than for the site."""
+    from webapp.config import Config
+
+    storage = Config.RATELIMIT_STORAGE_URI
+    if Config.RATELIMIT_ENABLED and storage.startswith("memory:") and server.cfg.workers > 1:
+        server.log.warning(
+            "rate limits are per worker (%s): %d workers allow %d times the sign-in limit; "
+            "unset MARQUEE_RATELIMIT_STORAGE to share them through the database",
+            storage,
+            server.cfg.workers,
+            server.cfg.workers,
+        )

@@ -38,4 +38,16 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     ADMIN_PAGE_SIZE = 25
+    # Sign-in and sign-up limits per client address (webapp.ratelimit). The default
+    # storage is the site's database, shared by every worker; "redis://host:6379"
+    # shares the counts across hosts, "memory://" keeps one count per worker.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("MARQUEE_RATELIMIT_STORAGE") or "database://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("MARQUEE_LOGIN_LIMIT", "10 per minute; 60 per hour")
+    SIGNUP_RATE_LIMIT = os.environ.get("MARQUEE_SIGNUP_LIMIT", "5 per minute; 30 per hour")
+    # A transaction that loses a deadlock is run again this many times in all,
+    # pausing a random time up to BACKOFF seconds, doubled after each try.
+    DATABASE_RETRY_ATTEMPTS = int(os.environ.get("MARQUEE_DB_RETRY_ATTEMPTS", "5"))
+    DATABASE_RETRY_BACKOFF = float(os.environ.get("MARQUEE_DB_RETRY_BACKOFF", "0.05"))
     TESTING = False

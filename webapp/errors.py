@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError, DBAPIError, OperationalError, SQLAlchemyEr
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from webapp.database import lost_a_race
 from webapp.extensions import db
 from webapp.logs import request_id
 
@@ -25,7 +26,12 @@ DATABASE_AWAY = (
     "Marquee is briefly unavailable",
     "Marquee can't reach its database right now; please try again in a minute.",
 )
+BUSY = (
+    "Marquee is busy",
+    "Marquee is very busy right now and could not save that; please try again in a moment.",
+)
 RETRY_AFTER_SECONDS = 30
+BUSY_RETRY_AFTER_SECONDS = 2
 
 
 def _wants_json() -> bool:
@@ -81,6 +87,8 @@ def _remove_session_quietly(_error: BaseException | None) -> None:
 
 def database_unreachable(error: Exception) -> bool:
     """True for errors that mean the database cannot be reached, not that a query was wrong."""
+    if lost_a_race(error):  # an answer from a working database, not an outage
+        return False
     if isinstance(error, (OperationalError, PoolTimeout)):
         return True
     return isinstance(error, DBAPIError) and error.connection_invalidated
@@ -119,12 +127,29 @@ def init_app(app: Flask) -> None:
     def unhandled(error: Exception):
         if database_unreachable(error):
             return _database_away(error)
+        if lost_a_race(error):
+            return _too_busy(error)
         # Roll back so the next request on this connection starts clean.
         _rollback_quietly()
         log.exception(
             "unhandled error on %s %s (request %s)", request.method, request.path, request_id()
         )
         return _render(500, "Something went wrong", "We could not complete that. Please try again.")
+
+
+def _too_busy(error: Exception):
+    """503 when a transaction lost every retry against concurrent ones: try again soon."""
+    _rollback_quietly()
+    log.warning(
+        "gave up after repeated deadlocks on %s %s (request %s): %s",
+        request.method,
+        request.path,
+        request_id(),
+        getattr(error, "orig", None) or error,
+    )
+    response = current_app.make_response(_render(503, *BUSY, standalone=True))
+    response.headers["Retry-After"] = str(BUSY_RETRY_AFTER_SECONDS)
+    return response
 
 
 def _database_away(error: Exception):

@@ -1,11 +1,13 @@
 """Sign-in and sign-up: rate limited, no user enumeration, no session fixation."""
 
+import hashlib
 import re
 
 import pytest
 
 from tests.conftest import BACKENDS, AuthActions, _make_app
-from webapp.ratelimit import LOGIN_LIMIT, SIGNUP_LIMIT
+from webapp.config import Config
+from webapp.extensions import db
 
 
 @pytest.fixture(params=BACKENDS)
@@ -22,7 +24,7 @@ def test_sign_in_is_refused_with_a_clear_page_after_too_many_attempts(limited_ap
     client = limited_app.test_client()
     AuthActions(client).signup()
     client.post("/auth/logout")
-    allowed = _per_minute(LOGIN_LIMIT)
+    allowed = _per_minute(Config.LOGIN_RATE_LIMIT)
     for _ in range(allowed):
         wrong = client.post(
             "/auth/login", data={"email": "viewer@example.com", "password": "nope nope 1"}
@@ -44,14 +46,14 @@ def test_sign_up_is_rate_limited(limited_app):
     client = limited_app.test_client()
     statuses = [
         client.post("/auth/signup", data={"email": "not-an-email", "password": "x"}).status_code
-        for _ in range(_per_minute(SIGNUP_LIMIT) + 1)
+        for _ in range(_per_minute(Config.SIGNUP_RATE_LIMIT) + 1)
     ]
-    assert statuses[:-1] == [400] * _per_minute(SIGNUP_LIMIT)
+    assert statuses[:-1] == [400] * _per_minute(Config.SIGNUP_RATE_LIMIT)
     assert statuses[-1] == 429
 
 
 def test_limits_are_off_in_the_test_configuration(client):
-    for _ in range(_per_minute(LOGIN_LIMIT) + 2):
+    for _ in range(_per_minute(Config.LOGIN_RATE_LIMIT) + 2):
         answer = client.post("/auth/login", data={"email": "a@example.com", "password": "b"})
         assert answer.status_code == 400
 
@@ -98,3 +100,28 @@ def test_passwords_are_stored_hashed(app, auth):
     with app.app_context():
         stored = db.session.scalar(select(Account.password_hash))
     assert "correct horse 42" not in stored and stored.startswith(("pbkdf2:", "scrypt:"))
+
+
+def test_every_failed_sign_in_costs_one_password_hash(app, client, auth, monkeypatch):
+    """An unknown email, or an account without a password, answers after the same work as
+    a wrong password: nothing in how long it takes says which emails have accounts."""
+    from webapp.models import Account
+
+    auth.signup(email="known@example.com")
+    auth.logout()
+    with app.app_context():
+        db.session.add(Account(email="imported@example.com", password_hash="!"))
+        db.session.commit()
+    hashes = []
+    real = hashlib.pbkdf2_hmac
+
+    def counted(*args, **kwargs):
+        hashes.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hashlib, "pbkdf2_hmac", counted)
+    for email in ("known@example.com", "nobody@example.com", "imported@example.com"):
+        hashes.clear()
+        answer = auth.login(email=email, password="not the password 1")
+        assert answer.status_code == 400
+        assert len(hashes) == 1, email

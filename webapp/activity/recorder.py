@@ -16,6 +16,7 @@ from webapp.activity.episodes import (
 )
 from webapp.activity.schema import PLAYBACK, EventError, parse_batch
 from webapp.catalog.visibility import restrict
+from webapp.database import commit_with_retries
 from webapp.extensions import db
 from webapp.models import Episode, Event, Profile, Title
 from webapp.models.base import utcnow
@@ -56,27 +57,36 @@ def record_events(
     events = parse_batch(payload)
     now = now or utcnow()
     items = _lookup(profile, events)
+    profile_id = profile.id
     paused = bool(profile.history_paused)
     device = device_class(user_agent)
     # One microsecond apart, so that the batch's order survives in occurred_at.
     moments = [now + timedelta(microseconds=i) for i in range(len(events))]
-    try:
+
+    def write() -> int:
         stored = 0
         if not paused:
             rows = [
-                _event_row(profile.id, event, items, device, at)
+                _event_row(profile_id, event, items, device, at)
                 for event, at in zip(events, moments)
             ]
             db.session.execute(insert(Event.__table__), rows)
             stored = len(rows)
-        _apply_choices(profile.id, events, moments)
+        _apply_choices(profile_id, events, moments)
         if not paused:
-            _apply_playback(profile.id, events, items, moments)
-        if commit:
-            db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+            _apply_playback(profile_id, events, items, moments)
+        return stored
+
+    if commit:
+        # Another tab of the profile may hold the same rows: a lost deadlock runs
+        # the whole batch again, and only a committed try is ever stored.
+        stored = commit_with_retries(write)
+    else:
+        try:
+            stored = write()
+        except Exception:
+            db.session.rollback()
+            raise
     return Recorded(accepted=len(events), stored=stored, paused=paused)
 
 

@@ -6,6 +6,11 @@ Python), so two tabs reporting at once cannot lose an update: the database
 applies the rows one after another and the last one wins. Rows are executed in
 event order, so a completion followed by more heartbeats counts once.
 The statements are built once per database dialect and reused.
+
+Within each statement rows are sorted by their key (a stable sort, so event
+order per key is kept): every batch then locks rows in the same order, and two
+tabs reporting the same titles in opposite orders wait for each other instead
+of deadlocking.
 """
 
 from functools import cache
@@ -75,6 +80,10 @@ def _list_insert(dialect):
     )
 
 
+def _in_key_order(rows: list[dict], *key: str) -> list[dict]:
+    return sorted(rows, key=lambda row: tuple(row[k] for k in key))
+
+
 def save_watch_states(rows: list[dict]) -> None:
     """rows: profile_id, title_id, episode_id, position, duration, completed, at."""
     if rows:
@@ -90,19 +99,25 @@ def save_watch_states(rows: list[dict]) -> None:
         ]
         for p in params:
             del p["at"]
-        db.session.execute(_watch_state_upsert(_dialect()), params)
+        db.session.execute(
+            _watch_state_upsert(_dialect()), _in_key_order(params, "profile_id", "title_id")
+        )
 
 
 def save_episode_progress(rows: list[dict]) -> None:
     """rows: profile_id, episode_id, position, duration, completed, updated_at."""
     if rows:
-        db.session.execute(_episode_progress_upsert(_dialect()), rows)
+        db.session.execute(
+            _episode_progress_upsert(_dialect()), _in_key_order(rows, "profile_id", "episode_id")
+        )
 
 
 def save_ratings(rows: list[dict]) -> None:
     """rows: profile_id, title_id, value, updated_at."""
     if rows:
-        db.session.execute(_rating_upsert(_dialect()), rows)
+        db.session.execute(
+            _rating_upsert(_dialect()), _in_key_order(rows, "profile_id", "title_id")
+        )
 
 
 def remove_ratings(profile_id: int, title_ids: list[int]) -> None:
@@ -115,7 +130,7 @@ def remove_ratings(profile_id: int, title_ids: list[int]) -> None:
 def add_to_list(rows: list[dict]) -> None:
     """rows: profile_id, title_id, added_at."""
     if rows:
-        db.session.execute(_list_insert(_dialect()), rows)
+        db.session.execute(_list_insert(_dialect()), _in_key_order(rows, "profile_id", "title_id"))
 
 
 def remove_from_list(profile_id: int, title_ids: list[int]) -> None:

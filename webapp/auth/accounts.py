@@ -75,11 +75,12 @@ def register_account(email: str, password: str, *, is_admin: bool = False) -> Ac
 def authenticate(email: str, password: str) -> Account | None:
     """The account for these credentials, or None without saying which part was wrong."""
     account = find_account(email)
-    if account is None:
-        # Hash anyway so that a missing account takes as long as a wrong password.
-        Account(email="", password_hash="").set_password(password or "x")
-        return None
-    return account if account.check_password(password or "") else None
+    if account is not None and "$" in account.password_hash:
+        return account if account.check_password(password or "") else None
+    # No account, or one that cannot sign in (imported viewers have no password):
+    # hash anyway, so that the answer takes as long as a wrong password's.
+    Account(email="", password_hash="").set_password(password or "x")
+    return None
 
 
 def create_or_promote_admin(email: str, password: str) -> tuple[Account, bool]:

@@ -15,6 +15,7 @@ from webapp.models.catalog import (
     title_keywords,
 )
 from webapp.models.media import MEDIA_STATES, MediaAsset
+from webapp.models.ratelimits import RateLimitCounter
 
 __all__ = [
     "EVENT_TYPES",
@@ -31,6 +32,7 @@ __all__ = [
     "MediaAsset",
     "Person",
     "Profile",
+    "RateLimitCounter",
     "Rating",
     "Season",
     "Title",

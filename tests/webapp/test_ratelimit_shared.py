@@ -1,0 +1,281 @@
+"""Sign-in and sign-up limits hold in total however many workers serve the site.
+
+Gunicorn runs several copies of the app, each in its own process. The first
+tests build several apps from the default configuration over one shared
+database (a real SQLite file, or PostgreSQL) and let requests take turns
+between them, so each copy is sure to serve its share; the last ones run real
+gunicorn workers, as `make serve` starts them.
+"""
+
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.conftest import BACKENDS, REPO, AuthActions, make_config
+from webapp import create_app
+from webapp.config import Config
+from webapp.extensions import db
+
+WORKERS = 3
+TAKEN = "An account with that email already exists"
+
+
+def _per_minute(limit: str) -> int:
+    return int(re.match(r"\s*(\d+)\s*(?:per|/)\s*minute", limit).group(1))
+
+
+@pytest.fixture(params=BACKENDS)
+def workers(request, templates, tmp_path):
+    """WORKERS apps with rate limiting on and the default storage, over one database."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    url, cleanup = templates.clone(request.param, False, instance)
+    config = make_config(instance, url, RATELIMIT_ENABLED=True)
+    apps = [create_app(config) for _ in range(WORKERS)]
+    yield apps
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    cleanup()
+
+
+def _redis_url() -> str:
+    """The Redis of this machine, when its client is installed (`.[redis]`) and it answers."""
+    redis = pytest.importorskip("redis")
+    url = os.environ.get("MARQUEE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError:
+        pytest.skip(f"no Redis answers at {url}")
+    return url
+
+
+def _clients(apps):
+    return [app.test_client() for app in apps]
+
+
+def test_sign_in_limit_holds_in_total_across_workers(workers):
+    clients = _clients(workers)
+    AuthActions(clients[0]).signup()
+    AuthActions(clients[0]).logout()
+    allowed = _per_minute(workers[0].config["LOGIN_RATE_LIMIT"])
+
+    statuses = [
+        clients[n % WORKERS]
+        .post("/auth/login", data={"email": "viewer@example.com", "password": f"guess {n:04d}x"})
+        .status_code
+        for n in range(allowed * WORKERS)
+    ]
+
+    assert statuses.count(400) == allowed, statuses
+    assert statuses[allowed:] == [429] * (len(statuses) - allowed)
+    # The right password waits its turn too, on whichever worker it lands.
+    for client in clients:
+        right = AuthActions(client).login(follow=False)
+        assert right.status_code == 429
+
+
+def test_sign_up_of_a_taken_email_is_limited_the_same_way(workers):
+    clients = _clients(workers)
+    AuthActions(clients[0]).signup(email="known@example.com")
+    for client in clients:
+        client.post("/auth/logout")
+    # The first sign-up above counted against the limit too.
+    allowed = _per_minute(workers[0].config["SIGNUP_RATE_LIMIT"]) - 1
+
+    told = 0
+    for n in range(allowed * WORKERS):
+        answer = AuthActions(clients[n % WORKERS]).signup(email="known@example.com", follow=False)
+        page = answer.get_data(as_text=True)
+        if answer.status_code == 429:
+            assert TAKEN not in page and "Too many attempts" in page
+        else:
+            assert answer.status_code == 400 and TAKEN in page
+            told += 1
+
+    assert told == allowed
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Gunicorn:
+    """`gunicorn -c gunicorn.conf.py` as `make serve` runs it, on a test database."""
+
+    def __init__(self, url: str, instance: Path, workers: int, **env: str):
+        self.port = _free_port()
+        self.log_path = instance / f"gunicorn-{self.port}.log"
+        self._log = self.log_path.open("wb")
+        environ = {
+            k: v for k, v in os.environ.items() if not k.startswith(("MARQUEE_", "DATABASE_"))
+        }
+        environ.update(
+            DATABASE_URL=url, MARQUEE_INSTANCE_PATH=str(instance), SECRET_KEY="gunicorn-test"
+        )
+        environ.update(env)
+        self.proc = subprocess.Popen(
+            [str(Path(sys.executable).with_name("gunicorn")), "-c", "gunicorn.conf.py"]
+            + ["--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
+            cwd=REPO,
+            env=environ,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+        self.workers = workers
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.proc.poll() is None, self.log()
+            children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+            try:
+                up = len(children.read_text().split()) == self.workers
+                if up and self.get("/readyz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise AssertionError(f"gunicorn did not get ready:\n{self.log()}")
+
+    def request(self, method: str, path: str, body: dict | None = None, cookie: str = ""):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Cookie": cookie} if cookie else {}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, urlencode(body) if body is not None else None, headers)
+        response = conn.getresponse()
+        text = response.read().decode()
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie" and value.startswith("session="):
+                cookie = value.split(";", 1)[0]
+        conn.close()
+        return response.status, text, cookie
+
+    def get(self, path: str):
+        return self.request("GET", path)
+
+    def guess(self, n: int) -> int:
+        """One sign-in attempt through the real form, CSRF token and all: its status."""
+        _, page, cookie = self.get("/auth/login")
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        form = {"email": "someone@example.com", "password": f"guess {n:04d}x", "csrf_token": token}
+        return self.request("POST", "/auth/login", form, cookie)[0]
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def stop(self, quick: bool = False) -> None:
+        # SIGQUIT ends workers that are still loading the app at once.
+        self.proc.send_signal(signal.SIGQUIT if quick else signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._log.close()
+
+
+@pytest.fixture
+def database(request, templates, tmp_path):
+    """A migrated database and an instance folder for a server: (url, instance)."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    url, cleanup = templates.clone(request.param, False, instance)
+    yield url, instance
+    cleanup()
+
+
+@pytest.mark.parametrize("database", BACKENDS, indirect=True)
+def test_gunicorn_workers_share_one_sign_in_limit(database):
+    url, instance = database
+    server = Gunicorn(url, instance, workers=3)
+    try:
+        server.wait_ready()
+        allowed = _per_minute(Config.LOGIN_RATE_LIMIT)
+        # Concurrent guessers, so that every worker takes some of the attempts.
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            statuses = list(pool.map(server.guess, range(allowed * 3)))
+    finally:
+        server.stop()
+    assert sorted(statuses) == [400] * allowed + [429] * (allowed * 2), statuses
+    assert "per worker" not in server.log()
+
+
+def test_gunicorn_says_at_start_when_limits_are_per_worker(tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    server = Gunicorn(
+        f"sqlite:///{instance / 'marquee.db'}",
+        instance,
+        workers=2,
+        MARQUEE_RATELIMIT_STORAGE="memory://",
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while "Listening at" not in server.log() and time.monotonic() < deadline:
+            assert server.proc.poll() is None, server.log()
+            time.sleep(0.2)
+    finally:
+        server.stop(quick=True)
+    assert "rate limits are per worker (memory://): 2 workers allow 2 times" in server.log()
+
+
+@pytest.fixture(params=BACKENDS)
+def redis_hosts(request, templates, tmp_path):
+    """WORKERS apps counting in Redis, each on a database of its own: hosts sharing nothing."""
+    url = _redis_url()
+    # Keys of their own, so that nothing else using this Redis shares the count.
+    prefix = f"marquee-test-{uuid.uuid4().hex}"
+    apps, cleanups = [], []
+    for n in range(WORKERS):
+        instance = tmp_path / f"host{n}"
+        instance.mkdir()
+        db_url, cleanup = templates.clone(request.param, False, instance)
+        cleanups.append(cleanup)
+        apps.append(
+            create_app(
+                make_config(
+                    instance,
+                    db_url,
+                    RATELIMIT_ENABLED=True,
+                    RATELIMIT_STORAGE_URI=url,
+                    RATELIMIT_KEY_PREFIX=prefix,
+                )
+            )
+        )
+    yield apps
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    for cleanup in cleanups:
+        cleanup()
+
+
+def test_redis_storage_shares_the_limit_between_hosts(redis_hosts):
+    clients = _clients(redis_hosts)
+    allowed = _per_minute(redis_hosts[0].config["LOGIN_RATE_LIMIT"])
+
+    statuses = [
+        clients[n % WORKERS]
+        .post("/auth/login", data={"email": "someone@example.com", "password": f"guess {n}"})
+        .status_code
+        for n in range(allowed * WORKERS)
+    ]
+
+    assert statuses == [400] * allowed + [429] * (len(statuses) - allowed)
