@@ -30,4 +30,10 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     ADMIN_PAGE_SIZE = 25
+    # Wrong PINs (and account passwords) in a row before that secret is locked,
+    # and for how long; failures older than the lockout are forgotten.
+    PIN_MAX_FAILURES = int(os.environ.get("MARQUEE_PIN_MAX_FAILURES", "5"))
+    PIN_LOCKOUT_SECONDS = int(os.environ.get("MARQUEE_PIN_LOCKOUT_SECONDS", "300"))
+    # How stale a sign-in session's "last seen" may get before a request refreshes it.
+    SIGN_IN_SEEN_INTERVAL = int(os.environ.get("MARQUEE_SIGN_IN_SEEN_INTERVAL", "300"))
     TESTING = False

@@ -1,6 +1,6 @@
 """The database schema. Alembic migrations in migrations/ are generated from these models."""
 
-from webapp.models.accounts import Account, Profile
+from webapp.models.accounts import Account, Profile, SecretFailure, SignInSession
 from webapp.models.activity import EVENT_TYPES, EpisodeProgress, Event, ListItem, Rating, WatchState
 from webapp.models.catalog import (
     Artwork,
@@ -30,6 +30,8 @@ __all__ = [
     "Profile",
     "Rating",
     "Season",
+    "SecretFailure",
+    "SignInSession",
     "Title",
     "WatchState",
     "title_genres",
