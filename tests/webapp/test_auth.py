@@ -4,7 +4,6 @@ import pytest
 from sqlalchemy import select
 
 from tests.webapp.catalog_factory import PASSWORD, account_by_email, page_text
-from webapp.auth.sessions import revoke_all
 from webapp.extensions import db
 from webapp.models import Account
 
@@ -124,6 +123,8 @@ def test_a_revoked_sign_in_session_ends_its_remember_me_cookie(app, client, auth
     client.post(
         "/auth/login", data={"email": "viewer@example.com", "password": PASSWORD, "remember": "y"}
     )
+    from webapp.auth.sessions import revoke_all
+
     with app.app_context():
         revoke_all(account_by_email("viewer@example.com").id)
     client.delete_cookie("session")

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from tests.conftest import BACKENDS, AuthActions, _make_app
 from tests.webapp.catalog_factory import PASSWORD, make_account, page_text
 from webapp.extensions import db
-from webapp.models import Profile, SecretFailure
+from webapp.models import Profile
 
 EMAIL = "family@example.com"
 LOCKED = "Too many wrong PINs. Try again in 5 minutes."
@@ -263,6 +263,8 @@ def test_the_lockout_ends_after_its_window(app, family):
         auth.choose_profile(parent, pin="1111")
     assert LOCKED in page_text(auth.choose_profile(parent, pin="4821"))
     # Move the failures back past the window rather than waiting for it.
+    from webapp.models import SecretFailure
+
     with app.app_context():
         window = timedelta(seconds=app.config["PIN_LOCKOUT_SECONDS"] + 1)
         db.session.execute(

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests.webapp.catalog_factory import PASSWORD, make_account, page_text
 from webapp.extensions import db
-from webapp.models import Account, SignInSession
+from webapp.models import Account
 
 EMAIL = "viewer@example.com"
 NEW_PASSWORD = "brand new horse 7"
@@ -152,6 +152,8 @@ def test_the_current_password_cannot_be_guessed_at_speed(app, viewer):
 
 
 def test_sessions_are_stored_with_a_short_device_summary(app, viewer):
+    from webapp.models import SignInSession
+
     _device(app, viewer, agent=FIREFOX)
     with app.app_context():
         row = db.session.scalar(select(SignInSession))
