@@ -303,3 +303,15 @@ def test_the_limits_come_from_the_configuration(strict_app):
         assert auth.choose_profile(parent, pin="1111").status_code == 403
     response = auth.choose_profile(parent, pin="4821")
     assert "Too many wrong PINs. Try again in 15 minutes." in page_text(response)
+
+
+def test_unlocking_from_a_kids_profile_shares_the_same_count(app, family):
+    client, auth = _signed_in(app, as_profile=family["kid"])
+    parent = family["parent"]
+    for _ in range(TRIES):
+        wrong = client.post(f"/profiles/{parent}/unlock", data={"pin": "1111"})
+        assert wrong.status_code == 403 and "That PIN is not right." in page_text(wrong)
+    refused = client.post(f"/profiles/{parent}/unlock", data={"pin": "4821"})
+    assert refused.status_code == 403 and LOCKED in page_text(refused)
+    assert client.get(f"/profiles/{parent}/edit").status_code == 403
+    assert LOCKED in page_text(auth.choose_profile(parent, pin="4821"))
