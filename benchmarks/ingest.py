@@ -64,6 +64,7 @@ def prepare(backend: str, instance: Path, clients: int) -> tuple[str, list[dict]
     from flask_wtf.csrf import generate_csrf
 
     from webapp import create_app
+    from webapp.auth.sessions import start_session
     from webapp.catalog.service import Catalog, TitleSpec
     from webapp.extensions import db
     from webapp.models import Account, Profile
@@ -97,7 +98,7 @@ def prepare(backend: str, instance: Path, clients: int) -> tuple[str, list[dict]
             accounts.append(account)
         db.session.commit()
         film_ids = [f.id for f in films]
-        logins = [(a.get_id(), a.profiles[0].id) for a in accounts]
+        logins = [(start_session(a, None).id, a.profiles[0].id) for a in accounts]
         db.session.remove()
         db.engine.dispose()
     # A signed session cookie and CSRF token per client, as after signing in and choosing

@@ -359,6 +359,7 @@ def run(
 
     import webapp.admin.insights_routes  # noqa: F401  (until webapp.admin imports it)
     from webapp import create_app
+    from webapp.auth.sessions import start_session
     from webapp.config import Config
     from webapp.extensions import db
     from webapp.insights import choose_variants, segment_for
@@ -410,7 +411,7 @@ def run(
         client = app.test_client()
         with app.app_context():
             account = db.session.get(__import__("webapp.models", fromlist=["Account"]).Account, 1)
-            user_id = account.get_id()
+            user_id = start_session(account, None).id
         with client.session_transaction() as session:
             session["_user_id"] = user_id
             session["_fresh"] = True

@@ -50,4 +50,10 @@ class Config:
     # pausing a random time up to BACKOFF seconds, doubled after each try.
     DATABASE_RETRY_ATTEMPTS = int(os.environ.get("MARQUEE_DB_RETRY_ATTEMPTS", "5"))
     DATABASE_RETRY_BACKOFF = float(os.environ.get("MARQUEE_DB_RETRY_BACKOFF", "0.05"))
+    # Wrong PINs (and account passwords) in a row before that secret is locked,
+    # and for how long; failures older than the lockout are forgotten.
+    PIN_MAX_FAILURES = int(os.environ.get("MARQUEE_PIN_MAX_FAILURES", "5"))
+    PIN_LOCKOUT_SECONDS = int(os.environ.get("MARQUEE_PIN_LOCKOUT_SECONDS", "300"))
+    # How stale a sign-in session's "last seen" may get before a request refreshes it.
+    SIGN_IN_SEEN_INTERVAL = int(os.environ.get("MARQUEE_SIGN_IN_SEEN_INTERVAL", "300"))
     TESTING = False

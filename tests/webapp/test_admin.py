@@ -11,6 +11,7 @@ from tests.conftest import BACKENDS, make_config
 from webapp import create_app
 from webapp.admin.routes import CATALOG_MODULES
 from webapp.auth.accounts import register_account
+from webapp.auth.sessions import start_session
 from webapp.catalog.service import Catalog, SeasonSpec, TitleSpec
 from webapp.extensions import db
 from webapp.models import Account, Credit, Episode, Genre, Person, Season, Title
@@ -80,7 +81,7 @@ def sign_in_directly(app, client, email: str, is_admin: bool):
         )
         db.session.add(account)
         db.session.commit()
-        user_id = account.get_id()
+        user_id = start_session(account, None).id
     with client.session_transaction() as session:
         session["_user_id"] = user_id
         session["_fresh"] = True

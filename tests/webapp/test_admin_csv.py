@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from webapp.auth.sessions import start_session
 from webapp.catalog.service import Catalog, TitleSpec
 from webapp.extensions import db
 from webapp.models import Account, Credit, Episode, Genre, Person, Season, Title
@@ -43,7 +44,7 @@ def sign_in_admin(app, client):
         )
         db.session.add(account)
         db.session.commit()
-        user_id = account.get_id()
+        user_id = start_session(account, None).id
     with client.session_transaction() as session:
         session["_user_id"] = user_id
         session["_fresh"] = True

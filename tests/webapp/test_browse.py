@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import event, select
 
 from tests.webapp.catalog_factory import build_catalog, make_account, page_text, sign_in_as
+from webapp.auth.sessions import start_session
 from webapp.browse.rows import home_rows
 from webapp.catalog.service import Catalog, TitleSpec
 from webapp.extensions import db
@@ -259,7 +260,7 @@ def test_seeded_kids_profile_sees_no_mature_title_anywhere(seeded_app):
         kid = db.session.scalars(
             select(Profile).where(Profile.is_kids).order_by(Profile.id)
         ).first()
-        account_id = db.session.get(Account, kid.account_id).get_id()
+        account_id = start_session(db.session.get(Account, kid.account_id), None).id
         kid_id, limit = kid.id, kid.maturity_limit
         mature = db.session.scalars(
             select(Title).where(Title.maturity_age > limit).order_by(Title.id).limit(5)

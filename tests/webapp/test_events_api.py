@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.webapp.catalog_factory import build_catalog, sign_in_as
+from webapp.auth.sessions import start_session
 from webapp.extensions import db
 from webapp.models import Event, WatchState
 
@@ -207,7 +208,7 @@ def csrf_viewer(csrf_app):
         from webapp.models import Account
 
         account = db.session.scalar(select(Account).where(Account.email == "csrf@example.com"))
-        user_id = account.get_id()
+        user_id = start_session(account, None).id
     with client.session_transaction() as session:
         session["_user_id"] = user_id
         session["_fresh"] = True

@@ -10,6 +10,7 @@ import pytest
 
 import webapp.admin.insights_routes  # noqa: F401  (registers the routes on the admin blueprint)
 from webapp.admin.insights_routes import PAGES
+from webapp.auth.sessions import start_session
 from webapp.extensions import db
 from webapp.insights import cache
 from webapp.insights.tables import charts_for, tables_for
@@ -27,7 +28,7 @@ def _sign_in(app, client, is_admin: bool):
         )
         db.session.add(account)
         db.session.commit()
-        user_id = account.get_id()
+        user_id = start_session(account, None).id
     with client.session_transaction() as session:
         session["_user_id"] = user_id
         session["_fresh"] = True

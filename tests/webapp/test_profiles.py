@@ -137,11 +137,14 @@ def test_pin_guessing_is_slowed(app, client, auth):
         assert "profile_id" not in session
 
 
-def test_pin_can_be_removed(app, client, auth):
+def test_pin_can_be_removed_with_the_pin(app, client, auth):
     auth.signup()
     client.post("/profiles/new", data=_profile_data(name="Parent", pin="4821"))
     parent = next(pid for pid, name in _profiles(app) if name == "Parent")
-    client.post(f"/profiles/{parent}/edit", data=_profile_data(name="Parent", remove_pin="y"))
+    client.post(
+        f"/profiles/{parent}/edit",
+        data=_profile_data(name="Parent", remove_pin="y", current_secret="4821"),
+    )
     with app.app_context():
         assert db.session.get(Profile, parent).pin_hash is None
 

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from tests.webapp.catalog_factory import make_account
 from tests.webapp.test_security_authz import _ids, _rules, _url
+from webapp.auth.sessions import start_session
 from webapp.extensions import db
 from webapp.models import Account, Profile
 
@@ -17,7 +18,7 @@ def test_every_state_changing_route_needs_a_csrf_token(csrf_app):
         account = db.session.scalar(select(Account).where(Account.email == "admin@example.com"))
         account.is_admin = True
         db.session.commit()
-        user_id = account.get_id()
+        user_id = start_session(account, None).id
     client = csrf_app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = user_id

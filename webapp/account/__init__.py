@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
-from webapp.account import routes  # noqa: F401
+from webapp.account import routes, sign_in_routes  # noqa: F401

@@ -7,7 +7,13 @@ from flask_login import current_user
 
 from webapp.account import bp
 from webapp.account.export import export_account
-from webapp.account.forms import DeleteHistoryForm, ExportForm, PauseHistoryForm, RemoveEntryForm
+from webapp.account.forms import (
+    DeleteHistoryForm,
+    ExportForm,
+    PauseHistoryForm,
+    RemoveEntryForm,
+    SignOutEverywhereForm,
+)
 from webapp.activity.history import (
     announce_deleted,
     delete_all_history,
@@ -15,10 +21,12 @@ from webapp.activity.history import (
     remove_title,
     viewing_activity,
 )
+from webapp.auth.sessions import open_sessions
 from webapp.extensions import db
 from webapp.models import Episode
 from webapp.models.base import utcnow
 from webapp.profiles.current import load_current_profile, owned_profile_or_404, profile_required
+from webapp.profiles.guards import change_refused
 
 ACTIVITY_PAGE = 50
 
@@ -32,11 +40,23 @@ def _grown_up() -> None:
         )
 
 
+def _locked_profile_check(profile, answer: str | None) -> None:
+    """A PIN-locked profile's history changes only with its PIN or the account password."""
+    error = change_refused(profile, answer, needed=False)
+    if error:
+        abort(403, description=error)
+
+
 @bp.get("/")
 @profile_required
 def index():
     _grown_up()
-    return render_template("account/index.html")
+    return render_template(
+        "account/index.html",
+        sessions=open_sessions(current_user.id),
+        this_session=current_user.sign_in_session.id,
+        sign_out_form=SignOutEverywhereForm(),
+    )
 
 
 @bp.get("/privacy")
@@ -61,6 +81,7 @@ def pause_history(profile_id: int):
     form = PauseHistoryForm()
     if not form.validate_on_submit():
         abort(400, description="That request was incomplete. Please try again.")
+    _locked_profile_check(profile, form.current_secret.data)
     profile.history_paused = form.paused.data == "1"
     db.session.commit()
     if profile.history_paused:
@@ -85,6 +106,7 @@ def delete_history(profile_id: int):
             "error",
         )
         return redirect(url_for("account.privacy"))
+    _locked_profile_check(profile, form.current_secret.data)
     delete_all_history(profile.id)
     db.session.commit()
     announce_deleted(profile.id)

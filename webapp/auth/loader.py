@@ -1,7 +1,6 @@
 """How Flask-Login finds the signed-in account from the session or remember-me cookie."""
 
-import hmac
-
+from webapp.auth.sessions import live_session
 from webapp.extensions import db, login_manager
 from webapp.models import Account
 
@@ -14,15 +13,15 @@ login_manager.session_protection = "basic"
 
 @login_manager.user_loader
 def load_account(user_id: str) -> Account | None:
-    """The account named by "<id>:<session_token>", if the token is still current.
+    """The account of the sign-in session named by the cookie, while that session is live.
 
-    Rotating an account's session_token (password change, sign out everywhere)
-    makes every older session and remember-me cookie stop working.
+    Both cookies carry only the session id, so revoking the session's row (sign
+    out, sign out of all devices, password change) ends every copy of them.
     """
-    account_id, _, token = (user_id or "").partition(":")
-    if not account_id.isdigit() or not token:
+    row = live_session(user_id or "")
+    if row is None:
         return None
-    account = db.session.get(Account, int(account_id))
-    if account is None or not hmac.compare_digest(account.session_token or "", token):
-        return None
+    account = db.session.get(Account, row.account_id)
+    if account is not None:
+        account.sign_in_session = row
     return account

@@ -8,6 +8,7 @@ from webapp.auth import bp
 from webapp.auth.accounts import AccountError, authenticate, register_account
 from webapp.auth.forms import LoginForm, SignupForm
 from webapp.auth.safety import safe_next
+from webapp.auth.sessions import revoke, start_session
 from webapp.extensions import db
 from webapp.profiles.defaults import create_first_profile
 
@@ -17,6 +18,7 @@ BAD_CREDENTIALS = "That email and password do not match an account."
 def _start_session(account, remember: bool) -> None:
     """Sign in on a fresh session so that no value planted before sign-in survives it."""
     session.clear()
+    start_session(account, request.headers.get("User-Agent"))
     login_user(account, remember=remember)
 
 
@@ -76,7 +78,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out and forget the session, the chosen profile and the remember-me cookie."""
+    """Sign out: end this device's session on the server, then forget the cookies."""
+    if current_user.is_authenticated:
+        revoke(current_user.sign_in_session.id)
     # Clear first: logout_user then marks the remember cookie for deletion in the new session.
     session.clear()
     logout_user()

@@ -1,6 +1,6 @@
 """The database schema. Alembic migrations in migrations/ are generated from these models."""
 
-from webapp.models.accounts import Account, Profile
+from webapp.models.accounts import Account, Profile, SecretFailure, SignInSession
 from webapp.models.activity import EVENT_TYPES, EpisodeProgress, Event, ListItem, Rating, WatchState
 from webapp.models.catalog import (
     Artwork,
@@ -35,6 +35,8 @@ __all__ = [
     "RateLimitCounter",
     "Rating",
     "Season",
+    "SecretFailure",
+    "SignInSession",
     "Title",
     "WatchState",
     "title_genres",

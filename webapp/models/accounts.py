@@ -17,7 +17,9 @@ MAX_PROFILES = 5
 def _hash_method() -> str:
     # Tests lower the cost (PASSWORD_HASH_METHOD) the way Django's test settings do;
     # production always uses scrypt.
-    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+    return (
+        current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
+    )
 
 
 class Account(UserMixin, db.Model):
@@ -28,8 +30,7 @@ class Account(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_admin: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Bumped on password change and sign-out-everywhere; part of the login token
-    # so that old remember-me cookies stop working.
+    # No longer read: sign-in sessions (SignInSession) decide who is signed in.
     session_token: Mapped[str] = mapped_column(String(64), default="")
 
     profiles: Mapped[list["Profile"]] = relationship(
@@ -43,8 +44,12 @@ class Account(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+    # The sign-in session this request runs in; set at sign-in and by the user loader.
+    sign_in_session = None
+
+    def get_id(self) -> str | None:
+        """Flask-Login's id: the sign-in session's id, which the user loader checks."""
+        return self.sign_in_session.id if self.sign_in_session is not None else None
 
 
 class Profile(db.Model):
@@ -52,7 +57,9 @@ class Profile(db.Model):
     __table_args__ = (UniqueConstraint("account_id", "name", name="uq_profiles_account_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(40))
     avatar_color: Mapped[str] = mapped_column(String(7), default="#e50914")
     # The oldest minimum age this profile may see (see webapp.catalog.maturity).
@@ -74,3 +81,33 @@ class Profile(db.Model):
     @property
     def has_pin(self) -> bool:
         return self.pin_hash is not None
+
+
+class SignInSession(db.Model):
+    """One signed-in browser or device; revoking it signs that device out everywhere it is copied."""
+
+    __tablename__ = "sign_in_sessions"
+
+    # A random token: the signed session and remember-me cookies carry it.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    user_agent: Mapped[str] = mapped_column(String(80), default="")
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+
+class SecretFailure(db.Model):
+    """Wrong PINs or passwords in a row, per account and per secret, shared by every worker."""
+
+    __tablename__ = "secret_failures"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True
+    )
+    # "password", or "pin:<profile id>" for a profile's PIN.
+    secret: Mapped[str] = mapped_column(String(24), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -16,6 +16,8 @@ from webapp.catalog.maturity import KIDS_MAX_LIMIT, PROFILE_LIMITS
 from webapp.profiles.defaults import AVATAR_COLOURS
 
 PIN_RULE = Regexp(r"^\d{4}$", message="A PIN is exactly 4 digits.")
+# Long enough for any password the site accepts; longer input is never hashed.
+SECRET_MAX_LENGTH = 512
 
 
 def _strip(value):
@@ -51,6 +53,11 @@ class ProfileForm(FlaskForm):
         render_kw={"inputmode": "numeric", "autocomplete": "new-password", "maxlength": 4},
     )
     remove_pin = BooleanField("Remove the PIN")
+    current_secret = PasswordField(
+        "Current PIN or account password",
+        validators=[Optional(), Length(max=SECRET_MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
     submit = SubmitField("Save")
 
     def __init__(self, *args, taken_names: set[str] = frozenset(), **kwargs):
@@ -86,4 +93,9 @@ class ChooseForm(FlaskForm):
 
 
 class DeleteForm(FlaskForm):
+    current_secret = PasswordField(
+        "PIN or account password",
+        validators=[Optional(), Length(max=SECRET_MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
+    )
     submit = SubmitField("Delete profile")

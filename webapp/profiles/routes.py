@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
+from webapp.auth.lockout import LockedOut, forget, pin_secret
 from webapp.auth.safety import safe_next
 from webapp.catalog.maturity import KIDS_MAX_LIMIT
 from webapp.extensions import db
@@ -13,15 +14,14 @@ from webapp.profiles import bp
 from webapp.profiles.current import load_current_profile, owned_profile_or_404, set_current_profile
 from webapp.profiles.forms import ChooseForm, DeleteForm, PinForm, ProfileForm
 from webapp.profiles.guards import (
+    WRONG_PIN,
+    change_refused,
     check_pin,
     forget_unlocks,
+    locked_out_message,
     management_locked,
-    pin_locked_out,
     unlock,
 )
-
-WRONG_PIN = "That PIN is not right. Try again."
-LOCKED_OUT = "Too many wrong PINs. Wait a few minutes and try again."
 
 
 def _next_url() -> str | None:
@@ -48,29 +48,29 @@ def select(profile_id: int):
     """Switch to a profile; a profile with a PIN asks for it first."""
     profile = owned_profile_or_404(profile_id)
     form = PinForm() if profile.has_pin else ChooseForm()
-    error = None
+    error, status = None, 200
     if request.method == "POST":
-        error = _choice_error(profile, form)
+        error, status = _choice_error(profile, form)
         if error is None:
             set_current_profile(profile)
             forget_unlocks()
             return redirect(_next_url() or url_for("browse.home"))
-    status = 403 if error in (WRONG_PIN, LOCKED_OUT) else (400 if error else 200)
     return render_template(
         "profiles/pin.html", profile=profile, form=form, next_url=_next_url(), error=error
     ), status
 
 
-def _choice_error(profile: Profile, form) -> str | None:
-    """Why this POST may not switch to the profile, or None."""
+def _choice_error(profile: Profile, form) -> tuple[str | None, int]:
+    """Why this POST may not switch to the profile (and the status to answer), or None."""
     if not form.validate_on_submit():
         errors = form.pin.errors
-        return errors[0] if errors else "The form expired. Try again."
+        return (errors[0] if errors else "The form expired. Try again."), 400
     if not profile.has_pin:
-        return None
-    if pin_locked_out():
-        return LOCKED_OUT
-    return None if check_pin(profile, form.pin.data) else WRONG_PIN
+        return None, 200
+    try:
+        return (None, 200) if check_pin(profile, form.pin.data) else (WRONG_PIN, 403)
+    except LockedOut as exc:
+        return locked_out_message(exc.minutes), 403
 
 
 @bp.get("/manage")
@@ -119,13 +119,24 @@ def edit(profile_id: int):
     form = ProfileForm(obj=profile if request.method == "GET" else None, taken_names=others)
     if request.method == "GET":
         form.pin.data = None
+    error = None
     if form.validate_on_submit():
-        _fill(profile, form)
-        if _commit(form):
-            flash(f"Profile {profile.name} saved.", "success")
-            return redirect(url_for("profiles.manage"))
-    status = 400 if form.is_submitted() else 200
-    return render_template("profiles/form.html", form=form, profile=profile), status
+        error = change_refused(profile, form.current_secret.data, needed=_loosens(profile, form))
+        if error is None:
+            _fill(profile, form)
+            if _commit(form):
+                flash(f"Profile {profile.name} saved.", "success")
+                return redirect(url_for("profiles.manage"))
+    form.current_secret.data = None
+    status = 403 if error else (400 if form.is_submitted() else 200)
+    return render_template("profiles/form.html", form=form, profile=profile, error=error), status
+
+
+def _loosens(profile: Profile, form: ProfileForm) -> bool:
+    """Would the form let the profile see more than it does now?"""
+    return form.maturity_limit.data > profile.maturity_limit or (
+        profile.is_kids and not form.is_kids.data
+    )
 
 
 @bp.route("/<int:profile_id>/delete", methods=["GET", "POST"])
@@ -136,15 +147,20 @@ def delete(profile_id: int):
     if management_locked(profile):
         return _unlock_page(profile)
     form = DeleteForm()
+    error = None
     if form.validate_on_submit():
-        name = profile.name
-        if (active := load_current_profile()) is not None and active.id == profile.id:
-            set_current_profile(None)
-        db.session.delete(profile)
-        db.session.commit()
-        flash(f"Profile {name} deleted.", "info")
-        return redirect(url_for("profiles.manage"))
-    return render_template("profiles/delete.html", form=form, profile=profile)
+        error = change_refused(profile, form.current_secret.data, needed=False)
+        if error is None:
+            name, secret = profile.name, pin_secret(profile.id)
+            if (active := load_current_profile()) is not None and active.id == profile.id:
+                set_current_profile(None)
+            db.session.delete(profile)
+            db.session.commit()
+            forget(current_user.id, secret)
+            flash(f"Profile {name} deleted.", "info")
+            return redirect(url_for("profiles.manage"))
+    status = 403 if error else (400 if form.is_submitted() else 200)
+    return render_template("profiles/delete.html", form=form, profile=profile, error=error), status
 
 
 @bp.post("/<int:profile_id>/unlock")
@@ -156,14 +172,15 @@ def unlock_profile(profile_id: int):
     target = safe_next(request.args.get("next")) or url_for("profiles.edit", profile_id=profile.id)
     if not profile.has_pin:
         return _unlock_page(profile)
-    if pin_locked_out():
-        return _unlock_page(profile, LOCKED_OUT)
     if not form.validate_on_submit():
         return _unlock_page(
             profile, form.pin.errors[0] if form.pin.errors else "Enter the PIN.", 400
         )
-    if not check_pin(profile, form.pin.data):
-        return _unlock_page(profile, WRONG_PIN)
+    try:
+        if not check_pin(profile, form.pin.data):
+            return _unlock_page(profile, WRONG_PIN)
+    except LockedOut as exc:
+        return _unlock_page(profile, locked_out_message(exc.minutes))
     unlock(profile)
     return redirect(target)
 
