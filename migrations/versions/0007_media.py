@@ -1,7 +1,7 @@
 """media assets: uploaded video, its transcode progress and its HLS ladder
 
 Revision ID: 0007_media
-Revises: 0003_search_suggestion_order
+Revises: 0006_rate_limits
 Create Date: 2026-12-03 11:30:00
 
 One row per uploaded source of a film or an episode (see
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_media"
-down_revision = "0003_search_suggestion_order"
+down_revision = "0006_rate_limits"
 branch_labels = None
 depends_on = None
 
