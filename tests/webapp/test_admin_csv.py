@@ -279,3 +279,14 @@ def test_rows_must_say_how_ai_was_used(app, admin):
     assert without.status_code == 400
     assert "<tr><td>2</td><td><code>ai_use</code></td><td>is required" in text_of(without)
     assert title_count(app) == 0
+
+
+def test_the_example_on_the_help_page_imports_as_shown(app, admin):
+    from webapp.admin.import_routes import SAMPLE
+
+    help_page = text_of(admin.get("/admin/import"))
+    assert "<code>ai_use</code> (required on every row)" in help_page
+    assert upload(admin, SAMPLE).status_code == 302
+    with app.app_context():
+        uses = dict(db.session.execute(select(Title.name, Title.ai_use)).all())
+    assert uses == {"Heat": "none", "Roadrunner": "assisted", "Breaking Bad": "none"}
