@@ -17,18 +17,13 @@ from webapp.admin.title_edits import (
     update_from_form,
 )
 from webapp.auth.safety import safe_next
-from webapp.catalog.ai_use import AI_USES, needs_note
+from webapp.catalog.ai_use import AI_USES, DISCLOSED, NONE, needs_note
 from webapp.extensions import db
 from webapp.models import Credit, Season, Title
 
 UNANSWERED = "unanswered"
 # The list's filter and the values its per-row form sets, as admins read them.
-AI_FILTERS = {
-    "none": "No AI used",
-    "assisted": "AI-assisted",
-    "generated": "AI-generated",
-    UNANSWERED: "Not answered yet",
-}
+AI_FILTERS = {NONE: "No AI used", **DISCLOSED, UNANSWERED: "Not answered yet"}
 
 
 @bp.get("/titles")
