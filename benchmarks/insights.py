@@ -111,7 +111,7 @@ def build_catalog(conn, n_titles: int, rng: np.random.Generator, now) -> None:
                 "slug": f"film-{t}",
                 "year": int(rng.integers(1950, 2026)),
                 "runtime": int(rng.integers(80, 150)),
-                "ai": bool(rng.random() < 0.02),
+                "ai": "generated" if rng.random() < 0.02 else "none",
                 "added": now,
             }
         )
@@ -122,8 +122,8 @@ def build_catalog(conn, n_titles: int, rng: np.random.Generator, now) -> None:
     conn.execute(
         sa.text(
             "INSERT INTO titles (id, kind, name, slug, year, runtime_minutes, maturity_rating, maturity_age, "
-            "synopsis, mood, ai_generated, source, added_at) VALUES (:id, :kind, :name, :slug, :year, :runtime, "
-            "'PG', 0, '', 'cool', :ai, 'demo', :added)"
+            "synopsis, mood, ai_use, ai_use_note, source, added_at) VALUES (:id, :kind, :name, :slug, :year, "
+            ":runtime, 'PG', 0, '', 'cool', :ai, '', 'demo', :added)"
         ),
         titles,
     )

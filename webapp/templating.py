@@ -3,6 +3,7 @@
 from flask import Flask, request, url_for
 
 from webapp.artwork.svg import url_version
+from webapp.catalog.ai_use import ai_label
 from webapp.catalog.maturity import PROFILE_LIMITS
 from webapp.profiles.current import load_current_profile
 from webapp.profiles.defaults import AVATAR_COLOURS
@@ -100,7 +101,9 @@ def init_app(app: Flask) -> None:
         avatar_class=avatar_class,
         role_labels=ROLE_LABELS,
     )
-    app.jinja_env.filters.update(runtime=runtime_label, years=years_label, limit_label=limit_label)
+    app.jinja_env.filters.update(
+        runtime=runtime_label, years=years_label, limit_label=limit_label, ai_label=ai_label
+    )
 
     @app.context_processor
     def inject_globals():

@@ -40,7 +40,7 @@
     return li;
   }
 
-  function option(id, text, meta, href, kind, titleId) {
+  function option(id, text, meta, href, kind, titleId, aiLabel) {
     var li = document.createElement("li");
     li.id = "search-option-" + id;
     li.className = "search-option";
@@ -53,6 +53,13 @@
     name.className = "search-option-name";
     name.textContent = text;
     li.appendChild(name);
+    if (aiLabel) {
+      // The badge's text is read with the option's name: "Title, AI-generated".
+      var badge = document.createElement("span");
+      badge.className = "badge badge-ai search-option-ai";
+      badge.textContent = aiLabel;
+      li.appendChild(badge);
+    }
     if (meta) {
       var small = document.createElement("span");
       small.className = "search-option-meta";
@@ -74,7 +81,7 @@
       list.appendChild(group("Titles"));
       data.titles.forEach(function (t) {
         var meta = [t.kind === "series" ? "Series" : "Film", t.year].filter(Boolean).join(" · ");
-        list.appendChild(option(n++, t.name, meta, t.url, "title", t.id));
+        list.appendChild(option(n++, t.name, meta, t.url, "title", t.id, t.ai_label));
       });
     }
     if (data.people.length) {

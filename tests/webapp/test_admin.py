@@ -254,6 +254,7 @@ def title_form(**fields) -> dict:
         "keywords": "Monster, antarctica, scary",
         "synopsis": "Researchers at a remote station meet something that can look like anyone.",
         "mood": "eerie",
+        "ai_use": "none",
     }
     data.update(fields)
     return data
@@ -262,7 +263,12 @@ def title_form(**fields) -> dict:
 def test_create_title_through_the_catalog_service(app, admin):
     horror, scifi = genre_ids(app, "Horror", "Science Fiction")
     response = admin.post(
-        "/admin/titles/new", data=title_form(genres=[str(horror), str(scifi)], ai_generated="y")
+        "/admin/titles/new",
+        data=title_form(
+            genres=[str(horror), str(scifi)],
+            ai_use="generated",
+            ai_use_note="Every shot was generated from text prompts.",
+        ),
     )
     assert response.status_code == 302
     with app.app_context():
@@ -270,7 +276,10 @@ def test_create_title_through_the_catalog_service(app, admin):
         assert title.slug == "the-thing"
         assert (title.year, title.runtime_minutes, title.maturity_rating) == (1982, 109, "R")
         assert title.maturity_age == 17
-        assert title.ai_generated is True
+        assert (title.ai_use, title.ai_use_note) == (
+            "generated",
+            "Every shot was generated from text prompts.",
+        )
         assert [g.name for g in title.genres] == ["Horror", "Science Fiction"]
         assert sorted(k.name for k in title.keywords) == ["antarctica", "monster", "scary"]
         assert len(title.artworks) >= 3
@@ -388,23 +397,53 @@ def test_delete_title_asks_first_then_removes_everything(app, admin):
     assert count(app, Person) == 3  # people stay in the catalog
 
 
-def test_ai_flag_toggles_from_the_list_and_the_form(app, admin):
-    title_id = add_title(app)
+def test_ai_use_is_set_from_the_list_and_the_form(app, admin):
+    title_id = add_title(app, ai_use="none")
     listing = text_of(admin.get("/admin/titles"))
     assert f'action="/admin/titles/{title_id}/ai"' in listing
-    response = admin.post(f"/admin/titles/{title_id}/ai", data={"next": "/admin/titles?q=heat"})
+    response = admin.post(
+        f"/admin/titles/{title_id}/ai", data={"ai_use": "none", "next": "/admin/titles?q=heat"}
+    )
     assert response.headers["Location"].endswith("/admin/titles?q=heat")
+    # Assisted or generated needs a note for viewers first: the list cannot give one.
+    refused = admin.post(
+        f"/admin/titles/{title_id}/ai", data={"ai_use": "generated"}, follow_redirects=True
+    )
+    assert "needs a note for viewers" in text_of(refused)
     with app.app_context():
-        assert db.session.get(Title, title_id).ai_generated is True
-    admin.post(f"/admin/titles/{title_id}/ai", data={"next": "https://evil.example/"})
+        assert db.session.get(Title, title_id).ai_use == "none"
+    admin.post(
+        f"/admin/titles/{title_id}",
+        data=title_form(name="Heat", ai_use="assisted", ai_use_note="A voice was synthesised."),
+    )
     with app.app_context():
-        assert db.session.get(Title, title_id).ai_generated is False
-    admin.post(f"/admin/titles/{title_id}", data=title_form(name="Heat", ai_generated="y"))
+        assert db.session.get(Title, title_id).ai_use == "assisted"
+    admin.post(
+        f"/admin/titles/{title_id}/ai",
+        data={"ai_use": "generated", "next": "https://evil.example/"},
+    )
     with app.app_context():
-        assert db.session.get(Title, title_id).ai_generated is True
+        assert db.session.get(Title, title_id).ai_use == "generated"
     admin.post(f"/admin/titles/{title_id}", data=title_form(name="Heat"))
     with app.app_context():
-        assert db.session.get(Title, title_id).ai_generated is False
+        assert db.session.get(Title, title_id).ai_use == "none"
+
+
+def test_the_form_refuses_a_title_without_an_answer_on_ai(app, admin):
+    unanswered = admin.post("/admin/titles/new", data=title_form(ai_use=""))
+    assert unanswered.status_code == 400
+    assert "Say whether AI was used to make this title" in text_of(unanswered)
+    no_note = admin.post("/admin/titles/new", data=title_form(ai_use="assisted"))
+    assert no_note.status_code == 400
+    assert "Tell viewers what AI did" in text_of(no_note)
+    assert count(app, Title) == 0
+    # An imported title nobody has answered for cannot be saved until someone does.
+    title_id = add_title(app)
+    edit = admin.post(f"/admin/titles/{title_id}", data=title_form(name="Heat Again", ai_use=""))
+    assert edit.status_code == 400
+    with app.app_context():
+        assert db.session.get(Title, title_id).name == "Heat"
+    assert ">Heat</a>" in text_of(admin.get("/admin/titles?ai=unanswered"))
 
 
 def test_title_list_paginates_and_searches(app, admin):
@@ -427,9 +466,9 @@ def test_title_list_paginates_and_searches(app, admin):
     films = text_of(admin.get("/admin/titles?q=alien&kind=series"))
     assert "No title’s name contains “alien” with these filters" in films
     with app.app_context():
-        db.session.scalar(select(Title).where(Title.name == "Heat")).ai_generated = True
+        db.session.scalar(select(Title).where(Title.name == "Heat")).ai_use = "generated"
         db.session.commit()
-    ai_only = text_of(admin.get("/admin/titles?ai=1"))
+    ai_only = text_of(admin.get("/admin/titles?ai=generated"))
     assert ">Heat</a>" in ai_only and ">Alien</a>" not in ai_only
     assert admin.get("/admin/titles?q=%00bad").status_code == 200
 
@@ -705,7 +744,8 @@ FORM_FIELDS = [
     "keywords",
     "synopsis",
     "mood",
-    "ai_generated",
+    "ai_use",
+    "ai_use_note",
     "person_name",
     "role",
     "character",
@@ -748,6 +788,9 @@ def test_hostile_input_to_every_form_never_causes_a_500(app, admin):
             assert response.status_code < 500, (real, value)
         for value in HOSTILE_VALUES:
             assert (
-                admin.get(f"/admin/titles?q={value}&page={value}&kind={value}").status_code == 200
+                admin.get(
+                    f"/admin/titles?q={value}&page={value}&kind={value}&ai={value}"
+                ).status_code
+                == 200
             )
             assert admin.get(f"/admin/people?q={value}&page={value}").status_code == 200

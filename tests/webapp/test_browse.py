@@ -195,15 +195,6 @@ def test_series_page_lists_seasons_and_episodes(app, client, auth, catalog):
         assert text in body, text
 
 
-def test_ai_generated_label(app, client, auth, catalog):
-    sign_in_as(app, client, auth, "adult@example.com", ADULT)
-    title_id = catalog.titles["Sunny Meadow 1"]
-    with app.app_context():
-        db.session.get(Title, title_id).ai_generated = True
-        db.session.commit()
-    assert "AI-generated" in page_text(client.get(f"/title/{title_id}-sunny-meadow-1"))
-
-
 def test_person_page_filmography(app, client, auth, catalog):
     sign_in_as(app, client, auth, "adult@example.com", ADULT)
     body = page_text(client.get("/person/shared-actor"))

@@ -21,7 +21,7 @@ def known_log(app):
     """Four titles, four profiles, four sittings, a few searches and impressions.
 
     ann: Comic (Comedy, 1995) 1.5 h completed, 3 days ago, evening, tv
-    bob: Scary (Horror, 2015) 0.5 h abandoned 40 days ago, morning, mobile;
+    bob: Scary (Horror, 2015, AI-assisted) 0.5 h abandoned 40 days ago, morning, mobile;
          Mixed (Comedy + Horror, 2016) 1 h abandoned 10 days ago, afternoon, mobile
     cat: Robo (Drama, AI-generated, 60 min) 1 h completed 5 days ago, evening, tv
     dan: created 20 days ago, active then and 6 days ago (searches only)
@@ -29,9 +29,9 @@ def known_log(app):
     with app.app_context():
         b = LogBuilder()
         comic = b.title("Comic", ["Comedy"], year=1995, keywords=["heist"])
-        scary = b.title("Scary", ["Horror"], year=2015)
+        scary = b.title("Scary", ["Horror"], year=2015, ai_use="assisted")
         mixed = b.title("Mixed", ["Comedy", "Horror"], year=2016, keywords=["heist"])
-        robo = b.title("Robo", ["Drama"], ai=True, runtime=60)
+        robo = b.title("Robo", ["Drama"], ai_use="generated", runtime=60)
         ann, bob, cat = b.profile("Ann"), b.profile("Bob"), b.profile("Cat")
         dan = b.profile("Dan", created=b.ago(days=20))
         b.event(ann, "search", at=b.ago(days=3, minutes=10), text="comic", value=1.0)
@@ -100,13 +100,18 @@ def test_failed_searches_are_counted_by_normalised_query(known_log):
     assert unwatched == {"robots"}  # "comic" was followed by a play within 30 minutes
 
 
-def test_ai_generated_titles_are_counted(known_log):
+def test_ai_generated_and_ai_assisted_titles_are_counted_apart(known_log):
     with known_log.app_context():
-        ai = supply_report(_log()).ai_generated
-    assert ai.titles == 1
-    assert ai.catalog_share == pytest.approx(0.25)
-    assert ai.hours_share == pytest.approx(0.25)
-    assert ai.impressions_share == pytest.approx(0.25)
+        ai = supply_report(_log()).ai_use
+    generated, assisted = ai["generated"], ai["assisted"]
+    assert generated.titles == 1
+    assert generated.catalog_share == pytest.approx(0.25)
+    assert generated.hours_share == pytest.approx(0.25)
+    assert generated.impressions_share == pytest.approx(0.25)
+    assert assisted.titles == 1
+    assert assisted.catalog_share == pytest.approx(0.25)
+    assert assisted.hours_share == pytest.approx(0.5 / 4)
+    assert assisted.impressions_share == 0
 
 
 def test_engagement_by_daypart_device_and_cohort(known_log):

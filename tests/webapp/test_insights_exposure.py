@@ -40,14 +40,18 @@ def test_popularity_deciles_and_intra_list_diversity():
     assert intra_list_diversity(genres, [[0, 1, 2], [0]]) == pytest.approx(2 / 3)
 
 
+AI_USE_OF = {5: "assisted", 9: "generated"}
+
+
 @pytest.fixture
 def shown_log(app):
-    """Ten titles (one AI-generated); A is watched by 3 profiles and shown 6 times, B by one and
+    """Ten titles (one AI-generated, one AI-assisted); A is watched by 3 profiles and shown 6 times, B by one and
     shown twice; the other eight are never shown."""
     with app.app_context():
         b = LogBuilder()
         titles = [
-            b.title(f"T{i}", ["Comedy" if i < 5 else "Horror"], ai=(i == 9)) for i in range(10)
+            b.title(f"T{i}", ["Comedy" if i < 5 else "Horror"], ai_use=AI_USE_OF.get(i, "none"))
+            for i in range(10)
         ]
         a, bb = titles[0], titles[5]
         viewers = [b.profile(f"V{i}") for i in range(3)]
@@ -77,7 +81,11 @@ def test_exposure_report_known_shares_coverage_and_gini(shown_log):
     assert genres["Horror"].catalog_share == pytest.approx(0.5)
     # rows (profile, session, row): s0 holds A and B (different genres), the rest hold one title
     assert report.figures.intra_list_diversity == pytest.approx(1.0)
-    assert report.ai_generated.titles == 1 and report.ai_generated.impressions_share == 0
+    generated, assisted = report.ai_use["generated"], report.ai_use["assisted"]
+    assert generated.titles == 1 and generated.impressions_share == 0
+    # T5 is B: shown twice of eight impressions, one hour of four.
+    assert assisted.titles == 1 and assisted.impressions_share == pytest.approx(2 / 8)
+    assert assisted.hours_share == pytest.approx(1 / 4)
 
 
 def test_calibration_comparison_reports_both_sides(app):

@@ -39,7 +39,7 @@ class LogBuilder:
         *,
         year=2000,
         styles=STYLES[:2],
-        ai=False,
+        ai_use="none",
         runtime=100,
         keywords=(),
     ) -> Title:
@@ -51,7 +51,7 @@ class LogBuilder:
             runtime_minutes=runtime,
             maturity_rating="PG",
             maturity_age=0,
-            ai_generated=ai,
+            ai_use=ai_use,
             genres=[self.genre(g) for g in genres],
         )
         for k in keywords:

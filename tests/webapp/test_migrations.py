@@ -110,3 +110,45 @@ def test_downgrading_the_newest_revision_keeps_the_data_of_the_ones_below(app):
 
         assert db.session.scalar(sa.select(Genre.name).where(Genre.slug == "documentary"))
         assert db.session.scalar(sa.select(Account.id).where(Account.email == "kept@example.com"))
+
+
+def test_the_ai_mark_becomes_a_level_of_ai_use_and_back(app):
+    """0005_ai_use: marked titles become AI-generated, the others made without AI."""
+    title = (
+        "INSERT INTO titles (kind, name, slug, maturity_rating, maturity_age, synopsis, mood,"
+        " {column}, source, added_at) VALUES ('film', :name, :slug, 'PG', 10, '', 'cool',"
+        " :value, 'admin', '2026-01-01 00:00:00')"
+    )
+    with app.app_context():
+        downgrade(revision="0003_search_suggestion_order")
+        db.engine.dispose()
+        with db.engine.begin() as conn:
+            for name, marked in (("Made By Hand", False), ("Made By Prompt", True)):
+                conn.execute(
+                    sa.text(title.format(column="ai_generated")),
+                    {"name": name, "slug": name.lower().replace(" ", "-"), "value": marked},
+                )
+        upgrade()
+        db.engine.dispose()
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT name, ai_use, ai_use_note FROM titles")).all()
+        assert sorted(rows) == [("Made By Hand", "none", ""), ("Made By Prompt", "generated", "")]
+
+        with db.engine.begin() as conn:
+            conn.execute(
+                sa.text(
+                    title.format(column="ai_use_note, ai_use").replace(":value", "'x', :value")
+                ),
+                {"name": "Voice Rebuilt", "slug": "voice-rebuilt", "value": "assisted"},
+            )
+        downgrade(revision="0003_search_suggestion_order")
+        db.engine.dispose()
+        with db.engine.connect() as conn:
+            marks = conn.execute(sa.text("SELECT name, ai_generated FROM titles")).all()
+        assert sorted((name, bool(mark)) for name, mark in marks) == [
+            ("Made By Hand", False),
+            ("Made By Prompt", True),
+            ("Voice Rebuilt", False),
+        ]
+        upgrade()
+        db.engine.dispose()

@@ -271,6 +271,7 @@ def _edit_form(name: str) -> dict:
         "maturity_rating": "R",
         "synopsis": "A crime family hands over control.",
         "mood": "cool",
+        "ai_use": "none",
     }
 
 

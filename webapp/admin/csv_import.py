@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from webapp.admin import fields as f
 from webapp.admin.names import canonical_keywords, genre_names_by_slug
+from webapp.catalog.ai_use import AI_USES, MAX_NOTE, needs_note
 from webapp.catalog.maturity import FILM_RATINGS, SERIES_RATINGS
 from webapp.catalog.service import Catalog, SeasonSpec, TitleSpec, slugify
 from webapp.extensions import db
@@ -29,7 +30,8 @@ COLUMNS = (
     "creators",
     "cast",
     "synopsis",
-    "ai_generated",
+    "ai_use",
+    "ai_use_note",
     "seasons",
 )
 OPTIONAL_COLUMNS = ("end_year", "mood")
@@ -41,8 +43,6 @@ MAX_GENRES = 8
 MAX_PEOPLE = 50
 MAX_SEASONS = 100
 DEFAULT_EPISODE_RUNTIME = 30
-TRUE_WORDS = {"true", "yes", "y", "1"}
-FALSE_WORDS = {"false", "no", "n", "0", ""}
 SEPARATOR = "|"
 
 
@@ -226,9 +226,7 @@ class RowChecker:
         mood = f.squash(values.get("mood", "")).lower() or "cool"
         if mood not in f.MOODS:
             bad("mood", f"must be one of {', '.join(f.MOODS)}.")
-        flag = f.squash(values.get("ai_generated", "")).lower()
-        if flag not in TRUE_WORDS | FALSE_WORDS:
-            bad("ai_generated", "must be true or false.")
+        ai_use, ai_use_note = self._ai_use(values, bad)
         seasons = self._seasons(values.get("seasons", ""), kind, runtime, bad)
 
         if name and kind in ("film", "series"):
@@ -254,12 +252,29 @@ class RowChecker:
             cast=people["cast"],
             synopsis=synopsis,
             mood=mood,
-            ai_generated=flag in TRUE_WORDS,
+            ai_use=ai_use,
+            ai_use_note=ai_use_note,
             source="csv",
             seasons=seasons,
         )
         self.rows_of_spec[id(spec)] = row
         return spec
+
+    @staticmethod
+    def _ai_use(values, bad) -> tuple[str | None, str]:
+        """The title's use of AI, which every row must state, and its note for viewers."""
+        answer = f.squash(values.get("ai_use", "")).lower()
+        note = f.squash(values.get("ai_use_note", ""))
+        accepted = ", ".join(AI_USES)
+        if not answer:
+            bad("ai_use", f"is required: say how AI was used ({accepted}).")
+        elif answer not in AI_USES:
+            bad("ai_use", f"“{answer[:20]}” is not one of {accepted}.")
+        elif needs_note(answer) and not note:
+            bad("ai_use_note", f"is required when ai_use is {answer}: tell viewers what AI did.")
+        if len(note) > MAX_NOTE:
+            bad("ai_use_note", f"is longer than {MAX_NOTE} characters.")
+        return (answer if answer in AI_USES else None), note
 
     @staticmethod
     def _number(values, column, low, high, bad) -> int | None:

@@ -4,7 +4,6 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
 from wtforms import (
-    BooleanField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -23,6 +22,7 @@ from wtforms.validators import (
 )
 
 from webapp.admin import fields as f
+from webapp.catalog.ai_use import AI_USES, CHOICES, MAX_NOTE, needs_note
 from webapp.catalog.maturity import FILM_RATINGS, SERIES_RATINGS
 from webapp.catalog.service import slugify
 from webapp.extensions import db
@@ -108,7 +108,17 @@ class TitleForm(FlaskForm):
         choices=[SelectChoice(m, m.title()) for m in f.MOODS],
         default="cool",
     )
-    ai_generated = BooleanField("AI-generated title")
+    ai_use = SelectField("Use of AI", choices=_choices(CHOICES), default="")
+    ai_use_note = TextAreaField(
+        "What AI did (shown to viewers)",
+        filters=[f.squash],
+        # No Optional(): it would end the chain before validate_ai_use_note asks for a note.
+        validators=[
+            Length(max=MAX_NOTE, message=f"Use at most {MAX_NOTE} characters."),
+            NoControlChars(),
+        ],
+        render_kw={"rows": 2, "maxlength": MAX_NOTE},
+    )
 
     def __init__(self, *args, has_seasons: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,6 +141,19 @@ class TitleForm(FlaskForm):
         if field.data not in allowed:
             kind = "film" if self.kind.data == "film" else "series"
             raise ValidationError(f"Pick a {kind} rating: {', '.join(allowed)}.")
+
+    def validate_ai_use(self, field) -> None:
+        if field.data not in AI_USES:
+            raise ValidationError(
+                "Say whether AI was used to make this title: none, AI-assisted or AI-generated."
+            )
+
+    def validate_ai_use_note(self, field) -> None:
+        if needs_note(self.ai_use.data) and not field.data:
+            raise ValidationError(
+                "Tell viewers what AI did, e.g. “Some archival photographs were reconstructed "
+                "with AI”."
+            )
 
     def validate_keywords(self, field) -> None:
         words = self.keyword_list()

@@ -19,11 +19,14 @@ from webapp.admin.saving import CONFLICT, commit
 
 SAMPLE = (
     "kind,name,year,runtime_minutes,maturity_rating,genres,keywords,directors,creators,cast,"
-    "synopsis,ai_generated,seasons\n"
+    "synopsis,ai_use,ai_use_note,seasons\n"
     "film,Heat,1995,170,R,Crime|Thriller,heist|los angeles,Michael Mann,,Al Pacino|Robert De Niro,"
-    '"A detective and a thief circle each other across Los Angeles.",false,\n'
+    '"A detective and a thief circle each other across Los Angeles.",none,,\n'
+    "film,Roadrunner,2021,118,R,Documentary|Biography,food|travel,Morgan Neville,,Anthony Bourdain,"
+    '"The life of chef and writer Anthony Bourdain.",assisted,'
+    '"A few lines of Anthony Bourdain\'s own writing are read in a voice synthesised with AI.",\n'
     "series,Breaking Bad,2008,47,TV-MA,Crime|Drama,drugs|gritty,,Vince Gilligan,Bryan Cranston|Aaron Paul,"
-    '"A chemistry teacher turns to making drugs.",false,7|13|13|13|16\n'
+    '"A chemistry teacher turns to making drugs.",none,,7|13|13|13|16\n'
 )
 
 

@@ -15,7 +15,9 @@ def index():
     counts = {
         "films": by_kind.get("film", 0),
         "series": by_kind.get("series", 0),
-        "ai_generated": db.session.scalar(select(func.count()).where(Title.ai_generated.is_(True))),
+        "ai_use": dict(
+            db.session.execute(select(Title.ai_use, func.count()).group_by(Title.ai_use)).all()
+        ),
         "people": db.session.scalar(select(func.count()).select_from(Person)),
         "genres": db.session.scalar(select(func.count()).select_from(Genre)),
         "seasons": db.session.scalar(select(func.count()).select_from(Season)),

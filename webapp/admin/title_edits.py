@@ -38,7 +38,8 @@ def create_from_form(form: TitleForm) -> Title:
         keywords=canonical_keywords(form.keyword_list()),
         synopsis=form.synopsis.data or "",
         mood=form.mood.data,
-        ai_generated=bool(form.ai_generated.data),
+        ai_use=form.ai_use.data,
+        ai_use_note=form.ai_use_note.data or "",
         source="admin",
     )
     return Catalog().create_title(spec)
@@ -56,7 +57,8 @@ def update_from_form(title: Title, form: TitleForm) -> None:
     title.maturity_age = rating_age(title.maturity_rating)
     title.synopsis = form.synopsis.data or ""
     title.mood = form.mood.data
-    title.ai_generated = bool(form.ai_generated.data)
+    title.ai_use = form.ai_use.data
+    title.ai_use_note = form.ai_use_note.data or ""
     ids = form.genres.data or []
     title.genres = list(db.session.scalars(select(Genre).where(Genre.id.in_(ids)))) if ids else []
     catalog = Catalog()

@@ -1,4 +1,4 @@
-"""Admin: the title list, create, edit, delete and the AI-generated toggle."""
+"""Admin: the title list, create, edit, delete and setting a title's use of AI."""
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -17,27 +17,37 @@ from webapp.admin.title_edits import (
     update_from_form,
 )
 from webapp.auth.safety import safe_next
+from webapp.catalog.ai_use import AI_USES, DISCLOSED, NONE, needs_note
 from webapp.extensions import db
 from webapp.media.admin_routes import panel_for
 from webapp.models import Credit, Season, Title
 
+UNANSWERED = "unanswered"
+# The list's filter and the values its per-row form sets, as admins read them.
+AI_FILTERS = {NONE: "No AI used", **DISCLOSED, UNANSWERED: "Not answered yet"}
+
 
 @bp.get("/titles")
 def titles():
-    """Titles by name, searchable by part of the name, filterable by kind and AI mark."""
+    """Titles by name, searchable by part of the name, filterable by kind and use of AI."""
     q = search_term(request.args.get("q"))
     kind = request.args.get("kind", "")
     kind = kind if kind in ("film", "series") else ""
-    ai_only = request.args.get("ai") == "1"
+    ai = request.args.get("ai", "")
+    ai = ai if ai in AI_USES or ai == UNANSWERED else ""
     stmt = select(Title).options(selectinload(Title.genres)).order_by(Title.name, Title.id)
     if q:
         stmt = stmt.where(Title.name.icontains(q, autoescape=True))
     if kind:
         stmt = stmt.where(Title.kind == kind)
-    if ai_only:
-        stmt = stmt.where(Title.ai_generated.is_(True))
+    if ai == UNANSWERED:
+        stmt = stmt.where(Title.ai_use.is_(None))
+    elif ai:
+        stmt = stmt.where(Title.ai_use == ai)
     page = paginate(stmt)
-    return render_template("admin/titles/list.html", page=page, q=q, kind=kind, ai_only=ai_only)
+    return render_template(
+        "admin/titles/list.html", page=page, q=q, kind=kind, ai=ai, ai_choices=AI_FILTERS
+    )
 
 
 @bp.route("/titles/new", methods=["GET", "POST"])
@@ -133,14 +143,24 @@ def title_delete(title_id: int):
 
 
 @bp.post("/titles/<int:title_id>/ai")
-def title_toggle_ai(title_id: int):
-    """Flip the AI-generated mark, then go back where the button was."""
+def title_set_ai_use(title_id: int):
+    """Set how a title used AI from the list, then go back where the form was."""
     item = get_or_404(Title, title_id)
     form = ConfirmForm()
-    if form.validate_on_submit():
-        item.ai_generated = not item.ai_generated
+    back = safe_next(request.form.get("next")) or url_for("admin.titles")
+    if not form.validate_on_submit():
+        return redirect(back)
+    wanted = request.form.get("ai_use", "")
+    if wanted not in AI_USES:
+        flash("Choose how AI was used: none, AI-assisted or AI-generated.", "error")
+    elif needs_note(wanted) and not item.ai_use_note:
+        flash(
+            f"“{item.name}” needs a note for viewers on what AI did: set it on the title's page.",
+            "error",
+        )
+    else:
+        item.ai_use = wanted
         db.session.commit()
         reindex([item.id])
-        state = "marked AI-generated" if item.ai_generated else "no longer marked AI-generated"
-        flash(f"“{item.name}” is {state}.", "success")
-    return redirect(safe_next(request.form.get("next")) or url_for("admin.titles"))
+        flash(f"“{item.name}”: {AI_FILTERS[wanted].lower()}.", "success")
+    return redirect(back)

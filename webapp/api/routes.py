@@ -6,6 +6,7 @@ from sqlalchemy import select
 from webapp.activity import EventError, record_events
 from webapp.api import bp
 from webapp.api.guard import csrf_problem, json_body, profile_api
+from webapp.catalog.ai_use import ai_label
 from webapp.catalog.visibility import get_visible_title_or_404, restrict
 from webapp.extensions import csrf, db
 from webapp.models import ListItem, Rating, Title
@@ -160,7 +161,15 @@ def search_suggest():
         query=results.query,
         corrected=results.corrected,
         titles=[
-            {"id": t.id, "name": t.name, "year": t.year, "kind": t.kind, "url": title_url(t)}
+            {
+                "id": t.id,
+                "name": t.name,
+                "year": t.year,
+                "kind": t.kind,
+                "url": title_url(t),
+                "ai_use": t.ai_use,
+                "ai_label": ai_label(t.ai_use),
+            }
             for t in results.titles
         ],
         people=[

@@ -44,7 +44,8 @@ def _personal_rows_html(profile) -> str:
     """The rows' HTML from the per-worker cache, or built now when anything they depend on changed."""
     model = current_model()
     key = (
-        profile.id, profile.name, profile.maturity_limit, profile_fingerprint(profile.id),
+        profile.id, profile.name, profile.maturity_limit, profile.hide_ai_generated,
+        profile_fingerprint(profile.id),
         model_store().version if model is not None else None,
         catalog_index().built_at, trending().computed_at,
     )

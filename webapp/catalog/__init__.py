@@ -1,1 +1,1 @@
-"""Catalog helpers shared by every area: maturity levels and visibility."""
+"""Catalog helpers shared by every area: maturity levels, use of AI and visibility."""

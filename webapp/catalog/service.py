@@ -48,7 +48,8 @@ class TitleSpec:
     cast: list[str] = field(default_factory=list)
     synopsis: str = ""
     mood: str = "cool"
-    ai_generated: bool = False
+    ai_use: str | None = None  # webapp.catalog.ai_use; None: not answered yet
+    ai_use_note: str = ""
     source: str = "admin"
     external_id: str | None = None
     seasons: list[SeasonSpec] = field(default_factory=list)
@@ -126,7 +127,8 @@ class Catalog:
         title.maturity_age = rating_age(title.maturity_rating)
         title.synopsis = spec.synopsis.strip()
         title.mood = spec.mood or "cool"
-        title.ai_generated = bool(spec.ai_generated)
+        title.ai_use = spec.ai_use
+        title.ai_use_note = (spec.ai_use_note or "").strip()
         title.source = spec.source
         title.external_id = spec.external_id
         title.genres = _unique([self.genre(g) for g in spec.genres if g.strip()])

@@ -371,7 +371,7 @@ def _taste_rows(ctx: _Context, trend) -> Iterator[PlannedRow]:
 def _plan_rows(
     profile: Profile, index: CatalogIndex, state: ProfileState, history: dict[int, float], model
 ) -> tuple[list[PlannedRow], Scores]:
-    allowed_arr = index.allowed(profile.maturity_limit)
+    allowed_arr = index.allowed(profile)
     scores = _personal_scores(model, history, allowed_arr)
     blocked = state.disliked | (state.completed & index.films)
     seen = set(history) | state.watched

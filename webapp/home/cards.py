@@ -6,7 +6,7 @@ and row macros in templates/macros/cards.html call these, so there is one
 markup.
 
 The part of a card that depends only on the title and the artwork variant
-(links, artwork address, name, maturity, year, runtime) is kept per worker,
+(links, artwork address, name, AI label, maturity, year, runtime) is kept per worker,
 keyed by every value it is made from, so an edited title gets new markup on
 its next card and nothing needs invalidating.
 """
@@ -14,6 +14,7 @@ its next card and nothing needs invalidating.
 from flask import request, url_for
 from markupsafe import Markup, escape
 
+from webapp.catalog.ai_use import EXPLANATIONS, ai_label
 from webapp.templating import artwork_url, runtime_label, title_url
 
 # Entries are (title, variant) pairs of about 600 bytes: at most some 12 MB per
@@ -37,6 +38,7 @@ def _title_fragments(title, variant: int) -> tuple[str, str, str, str]:
         title.kind,
         title.maturity_rating,
         title.runtime_minutes,
+        title.ai_use,
         variant,
     )
     found = _fragments.get(key)
@@ -47,6 +49,7 @@ def _title_fragments(title, variant: int) -> tuple[str, str, str, str]:
     art = (
         f'<img class="card-art" src="{escape(artwork_url(title, variant, "poster"))}" alt="{name}" '
         'width="200" height="300" loading="lazy" decoding="async">'
+        f"{_ai_badge(title.ai_use)}"
         f'<span class="card-info" aria-hidden="true"><span class="card-name">{name}</span>'
         '<span class="card-meta">'
     )
@@ -62,6 +65,18 @@ def _title_fragments(title, variant: int) -> tuple[str, str, str, str]:
         _fragments.clear()
     _fragments[key] = found
     return found
+
+
+def _ai_badge(ai_use: str | None) -> str:
+    """The AI label on the artwork; outside the aria-hidden info so screen readers say it too."""
+    label = ai_label(ai_use)
+    if label is None:
+        return ""
+    explanation = escape(EXPLANATIONS[ai_use])
+    return (
+        f'<span class="badge badge-ai card-ai" title="{explanation}">{label}'
+        f'<span class="visually-hidden">: {explanation}</span></span>'
+    )
 
 
 def _card_html(title, variant, reason, score, where: str, progress, note, rank, hide: bool) -> str:

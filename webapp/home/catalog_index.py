@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from sqlalchemy import func, select
 
+from webapp.catalog.ai_use import GENERATED
+from webapp.catalog.visibility import visible_mask
 from webapp.extensions import db
 from webapp.home.themes import THEMES
 from webapp.models import (
@@ -44,6 +46,7 @@ def franchise_key(name: str) -> str:
 class CatalogIndex:
     ids: np.ndarray  # sorted title ids
     maturity: np.ndarray  # minimum age, parallel to ids
+    generated: np.ndarray  # AI-generated or not, parallel to ids
     kind: dict[int, str]
     genres: dict[int, tuple[str, ...]]
     keywords: dict[int, frozenset[str]]
@@ -59,9 +62,9 @@ class CatalogIndex:
     themes: dict[int, frozenset[str]] = field(default_factory=dict)  # title -> keys of its THEMES
     built_at: float = field(default_factory=time.monotonic)
 
-    def allowed(self, maturity_limit: int) -> np.ndarray:
-        """Ids a profile with this limit may see: the visibility rule, vectorised."""
-        return self.ids[self.maturity <= maturity_limit]
+    def allowed(self, profile) -> np.ndarray:
+        """Ids this profile may see: the visibility rule, vectorised."""
+        return self.ids[visible_mask(self.maturity, self.generated, profile)]
 
     def with_genre(self, genre: str, allowed: set[int]) -> list[int]:
         return [t for t in self.ids.tolist() if t in allowed and genre in self.genres.get(t, ())]
@@ -69,7 +72,9 @@ class CatalogIndex:
 
 def _build() -> CatalogIndex:
     rows = db.session.execute(
-        select(Title.id, Title.maturity_age, Title.kind, Title.name).order_by(Title.id)
+        select(Title.id, Title.maturity_age, Title.kind, Title.name, Title.ai_use).order_by(
+            Title.id
+        )
     ).all()
     genres, keywords, directors = defaultdict(list), defaultdict(set), defaultdict(list)
     slugs = {}
@@ -106,6 +111,7 @@ def _build() -> CatalogIndex:
     return CatalogIndex(
         ids=ids,
         maturity=np.array([r.maturity_age for r in rows], dtype=np.int16),
+        generated=np.array([r.ai_use == GENERATED for r in rows], dtype=bool),
         kind={r.id: r.kind for r in rows},
         genres=genre_names,
         keywords=keyword_names,

@@ -21,7 +21,7 @@ def more_like_this(title: Title, profile: Profile | None) -> Row | None:
     model = model_for_catalog(index.max_id)
     if model is None:
         return None
-    allowed = index.allowed(profile.maturity_limit)
+    allowed = index.allowed(profile)
     disliked = set(
         db.session.scalars(
             select(Rating.title_id).where(Rating.profile_id == profile.id, Rating.value < 0)

@@ -33,7 +33,7 @@ def needs_onboarding(profile: Profile) -> bool:
 def onboarding_choices(profile: Profile) -> list[int]:
     """Popular titles the profile may see, spread over genres so every taste finds something."""
     index = catalog_index()
-    allowed = set(index.allowed(profile.maturity_limit).tolist())
+    allowed = set(index.allowed(profile).tolist())
     popular = [t for t in trending().ranked if t in allowed]
     popular += [t for t in index.newest if t in allowed and t not in popular]
     popular += [t for t in index.ids.tolist() if t in allowed and t not in set(popular)]

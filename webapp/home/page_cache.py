@@ -2,10 +2,11 @@
 
 The key holds everything the rows are computed from: the profile's own state
 (a fingerprint of its resume points, ratings, list and episode progress, read
-in one indexed query), its maturity limit and name, the served model version,
-and the ages of the catalog index and of the trending figures. A play, a
-rating, a list change, a deletion, a new model or a new title therefore
-changes the key, and the next load is computed afresh. The cached HTML holds
+in one indexed query), its maturity limit, whether it hides AI-generated
+titles, its name, the served model version, and the ages of the catalog index
+and of the trending figures. A play, a rating, a list change, a changed
+preference, a deletion, a new model or a new title therefore changes the key,
+and the next load is computed afresh. The cached HTML holds
 nothing tied to a browser session.
 """
 

@@ -23,6 +23,7 @@ class CardTitle(NamedTuple):
     maturity_rating: str
     maturity_age: int
     synopsis: str
+    ai_use: str | None
 
     @property
     def is_series(self) -> bool:
@@ -41,6 +42,7 @@ CARD_COLUMNS = (
     Title.maturity_rating,
     Title.maturity_age,
     Title.synopsis,
+    Title.ai_use,
 )
 
 

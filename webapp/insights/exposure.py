@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from webapp.insights.logview import LogView
 from webapp.insights.stats import gini, share
-from webapp.insights.supply import AiShare, ai_share
+from webapp.insights.supply import AiShare, ai_shares
 from webapp.models import Event
 
 LIST_SAMPLE = 50_000
@@ -53,7 +53,7 @@ class ExposureReport:
     by_decile: list[ShareRow]
     by_genre: list[ShareRow]
     figures: ExposureFigures
-    ai_generated: AiShare
+    ai_use: dict[str, AiShare]  # "assisted" and "generated"
     calibration: object  # offline.CalibrationComparison
 
 
@@ -163,6 +163,6 @@ def exposure_report(log: LogView, calibration=None) -> ExposureReport:
         by_decile=by_decile,
         by_genre=sorted(by_genre, key=lambda r: -r.impressions_share),
         figures=ExposureFigures(share((shown > 0).sum(), n), gini(shown), ild, novelty, lists),
-        ai_generated=ai_share(log),
+        ai_use=ai_shares(log),
         calibration=calibration,
     )

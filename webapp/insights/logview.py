@@ -106,7 +106,7 @@ class Catalog:
     names: list[str]
     kind: np.ndarray
     year: np.ndarray  # 0 unknown
-    ai: np.ndarray  # bool
+    ai_use: np.ndarray  # none | assisted | generated | None (webapp.catalog.ai_use)
     genre_names: list[str]
     genre_matrix: np.ndarray  # titles x genres, 0/1
     keyword_names: list[str]
@@ -171,9 +171,7 @@ class LogView:
     @cached_property
     def catalog(self) -> Catalog:
         rows = self.session.execute(
-            select(Title.id, Title.name, Title.kind, Title.year, Title.ai_generated).order_by(
-                Title.id
-            )
+            select(Title.id, Title.name, Title.kind, Title.year, Title.ai_use).order_by(Title.id)
         ).all()
         ids = np.array([r[0] for r in rows], dtype=np.int64)
         index = {int(t): i for i, t in enumerate(ids)}
@@ -205,7 +203,7 @@ class LogView:
             names=[r[1] for r in rows],
             kind=np.array([r[2] for r in rows], dtype=object),
             year=np.array([r[3] or 0 for r in rows], dtype=np.int64),
-            ai=np.array([bool(r[4]) for r in rows], dtype=bool),
+            ai_use=np.array([r[4] for r in rows], dtype=object),
             genre_names=[g[1] for g in genres],
             genre_matrix=matrix,
             keyword_names=[k[1] for k in keywords],

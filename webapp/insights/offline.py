@@ -22,6 +22,7 @@ from recommender.calibration import (
     history_distribution,
     miscalibration,
 )
+from webapp.catalog.ai_use import GENERATED
 from webapp.insights.exposure import intra_list_diversity, popularity_deciles
 from webapp.insights.logview import LogView
 from webapp.insights.stats import gini
@@ -98,7 +99,7 @@ def compare_calibration(log: LogView, lam: float = LAMBDA, k: int = K) -> Calibr
         else counts
     )
     deciles = popularity_deciles(counts)
-    ai = cat.ai
+    ai = cat.ai_use == GENERATED
     totals = {
         name: [0.0, 0.0] for name in ("recall", "ndcg", "miscalibration", "top", "ai", "novelty")
     }

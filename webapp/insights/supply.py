@@ -12,6 +12,7 @@ import numpy as np
 from sqlalchemy import and_, distinct, exists, func, select
 from sqlalchemy.orm import aliased
 
+from webapp.catalog.ai_use import DISCLOSED
 from webapp.insights.demand import group_rows, membership
 from webapp.insights.logview import PLAY_WITHIN, LogView
 from webapp.insights.stats import share
@@ -53,7 +54,7 @@ class SupplyReport:
     themes: list[SupplyRow]
     zero_result_searches: list[SearchGap]
     unwatched_searches: list[SearchGap]
-    ai_generated: AiShare
+    ai_use: dict[str, AiShare]  # "assisted" and "generated"
 
 
 def supply_rows(log: LogView, by: str) -> list[SupplyRow]:
@@ -124,19 +125,23 @@ def unwatched_searches(log: LogView, limit: int = 30) -> list[SearchGap]:
     return [SearchGap(q, n, p) for q, n, p in rows if q]
 
 
-def ai_share(log: LogView) -> AiShare:
-    """How much of the catalog, of what is shown and of what is watched is AI-generated."""
+def ai_shares(log: LogView) -> dict[str, AiShare]:
+    """For AI-assisted and AI-generated titles: how much of the catalog, of what is shown
+    and of what is watched they are."""
     cat, s = log.catalog, log.sittings
-    ai_ids = cat.ids[cat.ai]
     titles, shown = log.impressions_by_title
-    hours_ai = float(s.watched[np.isin(s.title, ai_ids)].sum())
-    shown_ai = float(shown[np.isin(titles, ai_ids)].sum())
-    return AiShare(
-        titles=int(ai_ids.size),
-        catalog_share=share(ai_ids.size, len(cat.ids)),
-        impressions_share=share(shown_ai, shown.sum()),
-        hours_share=share(hours_ai, s.watched.sum()),
-    )
+    out = {}
+    for level in DISCLOSED:
+        ai_ids = cat.ids[cat.ai_use == level]
+        hours_ai = float(s.watched[np.isin(s.title, ai_ids)].sum())
+        shown_ai = float(shown[np.isin(titles, ai_ids)].sum())
+        out[level] = AiShare(
+            titles=int(ai_ids.size),
+            catalog_share=share(ai_ids.size, len(cat.ids)),
+            impressions_share=share(shown_ai, shown.sum()),
+            hours_share=share(hours_ai, s.watched.sum()),
+        )
+    return out
 
 
 def supply_report(log: LogView, top_themes: int = 30) -> SupplyReport:
@@ -150,5 +155,5 @@ def supply_report(log: LogView, top_themes: int = 30) -> SupplyReport:
         themes=sorted(themes, key=lambda r: -(r.gap or 0.0)),
         zero_result_searches=zero_result_searches(log),
         unwatched_searches=unwatched_searches(log),
-        ai_generated=ai_share(log),
+        ai_use=ai_shares(log),
     )

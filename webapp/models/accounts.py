@@ -67,6 +67,8 @@ class Profile(db.Model):
     is_kids: Mapped[bool] = mapped_column(default=False)
     pin_hash: Mapped[str | None] = mapped_column(String(255))
     history_paused: Mapped[bool] = mapped_column(default=False)
+    # Leaves AI-generated titles out everywhere (see webapp.catalog.visibility).
+    hide_ai_generated: Mapped[bool] = mapped_column(default=False)
     onboarded: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

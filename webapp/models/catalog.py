@@ -74,7 +74,10 @@ class Title(db.Model):
     maturity_age: Mapped[int] = mapped_column(default=18)
     synopsis: Mapped[str] = mapped_column(Text, default="")
     mood: Mapped[str] = mapped_column(String(20), default="cool")
-    ai_generated: Mapped[bool] = mapped_column(default=False)
+    # none | assisted | generated (webapp.catalog.ai_use); None until an admin answers.
+    ai_use: Mapped[str | None] = mapped_column(String(10))
+    # What AI did, in a sentence shown to viewers when AI was used.
+    ai_use_note: Mapped[str] = mapped_column(String(300), default="")
     source: Mapped[str] = mapped_column(String(20), default="admin")  # demo | movielens | admin | csv
     external_id: Mapped[str | None] = mapped_column(String(40))
     added_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -46,6 +46,7 @@ class ProfileForm(FlaskForm):
         default=18,
     )
     is_kids = BooleanField("Kids profile (simpler look, at most older-kids titles)")
+    hide_ai_generated = BooleanField("Hide AI-generated titles")
     pin = PasswordField(
         "PIN (optional, 4 digits)",
         filters=[lambda v: (v or "").strip() or None],

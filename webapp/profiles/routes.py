@@ -199,6 +199,7 @@ def _fill(profile: Profile, form: ProfileForm) -> None:
     profile.name = form.name.data
     profile.avatar_color = form.avatar_color.data
     profile.is_kids = bool(form.is_kids.data)
+    profile.hide_ai_generated = bool(form.hide_ai_generated.data)
     limit = form.maturity_limit.data
     profile.maturity_limit = min(limit, KIDS_MAX_LIMIT) if profile.is_kids else limit
     if form.pin.data:

@@ -3,11 +3,15 @@
 Each record becomes a TitleSpec for webapp.catalog.service.Catalog. A record
 that breaks the format stops the seed with a message naming the file, the
 record and the field, so the data can be fixed rather than silently dropped.
+
+A record made with AI says so: `ai_use` ("assisted" or "generated") with an
+`ai_use_note` for viewers. A record without `ai_use` was made without AI.
 """
 
 import json
 from pathlib import Path
 
+from webapp.catalog.ai_use import AI_USES, MAX_NOTE, NONE, needs_note
 from webapp.catalog.maturity import RATING_AGE
 from webapp.catalog.service import SeasonSpec, TitleSpec
 from webapp.seed.errors import SeedError
@@ -103,11 +107,25 @@ def _check_record(record: object, where: str) -> None:
         raise SeedError(f"{where}: 'mood' must be one of {', '.join(MOODS)}.")
     if not isinstance(record.get("synopsis", ""), str):
         raise SeedError(f"{where}: 'synopsis' must be a string.")
+    _check_ai_use(record, where)
     if kind == "film":
         if not _is_int(record.get("runtime"), 1, 1000):
             raise SeedError(f"{where}: 'runtime' must be the running time in minutes.")
     else:
         _check_series(record, where)
+
+
+def _check_ai_use(record: dict, where: str) -> None:
+    ai_use = record.get("ai_use", NONE)
+    if ai_use not in AI_USES:
+        raise SeedError(f"{where}: 'ai_use' must be one of {', '.join(AI_USES)}.")
+    note = record.get("ai_use_note", "")
+    if not isinstance(note, str) or len(note) > MAX_NOTE:
+        raise SeedError(
+            f"{where}: 'ai_use_note' must be a sentence of at most {MAX_NOTE} characters."
+        )
+    if needs_note(ai_use) and not note.strip():
+        raise SeedError(f"{where}: 'ai_use_note' must tell viewers what AI did.")
 
 
 def _check_series(record: dict, where: str) -> None:
@@ -158,6 +176,8 @@ def title_spec(record: dict) -> TitleSpec:
         cast=list(record.get("cast", [])),
         synopsis=record.get("synopsis", ""),
         mood=record.get("mood", "cool"),
+        ai_use=record.get("ai_use", NONE),
+        ai_use_note=record.get("ai_use_note", ""),
         source="demo",
     )
     if spec.kind == "film":
