@@ -1,7 +1,7 @@
 """how each title used AI, with a note for viewers; profiles may hide AI-generated titles
 
 Revision ID: 0005_ai_use
-Revises: 0003_search_suggestion_order
+Revises: 0004_household_trust
 Create Date: 2026-12-03 11:30:00
 
 `titles.ai_generated` (a yes/no mark) becomes `titles.ai_use`: `none`,
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_ai_use"
-down_revision = "0003_search_suggestion_order"
+down_revision = "0004_household_trust"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """rate limit counters in the site's own database
 
 Revision ID: 0006_rate_limits
-Revises: 0004_household_trust
+Revises: 0005_ai_use
 Create Date: 2026-12-03 11:30:00
 
 Sign-in and sign-up limits count hits per client. Kept in each worker's memory
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_rate_limits"
-down_revision = "0004_household_trust"
+down_revision = "0005_ai_use"
 branch_labels = None
 depends_on = None
 
