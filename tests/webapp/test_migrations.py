@@ -120,7 +120,7 @@ def test_the_ai_mark_becomes_a_level_of_ai_use_and_back(app):
         " :value, 'admin', '2026-01-01 00:00:00')"
     )
     with app.app_context():
-        downgrade(revision="0003_search_suggestion_order")
+        downgrade(revision="0004_household_trust")
         db.engine.dispose()
         with db.engine.begin() as conn:
             for name, marked in (("Made By Hand", False), ("Made By Prompt", True)):
@@ -141,7 +141,7 @@ def test_the_ai_mark_becomes_a_level_of_ai_use_and_back(app):
                 ),
                 {"name": "Voice Rebuilt", "slug": "voice-rebuilt", "value": "assisted"},
             )
-        downgrade(revision="0003_search_suggestion_order")
+        downgrade(revision="0004_household_trust")
         db.engine.dispose()
         with db.engine.connect() as conn:
             marks = conn.execute(sa.text("SELECT name, ai_generated FROM titles")).all()
