@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField
 from wtforms.validators import AnyOf, DataRequired, InputRequired, NumberRange
 
+from webapp.input_guard import MAX_ID
+
 
 class PauseHistoryForm(FlaskForm):
     paused = HiddenField(validators=[AnyOf(["0", "1"])])
@@ -18,7 +20,7 @@ class DeleteHistoryForm(FlaskForm):
 
 class RemoveEntryForm(FlaskForm):
     kind = HiddenField(validators=[AnyOf(["title", "episode"])])
-    item_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    item_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
 
 
 class ExportForm(FlaskForm):
