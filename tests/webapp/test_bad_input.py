@@ -94,3 +94,29 @@ def test_ordinary_pages_and_ids_still_work(viewer):
     assert viewer.get("/account/activity?page=2").status_code == 200
     state = viewer.get(f"/api/titles/state?ids=1,2,{2**31 - 1}")
     assert state.status_code == 200 and set(state.get_json()["titles"]) == {"1", "2"}
+
+
+@pytest.mark.parametrize(
+    "method, url, body, field",
+    [
+        (
+            "post",
+            "/api/events",
+            '{"events": [{"type": "play_start", "title_id": 1, "value": 1%s}]}' % ("0" * 400),
+            "events[0].value",
+        ),
+        (
+            "post",
+            "/api/events",
+            '{"events": [{"type": "pause", "title_id": 1, "value": 5, "duration": -1%s}]}'
+            % ("0" * 400),
+            "events[0].duration",
+        ),
+        ("put", "/api/titles/1/rating", '{"value": 2%s}' % ("0" * 400), "value"),
+    ],
+)
+def test_numbers_too_large_for_a_float_are_a_400(viewer, caplog, method, url, body, field):
+    response = getattr(viewer, method)(url, data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["field"] == field
+    assert not _tracebacks(caplog)
