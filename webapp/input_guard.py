@@ -90,7 +90,14 @@ def whole_number(text: str, name: str, low: int = -MAX_DB_INT, high: int = MAX_D
         value = int(text)
         if low <= value <= high:
             return value
-    raise ValueError(f"{name} must be a whole number from {low} to {high}.")
+    raise ValueError(f"{name} must be a whole number{_bounds(low, high)}.")
+
+
+def _bounds(low: int, high: int) -> str:
+    """The range in words, leaving out the database's own ends."""
+    if low > -MAX_DB_INT:
+        return f" from {low} to {high}"
+    return f" no larger than {high}" if high < MAX_DB_INT else ""
 
 
 def int_arg(name: str, default: int, low: int = -MAX_DB_INT, high: int = MAX_DB_INT) -> int:
