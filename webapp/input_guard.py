@@ -7,17 +7,28 @@ JSON body holding such text is a plain 400, and NUL is dropped from query
 strings. Form fields are left to their forms, which name the field at fault;
 errors.py turns anything a form let through into a 400 as well.
 
+JSON nested deeper than the parser's recursion limit is a 400 as well; every
+body is parsed here first, so no view meets the RecursionError.
+
 Ids in URLs (`<int:...>`) above the 32-bit range that ids use never match a
 route, so they are a 404 instead of an integer overflow in the database driver.
+Whole numbers from query strings and forms are read with `whole_number` and
+`int_arg`, bounded to the 64-bit range both databases can compare against
+(SQLite's driver cannot even send a larger one).
 """
+
+import re
 
 from flask import Flask, abort, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1
+MAX_DB_INT = 2**63 - 1
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 MESSAGE = "The request held characters Marquee cannot store (NUL or broken Unicode)."
+TOO_DEEP = "The JSON body is nested too deeply to read."
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,19}")
 
 
 def storable(text: str) -> bool:
@@ -56,13 +67,56 @@ def _clean_args() -> None:
         )
 
 
+def _has_body() -> bool:
+    return bool(request.content_length) or "chunked" in request.headers.get("Transfer-Encoding", "")
+
+
 def _body_is_storable() -> bool:
     """JSON bodies only: forms check their own fields, with messages that name the field."""
-    if not request.content_length or request.mimetype in FORM_TYPES:
+    if not _has_body() or request.mimetype in FORM_TYPES:
         return True
     # The same cached parse the views use (they read bodies with force=True, silent=True).
-    body = request.get_json(force=True, silent=True)
+    try:
+        body = request.get_json(force=True, silent=True)
+    except RecursionError:
+        abort(400, description=TOO_DEEP)
     return body is None or _all_storable(body)
+
+
+def whole_number(text: str, name: str, low: int = -MAX_DB_INT, high: int = MAX_DB_INT) -> int:
+    """`text` as an integer from low to high, or ValueError with a message naming `name`."""
+    text = text.strip()
+    if WHOLE_NUMBER.fullmatch(text):
+        value = int(text)
+        if low <= value <= high:
+            return value
+    raise ValueError(f"{name} must be a whole number{_bounds(low, high)}.")
+
+
+def _bounds(low: int, high: int) -> str:
+    """The range in words, leaving out the database's own ends."""
+    if low > -MAX_DB_INT:
+        return f" from {low} to {high}"
+    return f" no larger than {high}" if high < MAX_DB_INT else ""
+
+
+def int_arg(name: str, default: int, low: int = -MAX_DB_INT, high: int = MAX_DB_INT) -> int:
+    """A whole number from the query string (default when absent); a 400 saying why otherwise."""
+    raw = request.args.get(name, "")
+    if not raw.strip():
+        return default
+    try:
+        return whole_number(raw, name, low, high)
+    except ValueError as exc:
+        abort(400, description=str(exc))
+
+
+def page_arg(page_size: int) -> int:
+    """?page= (default 1), bounded so that the page's first row is still a 64-bit offset.
+
+    Pages below 1 or past the last are left to the view, which knows how many there are.
+    """
+    return int_arg("page", 1, high=MAX_DB_INT // page_size)
 
 
 class BoundedIntConverter(IntegerConverter):

@@ -3,6 +3,26 @@
    Without a chosen suggestion, Enter submits the form to the results page. */
 (function () {
   "use strict";
+
+  /* The results page logs its search once shown, through the events API: a same-origin
+     POST with the CSRF token, so a link from another site cannot plant a search in a
+     viewer's history (GET /search writes nothing). The count feeds the zero-results report. */
+  function logResults() {
+    var shown = document.querySelector("[data-search-query][data-search-results]");
+    var query = shown && shown.getAttribute("data-search-query");
+    if (!query || !window.Marquee || !window.Marquee.events) { return; }
+    var found = parseInt(shown.getAttribute("data-search-results"), 10);
+    window.Marquee.events.send([{ type: "search", text: query.slice(0, 200),
+      value: isNaN(found) ? 0 : found }], shown);
+  }
+  /* events.js is deferred too, after this script; by DOMContentLoaded every deferred
+     script has run. */
+  if (window.Marquee && window.Marquee.events) {
+    logResults();
+  } else {
+    document.addEventListener("DOMContentLoaded", logResults);
+  }
+
   var form = document.querySelector("[data-search-box]");
   if (!form) { return; }
   var input = form.querySelector('input[name="q"]');

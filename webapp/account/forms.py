@@ -23,6 +23,8 @@ def _current_secret() -> PasswordField:
         "PIN or account password", validators=[Optional(), Length(max=SECRET_MAX_LENGTH)]
     )
 
+from webapp.input_guard import MAX_ID
+
 
 class PauseHistoryForm(FlaskForm):
     paused = HiddenField(validators=[AnyOf(["0", "1"])])
@@ -39,7 +41,7 @@ class DeleteHistoryForm(FlaskForm):
 
 class RemoveEntryForm(FlaskForm):
     kind = HiddenField(validators=[AnyOf(["title", "episode"])])
-    item_id = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    item_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
 
 
 class ExportForm(FlaskForm):

@@ -2,7 +2,7 @@
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from webapp.account import bp
@@ -23,6 +23,7 @@ from webapp.activity.history import (
 )
 from webapp.auth.sessions import open_sessions
 from webapp.extensions import db
+from webapp.input_guard import page_arg
 from webapp.models import Episode
 from webapp.models.base import utcnow
 from webapp.profiles.current import load_current_profile, owned_profile_or_404, profile_required
@@ -134,7 +135,7 @@ def export():
 @profile_required
 def activity():
     """What the current profile watched, newest first."""
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg(ACTIVITY_PAGE) or 1
     if page < 1 or page > 1000:
         abort(404)
     profile = load_current_profile()
@@ -153,6 +154,7 @@ def activity():
 def remove_entry():
     """Remove one film or episode from the current profile's viewing activity."""
     profile = load_current_profile()
+    page = page_arg(ACTIVITY_PAGE)  # read first: a bad page must not follow a removal
     form = RemoveEntryForm()
     if not form.validate_on_submit():
         abort(400, description="That request was incomplete. Please try again.")
@@ -168,7 +170,7 @@ def remove_entry():
     db.session.commit()
     announce_deleted(profile.id, title_id)
     flash("Removed from your viewing activity.", "success")
-    return redirect(url_for("account.activity", page=request.args.get("page", 1, type=int)))
+    return redirect(url_for("account.activity", page=page))
 
 
 @bp.get("/what-we-collect")

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 
 from webapp.activity.episodes import episode_order, next_episode
 from webapp.activity.schema import PLAYBACK
+from webapp.catalog.visibility import restrict
 from webapp.extensions import db
 from webapp.models import (
     Episode,
@@ -51,23 +52,33 @@ class Entry:
 
 
 def viewing_activity(profile: Profile, limit: int = 50, offset: int = 0) -> list[Entry]:
-    """Films and episodes this profile played, newest first (two queries)."""
+    """Films and episodes this profile played and may still see, newest first (two queries).
+
+    Titles above the profile's current limit stay in the database (and in the
+    account's data export) but are not listed: the limit may have been lowered.
+    """
     wanted = limit + offset
     films = db.session.execute(
-        select(WatchState, Title)
-        .join(Title, Title.id == WatchState.title_id)
-        .where(WatchState.profile_id == profile.id, Title.kind == "film")
-        .order_by(WatchState.updated_at.desc())
-        .limit(wanted)
+        restrict(
+            select(WatchState, Title)
+            .join(Title, Title.id == WatchState.title_id)
+            .where(WatchState.profile_id == profile.id, Title.kind == "film")
+            .order_by(WatchState.updated_at.desc())
+            .limit(wanted),
+            profile,
+        )
     ).all()
     episodes = db.session.execute(
-        select(EpisodeProgress, Episode, Season.number, Title)
-        .join(Episode, Episode.id == EpisodeProgress.episode_id)
-        .join(Season, Season.id == Episode.season_id)
-        .join(Title, Title.id == Episode.title_id)
-        .where(EpisodeProgress.profile_id == profile.id)
-        .order_by(EpisodeProgress.updated_at.desc())
-        .limit(wanted)
+        restrict(
+            select(EpisodeProgress, Episode, Season.number, Title)
+            .join(Episode, Episode.id == EpisodeProgress.episode_id)
+            .join(Season, Season.id == Episode.season_id)
+            .join(Title, Title.id == Episode.title_id)
+            .where(EpisodeProgress.profile_id == profile.id)
+            .order_by(EpisodeProgress.updated_at.desc())
+            .limit(wanted),
+            profile,
+        )
     ).all()
     entries = [
         Entry(t, None, None, s.updated_at, s.position, s.duration, s.completed) for s, t in films

@@ -52,9 +52,15 @@ def _int(low: int, high: int):
 
 
 def _number(value):
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise Invalid("must be a finite number")
-    return float(value)
+    try:
+        number = float(value)  # JSON integers have no size limit; floats do
+    except OverflowError:
+        raise Invalid("must be a finite number") from None
+    if not math.isfinite(number):
+        raise Invalid("must be a finite number")
+    return number
 
 
 def _text(limit: int, pattern: re.Pattern | None = None):

@@ -7,16 +7,15 @@ Refresh button (POST, CSRF-protected) or `flask admin insights-refresh`
 (for a schedule, e.g. cron every hour).
 """
 
-import csv
-import io
 from datetime import datetime
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 
 from webapp.admin import bp
 
 # The admin area's guard (anonymous -> sign in, non-admin -> 403) covers these routes too.
 from webapp.admin.access import get_or_404
+from webapp.csv_export import csv_download
 from webapp.extensions import db
 from webapp.insights import cache
 from webapp.insights.artwork_bandit import EPSILON, title_cells
@@ -139,15 +138,7 @@ def insights_csv(page: str, name: str):
         abort(404, description="There is no such table to download.")
     _meta()
     payload = _payload(page)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.header())
-    writer.writerows(table.values(payload))
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="marquee-{page}-{name}.csv"'},
-    )
+    return csv_download(f"marquee-{page}-{name}.csv", table.header(), table.values(payload))
 
 
 @bp.cli.command("insights-refresh")

@@ -9,6 +9,7 @@ from webapp.api.guard import csrf_problem, json_body, profile_api
 from webapp.catalog.ai_use import ai_label
 from webapp.catalog.visibility import get_visible_title_or_404, restrict
 from webapp.extensions import csrf, db
+from webapp.input_guard import MAX_ID, whole_number
 from webapp.models import ListItem, Rating, Title
 from webapp.profiles.current import load_current_profile
 from webapp.search.service import suggest
@@ -113,10 +114,12 @@ def list_remove(title_id: int):
 @profile_api
 def title_state():
     """This profile's thumbs and My List for the titles on screen: ?ids=1,2,3."""
+    parts = [part for part in request.args.get("ids", "").split(",") if part.strip()]
     try:
-        ids = {int(part) for part in request.args.get("ids", "").split(",") if part.strip()}
-    except ValueError:
-        return _invalid(EventError("ids", "must be comma-separated title ids", "invalid request"))
+        ids = {whole_number(part, "each id", 1, MAX_ID) for part in parts}
+    except ValueError as exc:
+        message = f"must be comma-separated title ids: {exc}"
+        return _invalid(EventError("ids", message, "invalid request"))
     if len(ids) > MAX_STATE_IDS:
         return _invalid(EventError("ids", f"at most {MAX_STATE_IDS} ids", "invalid request"))
     profile = load_current_profile()

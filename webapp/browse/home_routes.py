@@ -22,6 +22,7 @@ from webapp.home.onboarding import (
 from webapp.home.page_cache import cache as page_cache
 from webapp.home.page_cache import profile_fingerprint
 from webapp.home.trending import trending
+from webapp.input_guard import MAX_ID, whole_number
 from webapp.models import Title, WatchState
 from webapp.profiles.current import load_current_profile, profile_required
 from webapp.recommendations.store import current_model, model_store
@@ -44,17 +45,22 @@ def _personal_rows_html(profile) -> str:
     """The rows' HTML from the per-worker cache, or built now when anything they depend on changed."""
     model = current_model()
     key = (
-        profile.id, profile.name, profile.maturity_limit, profile.hide_ai_generated,
+        profile.id,
+        profile.name,
+        profile.maturity_limit,
+        profile.hide_ai_generated,
         profile_fingerprint(profile.id),
         model_store().version if model is not None else None,
-        catalog_index().built_at, trending().computed_at,
+        catalog_index().built_at,
+        trending().computed_at,
     )
     html = page_cache.get(key)
     if html is None:
         page = build_home(profile)
         hero = page.rows[0].items[0].title if page.rows and page.rows[0].items else None
-        html = render_template("browse/_home_rows.html", rows=page.rows, hero=hero, page=page,
-                               profile=profile)
+        html = render_template(
+            "browse/_home_rows.html", rows=page.rows, hero=hero, page=page, profile=profile
+        )
         page_cache.put(key, html)
     return html
 
@@ -70,21 +76,32 @@ def onboarding():
             skip(profile)
             return redirect(url_for("browse.home"))
         try:
-            picks = [int(v) for v in request.form.getlist("pick")]
+            picks = [whole_number(v, "pick", 1, MAX_ID) for v in request.form.getlist("pick")]
             save_picks(profile, picks, request.headers.get("User-Agent"))
         except ValueError as exc:
             db.session.rollback()
-            error = exc.message if isinstance(exc, EventError) else (
-                str(exc) if isinstance(exc, OnboardingError) else "Those picks are not available."
+            error = (
+                exc.message
+                if isinstance(exc, EventError)
+                else (
+                    str(exc)
+                    if isinstance(exc, OnboardingError)
+                    else "Those picks are not available."
+                )
             )
         else:
             flash("Thanks! Your home page is now tuned to your picks.", "success")
             return redirect(url_for("browse.home"))
     ids = onboarding_choices(profile)
-    titles = {t.id: t for t in db.session.scalars(restrict(select(Title).where(Title.id.in_(ids)), profile))}
+    titles = {
+        t.id: t
+        for t in db.session.scalars(restrict(select(Title).where(Title.id.in_(ids)), profile))
+    }
     choices = [titles[t] for t in ids if t in titles]
     return (
-        render_template("browse/onboarding.html", choices=choices, min_picks=MIN_PICKS, error=error),
+        render_template(
+            "browse/onboarding.html", choices=choices, min_picks=MIN_PICKS, error=error
+        ),
         400 if error else 200,
     )
 

@@ -12,6 +12,7 @@ from webapp.browse import bp, queries
 from webapp.browse.rows import home_rows
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
+from webapp.input_guard import page_arg
 from webapp.models import Title
 from webapp.profiles.current import load_current_profile, profile_required
 
@@ -32,7 +33,7 @@ def genres():
 def genre(slug: str):
     """A paginated grid of one genre's titles, most played first."""
     genre = queries.genre_or_404(slug)
-    page = request.args.get("page", 1, type=int)
+    page = page_arg(GRID_PAGE_SIZE)
     if page < 1:
         abort(404)
     titles, total = queries.genre_page(genre, load_current_profile(), page, GRID_PAGE_SIZE)

@@ -372,6 +372,10 @@ def _plan_rows(
     profile: Profile, index: CatalogIndex, state: ProfileState, history: dict[int, float], model
 ) -> tuple[list[PlannedRow], Scores]:
     allowed_arr = index.allowed(profile)
+    allowed = set(allowed_arr.tolist())
+    # The profile's own past above its limit (watched before the limit was lowered) is kept
+    # but never shown: every reason and anchor is drawn from this history, so none names it.
+    history = {t: w for t, w in history.items() if t in allowed}
     scores = _personal_scores(model, history, allowed_arr)
     blocked = state.disliked | (state.completed & index.films)
     seen = set(history) | state.watched
@@ -383,7 +387,7 @@ def _plan_rows(
         history,
         model,
         allowed_arr,
-        set(allowed_arr.tolist()),
+        allowed,
         scores,
         blocked,
         seen,
