@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import ROOT, Config
 from webapp.extensions import csrf, db, login_manager, migrate
@@ -32,6 +33,9 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
         app.config.update(overrides)
     os.makedirs(app.instance_path, exist_ok=True)
     _ensure_secret_key(app)
+    if app.config["PROXY_HOPS"]:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from webapp import logs
 

@@ -38,6 +38,9 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     ADMIN_PAGE_SIZE = 25
+    # Proxies in front that set X-Forwarded-For/-Proto (0: none). Trusting more hops
+    # than there are would let a client pick its own address, and so its rate limit.
+    PROXY_HOPS = int(os.environ.get("MARQUEE_PROXY_HOPS", "0"))
     # Sign-in and sign-up limits per client address (webapp.ratelimit). The default
     # storage is the site's database, shared by every worker; "redis://host:6379"
     # shares the counts across hosts, "memory://" keeps one count per worker.
