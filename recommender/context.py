@@ -422,4 +422,5 @@ def decide(figures: Mapping, margin: float = 0.02, min_requests: int = 50, k: in
     else:
         why = f"NDCG@{k} gain {gain:+.1%}, no slice worse"
     enabled = bool(gain >= margin and not losing)
-    return {"enabled": enabled, "gain": float(gain), "why": why, "rule": rule}
+    stored_gain = float(gain) if np.isfinite(gain) else None
+    return {"enabled": enabled, "gain": stored_gain, "why": why, "rule": rule}
