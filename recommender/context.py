@@ -10,8 +10,8 @@ without per-profile features; the affinities are also readable ("weekend
 mornings on the TV") and cost one table lookup per request.
 
 A profile is only re-ranked when its own log shows a context pattern (a
-G-test of genre against context cell); any other profile keeps the hybrid's
-order exactly.
+permutation G-test of genre against context cell); any other profile keeps
+the hybrid's order exactly.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from scipy.stats import chi2
 
 from .metrics import ndcg_at_k, recall_at_k
 
@@ -100,7 +99,10 @@ class ContextModel:
         Pseudo-counts (expected events) of each shrinkage level: a cell's ratio
         is ``(observed + prior * parent_ratio) / (expected + prior)``.
     alpha : float
-        Significance of the G-test a profile's own genre x cell table must pass.
+        Significance of the permutation G-test a profile's own genre x cell
+        table must pass.
+    permutations : int
+        Shuffles of the profile's context labels the test compares against.
     min_events : int
         Fewer events than this and a profile has no pattern.
     top_n : int
@@ -112,6 +114,7 @@ class ContextModel:
     account_prior: float = 5.0
     profile_prior: float = 3.0
     alpha: float = 0.01
+    permutations: int = 199
     min_events: int = 10
     top_n: int = 100
     enabled: bool = False
@@ -165,15 +168,16 @@ class ContextModel:
         account_of_user[user_of_event] = account_of_event
         counts = np.bincount(user_of_event, minlength=len(user_keys))
         candidates = np.flatnonzero(counts >= self.min_events)
-        by_user = self._grouped(user_of_event, cells, shares)
-        by_account = self._grouped(account_of_event, cells, shares)
+        by_user = self._grouped(user_of_event)
+        by_account = self._grouped(account_of_event)
 
         ids, lifts = [], []
         for u in candidates.tolist():
-            own = by_user(u)
-            if not self._has_pattern(own):
+            rows = by_user(u)
+            if not self._has_pattern(cells[rows], shares[rows], int(user_keys[u])):
                 continue
-            household = by_account(int(account_of_user[u]))
+            own = self._table(np.zeros(len(rows), dtype=np.int64), cells[rows], shares[rows], 1)[0]
+            household = self._sum(by_account(int(account_of_user[u])), cells, shares)
             account_ratio = self._ratio(household, self.account_prior, site_ratio)
             ratio = self._ratio(own, self.profile_prior, account_ratio)
             ids.append(int(user_keys[u]))
@@ -214,16 +218,15 @@ class ContextModel:
         )
         return (index @ shares).toarray().reshape(n_groups, N_CELLS, -1)
 
-    def _grouped(self, group: np.ndarray, cells: np.ndarray, shares):
-        """A function: group number -> its (cells, genres) table, one group at a time."""
+    @staticmethod
+    def _grouped(group: np.ndarray):
+        """A function: group number -> the rows of its events."""
         order = np.argsort(group, kind="stable")
         starts = np.searchsorted(group[order], np.arange(group.max() + 2))
+        return lambda g: order[starts[g] : starts[g + 1]]
 
-        def table(g: int) -> np.ndarray:
-            rows = order[starts[g] : starts[g + 1]]
-            return self._table(np.zeros(len(rows), dtype=np.int64), cells[rows], shares[rows], 1)[0]
-
-        return table
+    def _sum(self, rows: np.ndarray, cells: np.ndarray, shares) -> np.ndarray:
+        return self._table(np.zeros(len(rows), dtype=np.int64), cells[rows], shares[rows], 1)[0]
 
     @staticmethod
     def _ratio(observed: np.ndarray, prior: float, parent: np.ndarray) -> np.ndarray:
@@ -236,18 +239,33 @@ class ContextModel:
         )
         return (observed + prior * parent) / (expected + prior)
 
-    def _has_pattern(self, own: np.ndarray) -> bool:
-        """G-test of independence between context cell and genre on the profile's own table."""
-        rows = own.sum(axis=1) > 0
-        cols = own.sum(axis=0) > 0
-        table = own[np.ix_(rows, cols)]
-        df = (table.shape[0] - 1) * (table.shape[1] - 1)
-        if df <= 0:
+    def _has_pattern(self, cells: np.ndarray, shares, seed: int) -> bool:
+        """Permutation G-test of independence between context cell and genre, on one profile.
+
+        The chi-squared approximation is far too conservative on a profile's
+        sparse table with fractional counts; shuffling the profile's own
+        context labels gives the statistic's null distribution directly.
+        """
+        n = len(cells)
+        if len(np.unique(cells)) < 2:
             return False
-        expected = table.sum(axis=1, keepdims=True) * table.sum(axis=0, keepdims=True) / table.sum()
-        seen = table > 0
-        g = 2.0 * float(np.sum(table[seen] * np.log(table[seen] / expected[seen])))
-        return bool(chi2.sf(g, df) < self.alpha)
+        rng = np.random.default_rng([seed, 104729])
+        labels = np.vstack([cells, rng.permuted(np.tile(cells, (self.permutations, 1)), axis=1)])
+        copies = len(labels)
+        tables = self._table(
+            np.repeat(np.arange(copies), n),
+            labels.ravel(),
+            sparse.vstack([shares] * copies),
+            copies,
+        )
+        # Shuffling keeps every cell's and every genre's total, so one expectation serves all.
+        expected = tables[0].sum(axis=1, keepdims=True) * tables[0].sum(axis=0, keepdims=True)
+        expected = expected / n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            terms = np.where(tables > 0, tables * np.log(tables / expected), 0.0)
+        g = 2.0 * terms.sum(axis=(1, 2))
+        p_value = (1 + np.sum(g[1:] >= g[0] - 1e-9)) / copies
+        return bool(p_value < self.alpha)
 
     # -- serving -----------------------------------------------------------------------------
 
@@ -307,6 +325,7 @@ class ContextModel:
                 "account_prior": self.account_prior,
                 "profile_prior": self.profile_prior,
                 "alpha": self.alpha,
+                "permutations": self.permutations,
                 "min_events": self.min_events,
                 "top_n": self.top_n,
             },
