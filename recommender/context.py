@@ -402,8 +402,10 @@ def compare_with_context(
         add("overall", before, after)
         add(f"device:{device}", before, after)
         add(f"daypart:{DAYPARTS[int(daypart_of([hour])[0])]}", before, after)
+    order = ["overall", *(f"device:{d}" for d in DEVICE_CLASSES)]
+    order += [f"daypart:{d}" for d in DAYPARTS]
     figures = {}
-    for name, s in slices.items():
+    for name, s in sorted(slices.items(), key=lambda kv: order.index(kv[0])):
         figures[name] = {
             "requests": len(s["ndcg"]),
             f"ndcg@{k}": float(np.mean(s["ndcg"])),
