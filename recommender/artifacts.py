@@ -7,6 +7,7 @@ Layout of a models directory::
         meta.json                          class, parameters, metadata
         manifest.json                      file -> size and SHA-256
         B.npy, item_ids.npy, ...           one .npy array per file
+        context__lifts.npy, ...            optional: the context re-ranker (``model.context``)
 
 Writing: everything goes to a hidden temporary directory beside the target,
 each file is flushed and ``fsync``-ed, the manifest is written last, then the
@@ -34,11 +35,14 @@ from pathlib import Path
 import numpy as np
 
 from .base import BaseRecommender
+from .context import ContextModel
 from .errors import ModelError
 
 __all__ = ["FORMAT_VERSION", "list_versions", "load_latest", "load_model", "save_model"]
 
 FORMAT_VERSION = 1
+# Arrays of the optional context re-ranker; versions without them load as before.
+CONTEXT_PREFIX = "context__"
 log = logging.getLogger(__name__)
 
 
@@ -105,6 +109,14 @@ def save_model(model: BaseRecommender, models_dir: str | os.PathLike) -> Path:
                 lambda fh, a=arr: np.save(fh, np.ascontiguousarray(a), allow_pickle=False),
             )
         meta = dict(model._meta(), format_version=FORMAT_VERSION)
+        context = getattr(model, "context", None)
+        if context is not None:
+            for name, arr in context.to_arrays().items():
+                _write(
+                    tmp / f"{CONTEXT_PREFIX}{name}.npy",
+                    lambda fh, a=arr: np.save(fh, np.ascontiguousarray(a), allow_pickle=False),
+                )
+            meta["context"] = context.to_meta()
         _write(tmp / "meta.json", lambda fh: fh.write(json.dumps(meta).encode()))
         for f in sorted(tmp.iterdir()):
             manifest[f.name] = {"size": f.stat().st_size, "sha256": _sha256(f)}
@@ -166,8 +178,16 @@ def load_model(
                 arrays[fname[:-4]] = np.load(
                     path / fname, mmap_mode="r" if mmap else None, allow_pickle=False
                 )
+        context = {
+            k[len(CONTEXT_PREFIX) :]: arrays.pop(k)
+            for k in list(arrays)
+            if k.startswith(CONTEXT_PREFIX)
+        }
         model = cls(**meta["params"])
         model._restore(meta, arrays)
+        model.context = (
+            ContextModel.from_stored(meta["context"], context) if "context" in meta else None
+        )
     except (OSError, ValueError, KeyError, TypeError, EOFError) as exc:
         raise ModelError(f"{path} could not be loaded ({exc}); retrain the model.") from None
     return model

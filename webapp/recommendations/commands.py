@@ -74,7 +74,29 @@ def status_command() -> None:
     if model is None:
         click.echo(f"No model: {store.error}. Pages show popularity rows.")
         return
+    metrics = {k: v for k, v in model.metrics.items() if k != "context"}
     click.echo(
         f"Model {store.version}: {model.n_items:,} titles, {model.n_users:,} profiles, "
-        f"trained {model.trained_at}; metrics {model.metrics}"
+        f"trained {model.trained_at}; metrics {metrics}"
     )
+    click.echo(describe_context(model.metrics.get("context")))
+
+
+def describe_context(summary: dict | None) -> str:
+    """The context stage's decision and holdout figures, in a few lines."""
+    if not summary:
+        return "Time of day and device: not measured for this version (trained before the stage)."
+    state = "ON" if summary.get("enabled") else "off"
+    head = (
+        f"Time of day and device: {state} ({summary.get('why')}); rule: "
+        f"{summary.get('rule', 'not applied')}; "
+        f"{summary.get('profiles_with_pattern', 0)} profiles with a context pattern."
+    )
+    lines = [head]
+    for name, f in (summary.get("figures") or {}).items():
+        lines.append(
+            f"  {name:<18} {f['requests']:>5} requests  NDCG@10 {f['ndcg@10']:.4f} -> "
+            f"{f['ndcg@10_context']:.4f}  recall@10 {f['recall@10']:.4f} -> "
+            f"{f['recall@10_context']:.4f}"
+        )
+    return "\n".join(lines)

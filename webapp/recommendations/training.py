@@ -21,6 +21,7 @@ from recommender import HybridRecommender, Interactions, PopularityRecommender, 
 from recommender.metrics import ndcg_at_k, recall_at_k
 from recommender.protocol import temporal_split
 from webapp.models.base import utcnow
+from webapp.recommendations.context_stage import context_stage
 from webapp.recommendations.features import load_item_features
 from webapp.recommendations.feedback import training_feedback
 
@@ -202,6 +203,8 @@ def train_model(
     model = HybridRecommender(**params).fit(
         inter, features, progress=lambda stage, f: report(f"fitting: {stage}", 0.5 + 0.4 * f)
     )
+    report("time of day and device", 0.9)
+    metrics["context"] = context_stage(model, inter, features, params, evaluate)
     metrics["n_interactions"] = len(inter)
     metrics["fit_seconds"] = round(time.perf_counter() - started, 2)
     model.metrics = {**model.metrics, **metrics}

@@ -58,6 +58,10 @@ FIRST_NAMES = (
     "Ines",
 )
 KIDS_NAMES = ("Kids", "Little Ones", "Junior", "Cartoons", "Family Room")
+# First profiles of several-profile households that the children use too.
+SHARED_SHARE = 0.4
+# Genres a shared profile's adult turns to late at night.
+NIGHT_GENRES = {"Thriller": 1.0, "Crime": 1.0, "Mystery": 0.4}
 # Local time zones of the households (hours from UTC).
 TZ_OFFSETS = (-8, -7, -6, -5, 0, 1, 2)
 TZ_WEIGHTS = (0.18, 0.05, 0.12, 0.25, 0.15, 0.18, 0.07)
@@ -250,6 +254,9 @@ class ProfilePlan:
     avatar_color: str
     maturity_limit: int = 18
     is_kids: bool = False
+    # Planted: the household's children use this adult profile on (weekend)
+    # mornings on the TV; the adult watches late at night on a phone or laptop.
+    shared_with_kids: bool = False
 
 
 @dataclass
@@ -308,7 +315,7 @@ def demo_households() -> list[Household]:
         Household(
             "viewer1@marquee.local",
             [
-                ProfilePlan("Alex", "#3a86ff"),
+                ProfilePlan("Alex", "#3a86ff", shared_with_kids=True),
                 ProfilePlan("Jordan", "#f5c518"),
                 ProfilePlan("Sam", "#1db954"),
                 ProfilePlan("Kids", "#ff006e", 7, True),
@@ -320,7 +327,7 @@ def demo_households() -> list[Household]:
         Household(
             "viewer2@marquee.local",
             [
-                ProfilePlan("Morgan", "#8338ec"),
+                ProfilePlan("Morgan", "#8338ec", shared_with_kids=True),
                 ProfilePlan("Riley", "#fb5607"),
                 ProfilePlan("Kids", "#06d6a0", 12, True),
             ],
@@ -354,7 +361,8 @@ def plan_households(n_profiles: int, days: int, rng: np.random.Generator) -> lis
                 profiles.append(ProfilePlan(kids_name, colour, limit, True))
             else:
                 limit = 16 if position > 0 and rng.random() < 0.08 else 18
-                profiles.append(ProfilePlan(name, colour, limit, False))
+                shared = position == 0 and size > 1 and rng.random() < SHARED_SHARE
+                profiles.append(ProfilePlan(name, colour, limit, False, shared))
         # Most households were members before the window; some join during it.
         if rng.random() < 0.72:
             joined = days + float(rng.uniform(1, 240))
@@ -399,7 +407,14 @@ def draw_viewer(
         rng.normal(0, 1)
     )
     device = DEVICES[int(rng.choice(4, p=np.array(segment.devices) / sum(segment.devices)))]
+    if plan.shared_with_kids:
+        # The mornings belong to the children; the adult's own time is late.
+        peak = 22.5 + (peak - round(peak)) * 0.5
+        device = "mobile" if device in ("mobile", "tv") else "desktop"
     activity = float(np.clip(rng.lognormal(np.log(0.24), 0.6), 0.03, 1.3))
+    if plan.shared_with_kids:
+        # The children's mornings come on top of the adult's own sessions.
+        activity *= 0.6
     joined = max(1.0, household.joined_days_ago - (0 if index % 3 else float(rng.uniform(0, 20))))
     viewer = Viewer(
         index=index,

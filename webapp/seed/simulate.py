@@ -20,13 +20,23 @@ import numpy as np
 
 from webapp.catalog.service import slugify
 from webapp.seed.catalog_files import GENRES
-from webapp.seed.population import DEVICES, Viewer
+from webapp.seed.population import DEVICES, KIDS_SEGMENT, NIGHT_GENRES, Viewer
 
 DAY = 86400.0
 HEARTBEAT_EVERY = 600.0  # seconds of content between heartbeats
 COMPLETE_AT = 0.9
 ART_BOOST = 2.2  # planted: choice weight of an impression in the segment's preferred style
 CARDS_VISIBLE = {"tv": 5, "desktop": 6, "tablet": 4, "mobile": 3}
+# Planted: which screen a session is on depends on the hour. Multipliers of
+# the viewer's own device habits (tv, desktop, mobile, tablet) by local
+# daypart: phones in bed at night, the TV in the evening.
+DEVICE_BY_DAYPART = {
+    "morning": (0.8, 1.0, 1.5, 1.5),
+    "afternoon": (0.7, 2.0, 1.2, 1.0),
+    "evening": (2.5, 0.8, 0.6, 0.8),
+    "night": (0.4, 1.0, 3.5, 1.5),
+}
+KIDS_MATURITY = 7  # what children pick on a shared profile
 # Searches for what the catalog does not have.
 MISSING_QUERIES = (
     "anime",
@@ -150,6 +160,8 @@ class ViewerSimulation:
         self.my_list: dict[int, float] = {}
         self.session = ("", "tv")
         self.z_day, self.z_evening = self._preferences()
+        self.kids_starts: set[float] = set()
+        self.z_kids = self._kids_preferences() if viewer.plan.shared_with_kids else None
         self.preferred_style = viewer.segment.artwork_style
 
     # -- taste -----------------------------------------------------------------------------
@@ -168,10 +180,24 @@ class ViewerSimulation:
         liked = set(viewer.favourite_people)
         base = base + 0.7 * np.array([any(p in liked for p in names) for names in view.people])
         shifts = []
-        for genres in (viewer.segment.daytime_genres, viewer.segment.evening_genres):
+        evening = dict(viewer.segment.evening_genres)
+        if viewer.plan.shared_with_kids:
+            for genre, weight in NIGHT_GENRES.items():
+                evening[genre] = evening.get(genre, 0.0) + weight
+        for genres in (viewer.segment.daytime_genres, evening):
             vector = np.array([genres.get(g, 0.0) for g in GENRES])
             shifts.append(_standardize(base + 1.5 * view.genre_matrix @ vector / view.genre_sizes))
         return shifts[0], shifts[1]
+
+    def _kids_preferences(self) -> np.ndarray:
+        """What the children who borrow this profile like: the kids archetype's genres and words."""
+        view, kids = self.view, KIDS_SEGMENT
+        taste = np.array([kids.genres.get(g, -0.25) for g in GENRES])
+        score = view.genre_matrix @ taste / view.genre_sizes
+        words = np.array([kids.keywords.get(k, 0.0) for k in view.keyword_names])
+        if len(words):
+            score = score + 0.6 * (view.keyword_matrix @ words) / view.keyword_sizes
+        return _standardize(score + 0.3 * view.quality)
 
     def _favourite_people(self, base: np.ndarray) -> list[str]:
         """A few directors and leads of the titles this viewer would like most."""
@@ -207,18 +233,49 @@ class ViewerSimulation:
                 if 0 <= before_quiet < 14:
                     rate *= 0.3 + 0.7 * before_quiet / 14
             for _ in range(min(int(rng.poisson(rate)), 3)):
-                hour = self._session_hour()
+                hour = self._session_hour(weekday >= 5)
                 t = offset - day * DAY + hour * 3600.0
                 if earliest <= t <= latest:
                     starts.append(t)
+            if viewer.plan.shared_with_kids:
+                t = offset - day * DAY + self._kids_hour(weekday >= 5) * 3600.0
+                if not math.isnan(t) and earliest <= t <= latest:
+                    starts.append(t)
+                    self.kids_starts.add(t)
         return sorted(starts)
 
-    def _session_hour(self) -> float:
-        if self.rng.random() < 0.75:
+    def _session_hour(self, weekend: bool) -> float:
+        roll = self.rng.random()
+        if roll < 0.75:
             hour = self.rng.normal(self.viewer.peak_hour, 1.3)
+        elif weekend and roll < 0.9:
+            # Weekend days are free: late mornings and afternoons too.
+            hour = self.rng.uniform(9, 17)
         else:
             hour = self.rng.uniform(7, 24)
         return float(hour % 24)
+
+    def _kids_hour(self, weekend: bool) -> float:
+        """When the children take the profile: most weekend mornings, some weekday breakfasts."""
+        if weekend:
+            return float(self.rng.normal(8.5, 0.8)) if self.rng.random() < 0.55 else math.nan
+        return float(self.rng.normal(7.2, 0.3)) if self.rng.random() < 0.1 else math.nan
+
+    def _device(self, hour: int) -> str:
+        """The session's screen: the viewer's habit, shifted by the time of day."""
+        habit = np.full(len(DEVICES), 0.25 / (len(DEVICES) - 1))
+        habit[DEVICES.index(self.viewer.device)] = 0.75
+        daypart = (
+            "morning"
+            if 5 <= hour < 12
+            else "afternoon"
+            if hour < 17
+            else "evening"
+            if hour < 22
+            else "night"
+        )
+        weights = habit * np.array(DEVICE_BY_DAYPART[daypart])
+        return DEVICES[int(self.rng.choice(len(DEVICES), p=weights / weights.sum()))]
 
     def _context(self, t: float) -> tuple[datetime, int, int]:
         occurred = self.now + timedelta(seconds=int(t))
@@ -253,15 +310,24 @@ class ViewerSimulation:
 
     def run_session(self, t: float) -> float:
         rng, viewer = self.rng, self.viewer
-        device = viewer.device if rng.random() < 0.75 else DEVICES[int(rng.integers(4))]
+        _, hour, _ = self._context(t)
+        children = t in self.kids_starts
+        if children:
+            device = "tv" if rng.random() < 0.85 else "tablet"
+        else:
+            device = self._device(hour)
         self.session = (rng.bytes(8).hex(), device)
         available = self.visible & (self.view.added_ago >= -t)
+        if children:
+            available &= self.view.maturity_age <= KIDS_MATURITY
         if not available.any():
             return t
-        _, hour, _ = self._context(t)
-        z = self.z_evening if (hour >= 18 or hour < 5) else self.z_day
+        if children:
+            z = self.z_kids
+        else:
+            z = self.z_evening if (hour >= 18 or hour < 5) else self.z_day
         budget = min(float(rng.lognormal(math.log(95 * 60), 0.5)), 4 * 3600.0)
-        if viewer.plan.is_kids:
+        if viewer.plan.is_kids or children:
             budget *= 0.6
         end = t + budget
         impressions = self.home_page(t, available, z)
