@@ -64,7 +64,9 @@ def create_admin_command(email: str, password: str) -> None:
 
 
 def init_app(app: Flask) -> None:
+    from webapp.activity.commands import events_cli
     from webapp.recommendations.commands import recommender_cli
 
     for command in (seed_demo_command, import_movielens_command, create_admin_command, recommender_cli):
         app.cli.add_command(command)
+    app.cli.add_command(events_cli)
