@@ -31,3 +31,8 @@ class Config:
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     ADMIN_PAGE_SIZE = 25
     TESTING = False
+    # Training on Apache Spark (`recommender train --engine spark`) over the Parquet export.
+    EVENTS_EXPORT_DIR = Path(os.environ.get("MARQUEE_EVENTS_EXPORT_DIR", INSTANCE_PATH / "events"))
+    SPARK_MASTER = os.environ.get("MARQUEE_SPARK_MASTER", "local[2]")
+    SPARK_DRIVER_MEMORY = os.environ.get("MARQUEE_SPARK_DRIVER_MEMORY", "1g")
+    SPARK_SHUFFLE_PARTITIONS = int(os.environ.get("MARQUEE_SPARK_SHUFFLE_PARTITIONS", "4"))
