@@ -8,7 +8,7 @@ PORT ?= 5000
 # Workers, timeouts and the JSON access log come from gunicorn.conf.py.
 GUNICORN := $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT)
 
-.PHONY: install demo serve test bench lint clean
+.PHONY: install java demo serve test bench lint clean
 
 install: $(VENV)/.installed
 
@@ -29,7 +29,14 @@ serve: install
 	$(FLASK) db upgrade
 	$(GUNICORN) wsgi:app
 
-test: install
+# The Spark tests need a Java runtime: installed from Debian where it is missing,
+# and a loud failure where it cannot be (they never skip).
+java:
+	@command -v java >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+		apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless; } || \
+		{ echo "Java 17+ is needed for the Spark tests: apt-get install openjdk-17-jre-headless" >&2; exit 1; }
+
+test: install java
 	$(BIN)/pytest -n auto
 
 bench: install
