@@ -68,3 +68,12 @@ def test_cli_trains_on_spark_and_refuses_a_bad_master(seeded_app, spark, tmp_pat
     assert result.exit_code == 0, result.output
     assert "Wrote model" in result.output
     assert (tmp_path / "events" / "manifest.json").exists()
+
+
+def test_spark_submit_entry_point_reports_an_empty_log(app, spark, tmp_path, capsys):
+    from webapp.recommendations import spark_submit
+
+    app.config["EVENTS_EXPORT_DIR"] = tmp_path / "events"
+    assert spark_submit.main(app) == 2
+    assert "interactions logged" in capsys.readouterr().err
+    assert (tmp_path / "events").is_dir()
