@@ -19,7 +19,7 @@ import numpy as np
 
 from recommender import HeadGram, Interactions, head_titles
 from recommender.data import DEFAULT_HALF_LIFE_DAYS, FEEDBACK_WEIGHTS
-from webapp.activity.parquet_log import export_events, manifest_files, read_manifest
+from webapp.activity.parquet_log import SCHEMA, export_events, manifest_files, read_manifest
 from webapp.recommendations.feedback import FEEDBACK_TYPES, PLAYBACK_TYPES, to_unix
 from webapp.recommendations.training import TrainingError
 
@@ -63,6 +63,12 @@ def start_session(master: str | None, driver_memory: str = "1g", shuffle_partiti
             f"could not start Spark ({exc}); it needs a Java 17+ runtime on PATH or "
             "JAVA_HOME (Debian: apt-get install openjdk-17-jre-headless)."
         ) from exc
+
+
+def event_schema() -> str:
+    """The export's schema as Spark DDL: given to the reader, it skips opening every footer."""
+    spark_types = {"int16": "short", "int64": "long", "double": "double", "string": "string"}
+    return ", ".join(f"{f.name} {spark_types.get(str(f.type), 'timestamp')}" for f in SCHEMA)
 
 
 def feedback_frame(events, now: float, half_life_days: float = DEFAULT_HALF_LIFE_DAYS):
@@ -211,7 +217,7 @@ class SparkEngine:
         if not paths:
             self._feedback = None
             return Interactions(np.empty(0, np.int64), np.empty(0, np.int64))
-        events = self.spark.read.parquet(*paths)
+        events = self.spark.read.schema(event_schema()).parquet(*paths)
         self._feedback = feedback_frame(events, to_unix(now)).persist()
         table = self._feedback.toArrow()
         users = table.column("profile_id").to_numpy()
