@@ -8,15 +8,24 @@ PORT ?= 5000
 # Workers, timeouts and the JSON access log come from gunicorn.conf.py.
 GUNICORN := $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT)
 
-.PHONY: install demo serve test bench lint clean
+.PHONY: install install-dev java demo serve test bench lint clean
 
+# The site alone for demo and serve; the test, Spark and lint tools only where they run.
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e .
 	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(VENV)/.installed $@
 
 demo: install
 	$(FLASK) db upgrade
@@ -29,13 +38,20 @@ serve: install
 	$(FLASK) db upgrade
 	$(GUNICORN) wsgi:app
 
-test: install
+# The Spark tests need a Java runtime: installed from Debian where it is missing,
+# and a loud failure where it cannot be (they never skip).
+java:
+	@command -v java >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+		apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless; } || \
+		{ echo "Java 17+ is needed for the Spark tests: apt-get install openjdk-17-jre-headless" >&2; exit 1; }
+
+test: install-dev java
 	$(BIN)/pytest -n auto
 
-bench: install
+bench: install-dev
 	$(BIN)/python -m benchmarks
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check webapp recommender tests benchmarks
 
 clean:

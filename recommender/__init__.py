@@ -21,12 +21,13 @@ from .base import BaseRecommender, Recommendation
 from .baselines import ItemKNNRecommender, PopularityRecommender
 from .data import FEEDBACK_WEIGHTS, Interactions, ItemFeatures, events_to_feedback
 from .errors import ModelError
-from .hybrid import HybridRecommender
+from .hybrid import HeadGram, HybridRecommender, head_titles
 from .train import train_and_save
 
 __all__ = [
     "FEEDBACK_WEIGHTS",
     "BaseRecommender",
+    "HeadGram",
     "HybridRecommender",
     "Interactions",
     "ItemFeatures",
@@ -35,6 +36,7 @@ __all__ = [
     "PopularityRecommender",
     "Recommendation",
     "events_to_feedback",
+    "head_titles",
     "load_latest",
     "load_model",
     "save_model",

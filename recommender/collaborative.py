@@ -40,6 +40,7 @@ __all__ = [
     "cosine_knn",
     "ease_dual",
     "ease_dual_scores",
+    "ease_from_gram",
     "ease_weights",
     "gram_matrix",
     "spd_inverse",
@@ -110,29 +111,62 @@ def ease_weights(
         P[np.diag_indices_from(P)] += 1.0
     else:
         P = gram_matrix(X, progress=progress and (lambda stage, f: progress(stage, 0.5 * f)))
-        P[np.diag_indices_from(P)] += lam
-        if n_items <= FLOAT64_MAX_ITEMS:  # float64 where it is cheap, float32 beyond
-            P = P.astype(np.float64)
-            potrf, potri = sl.lapack.dpotrf, sl.lapack.dpotri
-        else:
-            potrf, potri = sl.lapack.spotrf, sl.lapack.spotri
-        # P is symmetric: its transpose is a Fortran-ordered view of the same
-        # memory, so LAPACK works in place (no copy of an n^2 matrix).
-        A = P.T
-        c, info = potrf(A, lower=True, overwrite_a=True, clean=False)
-        if info != 0:
-            raise ValueError(f"Cholesky failed (info={info}); increase lam.")
-        inv, info = potri(c, lower=True, overwrite_c=True)
-        del c
-        if info != 0:
-            raise ValueError(f"Inversion failed (info={info}); increase lam.")
-        # The lower triangle of the Fortran view is the upper triangle of P.
-        P = np.ascontiguousarray(inv.T) if not np.shares_memory(inv, P) else P
-        del inv, A
-        _symmetrize_upper(P)
-        P = P.astype(np.float32, copy=False)
-        if progress:
-            progress("solve", 1.0)
+        P = _regularised_inverse(P, lam, progress)
+    return _weights_from_inverse(P, return_diag)
+
+
+def ease_from_gram(
+    G: np.ndarray, lam: float, progress: Callable | None = None, return_diag: bool = False
+) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
+    """EASE weights from a precomputed dense Gram matrix ``X'X`` (left unchanged).
+
+    For a ``X'X`` summed elsewhere, e.g. on a cluster from a log too large for
+    one machine: the solve needs only the items x items matrix. Same result as
+    :func:`ease_weights` on ``X`` (its primal form), to float32 rounding.
+    """
+    if lam <= 0:
+        raise ValueError(f"lam must be positive, got {lam}; try 100-1000.")
+    G = np.asarray(G)
+    if G.ndim != 2 or G.shape[0] != G.shape[1]:
+        raise ValueError(f"the Gram matrix must be square, got shape {G.shape}.")
+    if G.shape[0] == 0:
+        empty = np.zeros((0, 0), dtype=np.float32)
+        return (empty, np.zeros(0, dtype=np.float32)) if return_diag else empty
+    P = _regularised_inverse(np.array(G, dtype=np.float32, order="C"), lam, progress)
+    return _weights_from_inverse(P, return_diag)
+
+
+def _regularised_inverse(P: np.ndarray, lam: float, progress: Callable | None) -> np.ndarray:
+    """``(P + lam I)^-1`` for a dense float32 Gram matrix ``P`` (reused in place)."""
+    n_items = P.shape[0]
+    P[np.diag_indices_from(P)] += lam
+    if n_items <= FLOAT64_MAX_ITEMS:  # float64 where it is cheap, float32 beyond
+        P = P.astype(np.float64)
+        potrf, potri = sl.lapack.dpotrf, sl.lapack.dpotri
+    else:
+        potrf, potri = sl.lapack.spotrf, sl.lapack.spotri
+    # P is symmetric: its transpose is a Fortran-ordered view of the same
+    # memory, so LAPACK works in place (no copy of an n^2 matrix).
+    A = P.T
+    c, info = potrf(A, lower=True, overwrite_a=True, clean=False)
+    if info != 0:
+        raise ValueError(f"Cholesky failed (info={info}); increase lam.")
+    inv, info = potri(c, lower=True, overwrite_c=True)
+    del c
+    if info != 0:
+        raise ValueError(f"Inversion failed (info={info}); increase lam.")
+    # The lower triangle of the Fortran view is the upper triangle of P.
+    P = np.ascontiguousarray(inv.T) if not np.shares_memory(inv, P) else P
+    del inv, A
+    _symmetrize_upper(P)
+    P = P.astype(np.float32, copy=False)
+    if progress:
+        progress("solve", 1.0)
+    return P
+
+
+def _weights_from_inverse(P: np.ndarray, return_diag: bool):
+    """``B = I - P / diag(P)`` in place, with ``diag(P)`` when asked for."""
     d = np.diag(P).copy()
     P /= -d[None, :]
     P[np.diag_indices_from(P)] = 0.0

@@ -74,16 +74,17 @@ with the history.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 
 from .base import _PREPARED, BaseRecommender, History, Query, Recommendation
-from .collaborative import ease_dual, ease_dual_scores, ease_weights, spd_inverse
+from .collaborative import ease_dual, ease_dual_scores, ease_from_gram, ease_weights, spd_inverse
 from .content import ContentModel
-from .data import ItemFeatures
+from .data import Interactions, ItemFeatures
 
-__all__ = ["HybridRecommender"]
+__all__ = ["HeadGram", "HybridRecommender", "head_titles"]
 
 _QUERY_CUTOFF = 2.0**-10
 _CF_BLOCK = 256
@@ -142,6 +143,34 @@ def _add_rows(
     block = np.zeros((out.shape[0], len(cols)), dtype=out.dtype)
     np.add.at(block, rows, values)
     out[:, cols] += block
+
+
+@dataclass
+class HeadGram:
+    """``X'X`` over the head titles, summed outside the library (e.g. on a cluster).
+
+    ``item_ids``: the head titles' external ids, ascending (:func:`head_titles`);
+    ``matrix``: the Gram matrix of the positive feedback over them, in that
+    order; ``pop``: their popularity (profiles with positive feedback).
+    """
+
+    item_ids: np.ndarray
+    matrix: np.ndarray
+    pop: np.ndarray
+
+
+def head_titles(pop: np.ndarray, max_items: int) -> np.ndarray:
+    """Positions of the titles that enter EASE: the ``max_items`` most popular, ascending.
+
+    ``pop`` is the popularity of every title of the fit (ascending ids, titles
+    without plays included); equal popularity is ordered by the protocol's
+    fixed permutation of that many titles, never by id.
+    """
+    from .metrics import tie_break_ranks
+
+    pop = np.asarray(pop)
+    order = np.lexsort((tie_break_ranks(len(pop)), -pop))
+    return np.sort(order[: int(min(max_items, (pop > 0).sum()))])
 
 
 def _align_features(features: ItemFeatures | None, item_ids: np.ndarray) -> ItemFeatures:
@@ -255,23 +284,45 @@ class HybridRecommender(BaseRecommender):
         self._cold_content: ContentModel | None = None
 
     # ------------------------------------------------------------------ fit
-    def _fit_model(self, X: sp.csr_matrix, features: ItemFeatures | None, report) -> None:
-        from .metrics import tie_break_ranks
+    def fit(
+        self,
+        interactions: Interactions,
+        features: ItemFeatures | None = None,
+        progress=None,
+        gram: HeadGram | None = None,
+    ) -> HybridRecommender:
+        """:meth:`BaseRecommender.fit`; with ``gram``, EASE is solved from that ``X'X``.
 
+        ``gram`` must cover this fit's head titles (:func:`head_titles` of the
+        popularity in ``interactions``); a ``ValueError`` says when it does not.
+        """
+        self._given_gram = gram
+        try:
+            return super().fit(interactions, features, progress)
+        finally:
+            self._given_gram = None
+
+    def _fit_model(self, X: sp.csr_matrix, features: ItemFeatures | None, report) -> None:
         Xpos = X.maximum(0).tocsr()
         Xpos.eliminate_zeros()
-        order = np.lexsort((tie_break_ranks(len(self.item_ids)), -self.pop))
-        n_cf = int(min(self.max_cf_items, (self.pop > 0).sum()))
-        self._set_cf(np.sort(order[:n_cf]))
+        self._set_cf(head_titles(self.pop, self.max_cf_items))
         # Overall progress: EASE (the bulk of the time) up to 0.8, then content.
         Xcf = Xpos[:, self.cf_items].tocsr()
         del Xpos
-        self.B, self.ease_d = ease_weights(
-            Xcf,
-            self.lam,
-            progress=lambda s, f: report(f"ease: {s}", _PREPARED + (0.8 - _PREPARED) * f),
-            return_diag=True,
-        )
+
+        def ease_progress(stage: str, f: float) -> None:
+            report(f"ease: {stage}", _PREPARED + (0.8 - _PREPARED) * f)
+
+        gram = getattr(self, "_given_gram", None)
+        if gram is None:
+            self.B, self.ease_d = ease_weights(
+                Xcf, self.lam, progress=ease_progress, return_diag=True
+            )
+        else:
+            self._check_gram(gram)
+            self.B, self.ease_d = ease_from_gram(
+                gram.matrix, self.lam, progress=ease_progress, return_diag=True
+            )
         self._fit_dual(Xcf)
         del Xcf
         report("ease", 0.8)
@@ -287,6 +338,19 @@ class HybridRecommender(BaseRecommender):
         self._set_years()
         self.content_scale, self.cold_scale = self._calibrate()
         report("calibrate", 0.98)
+
+    def _check_gram(self, gram: HeadGram) -> None:
+        ids = np.asarray(gram.item_ids)
+        head = self.item_ids[self.cf_items]
+        if ids.shape != head.shape or not np.array_equal(ids, head):
+            raise ValueError(
+                f"the Gram matrix covers {len(ids)} titles, but this fit's head is {len(head)} "
+                "other titles; compute it over head_titles() of the same feedback."
+            )
+        if not np.array_equal(np.asarray(gram.pop, dtype=np.float32), self.pop[self.cf_items]):
+            raise ValueError("the Gram matrix came with another popularity than this feedback's.")
+        if np.shape(gram.matrix) != (len(ids), len(ids)):
+            raise ValueError(f"the Gram matrix must be {len(ids)} x {len(ids)}.")
 
     def _cold_blocks(self) -> dict[str, float]:
         """Block weights of the description of titles without plays.

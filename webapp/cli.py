@@ -65,6 +65,7 @@ def create_admin_command(email: str, password: str) -> None:
 
 def init_app(app: Flask) -> None:
     from webapp.media.commands import media_cli
+    from webapp.activity.commands import events_cli
     from webapp.recommendations.commands import recommender_cli
 
     commands = (
@@ -73,6 +74,7 @@ def init_app(app: Flask) -> None:
         create_admin_command,
         recommender_cli,
         media_cli,
+        events_cli,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -60,3 +60,8 @@ class Config:
     # How stale a sign-in session's "last seen" may get before a request refreshes it.
     SIGN_IN_SEEN_INTERVAL = int(os.environ.get("MARQUEE_SIGN_IN_SEEN_INTERVAL", "300"))
     TESTING = False
+    # Training on Apache Spark (`recommender train --engine spark`) over the Parquet export.
+    EVENTS_EXPORT_DIR = Path(os.environ.get("MARQUEE_EVENTS_EXPORT_DIR", INSTANCE_PATH / "events"))
+    SPARK_MASTER = os.environ.get("MARQUEE_SPARK_MASTER", "local[2]")
+    SPARK_DRIVER_MEMORY = os.environ.get("MARQUEE_SPARK_DRIVER_MEMORY", "1g")
+    SPARK_SHUFFLE_PARTITIONS = int(os.environ.get("MARQUEE_SPARK_SHUFFLE_PARTITIONS", "4"))

@@ -63,3 +63,40 @@ def test_cosine_knn_keeps_k_per_row(X):
     assert S.shape == (120, 120)
     assert np.all(np.diff(S.indptr) <= 5)
     assert np.all(S.diagonal() == 0)
+
+
+def test_weights_from_a_precomputed_gram_matrix_match(X):
+    from recommender.collaborative import ease_from_gram
+
+    G = (X.T @ X).toarray().astype(np.float32)
+    kept = G.copy()
+    B, d = ease_from_gram(G, 10.0, return_diag=True)
+    assert np.allclose(B, _reference(X, 10.0), atol=1e-5)
+    B2, d2 = ease_weights(X, 10.0, return_diag=True)
+    assert np.allclose(B, B2, atol=1e-6) and np.allclose(d, d2)
+    assert np.array_equal(G, kept), "the caller's Gram matrix was overwritten"
+    with pytest.raises(ValueError, match="square"):
+        ease_from_gram(G[:, :5], 10.0)
+
+
+def test_hybrid_fit_takes_the_gram_matrix_of_its_head_only():
+    from recommender import HeadGram, HybridRecommender, Interactions, head_titles
+
+    rng = np.random.default_rng(3)
+    inter = Interactions(rng.integers(0, 200, 2500), rng.integers(0, 80, 2500), rng.random(2500))
+    items, users = np.unique(inter.item_ids), np.unique(inter.user_ids)
+    raw = inter.to_csr(users, items)
+    pop = np.asarray((raw > 0).sum(axis=0), dtype=np.float32).ravel()
+    head = head_titles(pop, 60)
+    Xh = raw.maximum(0).tocsc()[:, head]
+    G = (Xh.T @ Xh).toarray()
+    given = HybridRecommender(lam=20.0, max_cf_items=60).fit(
+        inter, gram=HeadGram(items[head], G, pop[head])
+    )
+    own = HybridRecommender(lam=20.0, max_cf_items=60).fit(inter)
+    assert np.allclose(given.B, own.B, atol=1e-6)
+    other = head_titles(pop, 59)
+    with pytest.raises(ValueError, match="head"):
+        HybridRecommender(lam=20.0, max_cf_items=60).fit(
+            inter, gram=HeadGram(items[other], G[:59, :59], pop[other])
+        )

@@ -25,7 +25,28 @@ def _parse_every(text: str) -> float:
     return value * unit
 
 
-def _train_once() -> None:
+def _engine(name: str, master: str | None):
+    """None for in-process training, or the Spark engine with the app's settings."""
+    if name != "spark":
+        if master:
+            raise click.BadParameter("--master goes with --engine spark", param_hint="--master")
+        return None
+    from webapp.recommendations.spark_engine import SparkEngine, check_master
+
+    config = current_app.config
+    try:
+        master = check_master(master or config["SPARK_MASTER"])
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--master") from None
+    return SparkEngine(
+        config["EVENTS_EXPORT_DIR"],
+        master=master,
+        driver_memory=config["SPARK_DRIVER_MEMORY"],
+        shuffle_partitions=config["SPARK_SHUFFLE_PARTITIONS"],
+    )
+
+
+def _train_once(engine=None) -> None:
     bar = tqdm(total=100, unit="%", desc="training", leave=False)
 
     def progress(stage: str, fraction: float) -> None:
@@ -34,7 +55,7 @@ def _train_once() -> None:
         bar.refresh()
 
     try:
-        result = train_model(current_app.config["MODEL_DIR"], progress=progress)
+        result = train_model(current_app.config["MODEL_DIR"], progress=progress, engine=engine)
     finally:
         bar.close()
     click.echo(result.describe())
@@ -43,17 +64,32 @@ def _train_once() -> None:
 @recommender_cli.command("train")
 @click.option("--every", default=None, help="Keep running and retrain on this interval (e.g. 6h).")
 @click.option("--if-missing", is_flag=True, help="Only train when no model has been saved yet.")
-def train_command(every: str | None, if_missing: bool) -> None:
+@click.option(
+    "--engine",
+    type=click.Choice(["embedded", "spark"]),
+    default="embedded",
+    show_default=True,
+    help="Where feedback and EASE's Gram matrix are computed: here, or on Apache Spark "
+    "(over the Parquet export of the event log, brought up to date first).",
+)
+@click.option(
+    "--master",
+    default=None,
+    help="Spark master for --engine spark: local[N], spark://HOST:PORT, k8s://... "
+    "(default: SPARK_MASTER).",
+)
+def train_command(every: str | None, if_missing: bool, engine: str, master: str | None) -> None:
     """Fit a new model on the event log and save it; pages switch to it within seconds."""
     from recommender.artifacts import list_versions
 
     interval = _parse_every(every) if every else None
+    chosen = _engine(engine, master)
     if if_missing and list_versions(current_app.config["MODEL_DIR"]):
         click.echo("A model exists already; not training.")
         return
     while True:
         try:
-            _train_once()
+            _train_once(chosen)
         except TrainingError as exc:
             click.echo(f"Error: {exc}", err=True)
             if interval is None:

@@ -178,13 +178,23 @@ def _save(model, model_dir) -> Path:
 
 
 def train_model(
-    model_dir: str | os.PathLike, now: datetime | None = None, progress=None, evaluate: bool = True
+    model_dir: str | os.PathLike,
+    now: datetime | None = None,
+    progress=None,
+    evaluate: bool = True,
+    engine=None,
 ) -> TrainingResult:
-    """Fit on the whole log and save a new version; raises TrainingError when it cannot."""
+    """Fit on the whole log and save a new version; raises TrainingError when it cannot.
+
+    `engine`: where the steps that read every event run; None for this
+    process, or a `spark_engine.SparkEngine` (feedback and EASE's Gram matrix
+    on Spark, the rest here).
+    """
     report = progress or (lambda stage, fraction: None)
     started = time.perf_counter()
     report("reading the event log", 0.0)
-    inter = training_feedback(now=now or utcnow())
+    now = now or utcnow()
+    inter = engine.feedback(now) if engine else training_feedback(now=now)
     if len(inter) < MIN_INTERACTIONS:
         raise TrainingError(
             f"only {len(inter)} interactions logged; at least {MIN_INTERACTIONS} are needed "
@@ -200,11 +210,16 @@ def train_model(
         metrics = holdout_metrics(inter, features, params)
         metrics["tuned_params"] = params
     report("fitting", 0.5)
+    fit_inputs = engine.fit_inputs(inter, features, params) if engine else {}
     model = HybridRecommender(**params).fit(
-        inter, features, progress=lambda stage, f: report(f"fitting: {stage}", 0.5 + 0.4 * f)
+        inter,
+        features,
+        progress=lambda stage, f: report(f"fitting: {stage}", 0.5 + 0.4 * f),
+        **fit_inputs,
     )
     report("time of day and device", 0.9)
     metrics["context"] = context_stage(model, inter, features, params, evaluate)
+    metrics["engine"] = engine.name if engine else "embedded"
     metrics["n_interactions"] = len(inter)
     metrics["fit_seconds"] = round(time.perf_counter() - started, 2)
     model.metrics = {**model.metrics, **metrics}

@@ -1,0 +1,79 @@
+"""Training on Apache Spark (local mode) gives the model the in-process training gives.
+
+Spark runs for real here: Java and the spark extra are required, and a missing
+Java runtime fails these tests rather than skipping them.
+"""
+
+import numpy as np
+import pytest
+
+from recommender.artifacts import load_model
+from webapp.models.base import utcnow
+from webapp.recommendations.feedback import training_feedback
+from webapp.recommendations.spark_engine import SparkEngine, start_session
+from webapp.recommendations.training import train_model
+
+
+@pytest.fixture(scope="session")
+def spark():
+    session = start_session("local[1]", driver_memory="512m", shuffle_partitions=2)
+    yield session
+    session.stop()
+
+
+def test_spark_feedback_weighs_pairs_as_the_library_does(seeded_app, spark, tmp_path):
+    with seeded_app.app_context():
+        now = utcnow()
+        local = training_feedback(now=now)
+        remote = SparkEngine(tmp_path / "events", spark=spark).feedback(now)
+    assert len(local) > 100
+    np.testing.assert_array_equal(remote.user_ids, local.user_ids)
+    np.testing.assert_array_equal(remote.item_ids, local.item_ids)
+    np.testing.assert_array_equal(remote.timestamps, local.timestamps)
+    np.testing.assert_allclose(remote.weights, local.weights, rtol=1e-6, atol=0)
+    # Every rule shows up in the demo log: dislikes, early abandons, loves.
+    assert (local.weights < 0).any() and (local.weights > 2).any()
+
+
+def test_spark_training_gives_the_same_model_and_top_20(seeded_app, spark, tmp_path):
+    with seeded_app.app_context():
+        now = utcnow()
+        embedded = train_model(tmp_path / "embedded", now=now, evaluate=False)
+        engine = SparkEngine(tmp_path / "events", spark=spark)
+        on_spark = train_model(tmp_path / "spark", now=now, evaluate=False, engine=engine)
+    a, b = load_model(embedded.path), load_model(on_spark.path)
+    assert b.metrics["engine"] == "spark" and a.metrics["engine"] == "embedded"
+    np.testing.assert_array_equal(b.item_ids, a.item_ids)
+    np.testing.assert_array_equal(b.user_ids, a.user_ids)
+    np.testing.assert_array_equal(b.cf_items, a.cf_items)
+    assert a.B.shape[0] > 50
+    scale = float(np.abs(a.B).max())
+    np.testing.assert_allclose(b.B, a.B, rtol=1e-4, atol=1e-5 * scale)
+    for user in a.user_ids.tolist():
+        top_a = [r.item_id for r in a.recommend(user, k=20)]
+        top_b = [r.item_id for r in b.recommend(user, k=20)]
+        assert top_b == top_a, f"profile {user}"
+    # The Parquet export the engine brought up to date is what it read.
+    assert engine.export is not None and engine.export.rows_total > 0
+
+
+def test_cli_trains_on_spark_and_refuses_a_bad_master(seeded_app, spark, tmp_path):
+    seeded_app.config["EVENTS_EXPORT_DIR"] = tmp_path / "events"
+    runner = seeded_app.test_cli_runner()
+    bad = runner.invoke(args=["recommender", "train", "--engine", "spark", "--master", "nowhere"])
+    assert bad.exit_code == 2 and "not a Spark master" in bad.output
+    result = runner.invoke(
+        args=["recommender", "train", "--engine", "spark", "--master", "local[1]"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Wrote model" in result.output
+    assert (tmp_path / "events" / "manifest.json").exists()
+
+
+def test_spark_submit_entry_point_reports_an_empty_log(app, spark, tmp_path, capsys):
+    from webapp.recommendations import spark_submit
+
+    app.config["EVENTS_EXPORT_DIR"] = tmp_path / "events"
+    assert spark_submit.main(app) == 2
+    assert "interactions logged" in capsys.readouterr().err
+    assert (tmp_path / "events").is_dir()

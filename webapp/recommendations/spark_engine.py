@@ -1,0 +1,262 @@
+"""Training on Apache Spark: what needs every event, computed over the Parquet export.
+
+`recommender train --engine spark` brings the export up to date
+(`webapp.activity.parquet_log`), then Spark computes, from those files, the
+feedback weights (the rules of `recommender.data.events_to_feedback`, written
+as DataFrame code), each title's popularity and EASE's Gram matrix ``X'X``
+over the head titles. The driver collects the feedback pairs (a model keeps
+every profile's history to serve it) and the Gram matrix; the solve and the
+content model run in the library, as for the embedded engine, and the model
+is saved in the same format. Only DataFrame operations run on the executors:
+they need Java and Spark, not Marquee.
+"""
+
+import re
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from recommender import HeadGram, Interactions, head_titles
+from recommender.data import DEFAULT_HALF_LIFE_DAYS, FEEDBACK_WEIGHTS
+from webapp.activity.parquet_log import SCHEMA, export_events, manifest_files, read_manifest
+from webapp.recommendations.feedback import FEEDBACK_TYPES, PLAYBACK_TYPES, to_unix
+from webapp.recommendations.training import TrainingError
+
+MASTER = re.compile(r"^(local(\[(\d+|\*)(,\d+)?\])?|spark://\S+|k8s://\S+|yarn)$")
+RATING_TYPES = ("rate", "unrate")
+LIST_TYPES = ("list_add", "list_remove")
+
+
+def check_master(master: str) -> str:
+    """The master URL, or ValueError naming the accepted forms."""
+    if not MASTER.match(master or ""):
+        raise ValueError(
+            f"{master!r} is not a Spark master; use local, local[N], spark://HOST:PORT, "
+            "k8s://https://HOST:PORT or yarn."
+        )
+    return master
+
+
+def start_session(master: str | None, driver_memory: str = "1g", shuffle_partitions: int = 4):
+    """A SparkSession for training (master None: the one spark-submit chose)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise TrainingError(
+            "PySpark is not installed; install Marquee with the spark extra "
+            "(`pip install -e '.[spark]'`) and a Java 17 runtime."
+        ) from exc
+    builder = (
+        SparkSession.builder.appName("marquee-training")
+        .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+        .config("spark.driver.memory", driver_memory)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.ui.enabled", "false")
+    )
+    if master:
+        builder = builder.master(check_master(master))
+    try:
+        return builder.getOrCreate()
+    except Exception as exc:  # Spark reports a missing Java as a runtime error of its own
+        raise TrainingError(
+            f"could not start Spark ({exc}); it needs a Java 17+ runtime on PATH or "
+            "JAVA_HOME (Debian: apt-get install openjdk-17-jre-headless)."
+        ) from exc
+
+
+def event_schema() -> str:
+    """The export's schema as Spark DDL: given to the reader, it skips opening every footer."""
+    spark_types = {"int16": "short", "int64": "long", "double": "double", "string": "string"}
+    return ", ".join(f"{f.name} {spark_types.get(str(f.type), 'timestamp')}" for f in SCHEMA)
+
+
+def feedback_frame(events, now: float, half_life_days: float = DEFAULT_HALF_LIFE_DAYS):
+    """(profile_id, title_id, weight, last_ts) per pair, as `events_to_feedback` weighs them.
+
+    `events`: the exported event log. Later means a later time, then a higher
+    id (the in-process path sorts the log by time, stably, in id order).
+    """
+    from pyspark.sql import functions as F
+
+    w = FEEDBACK_WEIGHTS
+    kind, value, duration = F.col("type"), F.col("value"), F.col("duration")
+    stamp = F.col("occurred_at")
+    # Whole seconds plus the microseconds, added as `feedback.to_unix` adds them.
+    ts = F.unix_seconds(stamp).cast("double") + (F.unix_micros(stamp) % 1_000_000) / 1e6
+    fraction = F.when(kind.isin(*PLAYBACK_TYPES) & (duration > 0), value / duration).otherwise(
+        value
+    )
+    e = events.where(kind.isin(*FEEDBACK_TYPES) & F.col("title_id").isNotNull()).select(
+        F.col("profile_id"),
+        F.col("title_id"),
+        F.col("id"),
+        kind.alias("type"),
+        ts.alias("ts"),
+        fraction.alias("val"),
+    )
+    is_play = F.col("type").isin(*PLAYBACK_TYPES)
+    val = F.col("val")
+    progress = F.when(val.isNull() | F.isnan(val), 0.0).otherwise(
+        F.least(F.greatest(val, F.lit(0.0)), F.lit(1.0))
+    )
+
+    def latest(types):
+        """The pair's last event among `types`, as a struct (null when none)."""
+        return F.max(F.when(F.col("type").isin(*types), F.struct("ts", "id", "type", "val")))
+
+    pairs = e.groupBy("profile_id", "title_id").agg(
+        F.max("ts").alias("last_ts"),
+        F.max(F.when(is_play, progress)).alias("max_prog"),
+        F.max(F.col("type") == "complete").alias("completed"),
+        F.max(F.col("type") == "click").alias("clicked"),
+        latest(PLAYBACK_TYPES).alias("last_play"),
+        latest(RATING_TYPES).alias("last_rating"),
+        latest(LIST_TYPES).alias("last_list"),
+    )
+    max_prog = F.col("max_prog")
+    played = max_prog.isNotNull()
+    early = (
+        played
+        & ~F.col("completed")
+        & (F.col("last_play.type") == "abandon")
+        & (max_prog < w["early_abandon_progress"])
+    )
+    play = (
+        F.when(F.col("completed"), w["complete"])
+        .when(early, w["early_abandon"])
+        .when(played, w["start"] + w["progress"] * F.greatest(max_prog, F.lit(0.0)))
+        .otherwise(0.0)
+    )
+    rated = F.when(F.col("last_rating.type") == "rate", F.col("last_rating.val"))
+    rating = F.when(rated >= 2, w["love"]).when(rated > 0, w["thumbs_up"]).otherwise(0.0)
+    on_list = F.coalesce(F.col("last_list.type") == "list_add", F.lit(False))
+    weight = (
+        play
+        + rating
+        + F.when(on_list, w["list"]).otherwise(0.0)
+        + F.when(F.col("clicked"), w["click"]).otherwise(0.0)
+    )
+    weight = F.when(F.coalesce(rated < 0, F.lit(False)), w["thumbs_down"]).otherwise(weight)
+    if half_life_days is not None:
+        age_days = F.greatest(F.lit(float(now)) - F.col("last_ts"), F.lit(0.0)) / 86400.0
+        weight = weight * F.pow(F.lit(0.5), age_days / float(half_life_days))
+    return (
+        pairs.select("profile_id", "title_id", weight.alias("weight"), "last_ts")
+        .where(F.col("weight") != 0)
+        # The library keeps weights in float32: popularity and X'X are taken from those.
+        .withColumn("weight", F.col("weight").cast("float"))
+    )
+
+
+def popularity_frame(feedback):
+    """(title_id, pop): profiles with positive feedback on each title."""
+    from pyspark.sql import functions as F
+
+    return feedback.where(F.col("weight") > 0).groupBy("title_id").agg(F.count("*").alias("pop"))
+
+
+def gram_frame(feedback, head):
+    """(a, b, g) with a <= b: ``X'X`` over the head titles, positions a and b in `head`.
+
+    `head`: a DataFrame (title_id, pos). Each profile's positive head titles
+    are joined with themselves on the profile and summed per pair of titles.
+    """
+    from pyspark.sql import functions as F
+
+    x = (
+        feedback.where(F.col("weight") > 0)
+        .join(F.broadcast(head), "title_id")
+        .select("profile_id", "pos", F.col("weight").cast("double").alias("w"))
+    )
+    left = x.select("profile_id", F.col("pos").alias("a"), F.col("w").alias("wa"))
+    right = x.select("profile_id", F.col("pos").alias("b"), F.col("w").alias("wb"))
+    return (
+        left.join(right, "profile_id")
+        .where(F.col("a") <= F.col("b"))
+        .groupBy("a", "b")
+        .agg(F.sum(F.col("wa") * F.col("wb")).alias("g"))
+    )
+
+
+class SparkEngine:
+    """The Spark side of `training.train_model`: feedback and EASE's Gram matrix."""
+
+    name = "spark"
+
+    def __init__(
+        self,
+        export_dir: str | Path,
+        master: str | None = None,
+        spark=None,
+        driver_memory: str = "1g",
+        shuffle_partitions: int = 4,
+    ):
+        self.export_dir = Path(export_dir)
+        self.master = check_master(master) if master else None
+        self._spark = spark
+        self._options = (driver_memory, shuffle_partitions)
+        self._feedback = None
+        self.export = None
+
+    @property
+    def spark(self):
+        if self._spark is None:
+            self._spark = start_session(self.master, *self._options)
+        return self._spark
+
+    def feedback(self, now: datetime, report=None) -> Interactions:
+        """Export new events, then every profile's feedback computed on Spark."""
+        from webapp.activity.parquet_log import ExportError
+
+        try:
+            self.export = export_events(self.export_dir)
+        except ExportError as exc:
+            raise TrainingError(f"could not export the event log: {exc}") from exc
+        paths = [str(p) for p in manifest_files(self.export_dir, read_manifest(self.export_dir))]
+        if not paths:
+            self._feedback = None
+            return Interactions(np.empty(0, np.int64), np.empty(0, np.int64))
+        events = self.spark.read.schema(event_schema()).parquet(*paths)
+        self._feedback = feedback_frame(events, to_unix(now)).persist()
+        table = self._feedback.toArrow()
+        users = table.column("profile_id").to_numpy()
+        items = table.column("title_id").to_numpy()
+        order = np.lexsort((items, users))  # the library's pair order: by profile, then title
+        return Interactions(
+            users[order],
+            items[order],
+            table.column("weight").to_numpy()[order],
+            table.column("last_ts").to_numpy()[order],
+        )
+
+    def fit_inputs(self, inter: Interactions, features, params: dict) -> dict:
+        """`HybridRecommender.fit` keywords: the Gram matrix over the head titles, from Spark."""
+        from recommender import HybridRecommender
+
+        if self._feedback is None:
+            return {}
+        pops = self._feedback.transform(popularity_frame).toArrow()
+        # The titles of the fit: those with feedback and the catalog's (as the library sees them).
+        items = np.unique(inter.item_ids)
+        if features is not None:
+            items = np.union1d(items, features.item_ids)
+        pop = np.zeros(len(items), dtype=np.float32)
+        pop[np.searchsorted(items, pops.column("title_id").to_numpy())] = pops.column(
+            "pop"
+        ).to_numpy()
+        max_items = HybridRecommender(**params).max_cf_items
+        head = head_titles(pop, max_items)
+        head_ids = items[head]
+        head_df = self.spark.createDataFrame(
+            [(int(t), p) for p, t in enumerate(head_ids.tolist())], "title_id long, pos int"
+        )
+        entries = gram_frame(self._feedback, head_df).toArrow()
+        a = entries.column("a").to_numpy()
+        b = entries.column("b").to_numpy()
+        g = entries.column("g").to_numpy().astype(np.float32)
+        G = np.zeros((len(head), len(head)), dtype=np.float32)
+        G[a, b] = g
+        G[b, a] = g
+        self._feedback.unpersist()
+        return {"gram": HeadGram(item_ids=head_ids, matrix=G, pop=pop[head])}
