@@ -7,6 +7,7 @@ import secrets
 import webapp.admin.insights_routes  # noqa: F401  (registers the routes on the admin blueprint)
 from tests.webapp.catalog_factory import PASSWORD, make_account
 from webapp.admin.insights_routes import PAGES
+from webapp.auth.sessions import start_session
 from webapp.extensions import db
 from webapp.insights.tables import tables_for
 from webapp.models import Account
@@ -32,7 +33,7 @@ def _admin(app):
         )
         db.session.add(account)
         db.session.commit()
-        user_id = account.get_id()
+        user_id = start_session(account, None).id
     with client.session_transaction() as session:
         session["_user_id"] = user_id
         session["_fresh"] = True
