@@ -21,6 +21,7 @@ $(VENV)/.installed: pyproject.toml
 demo: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
+	$(FLASK) media seed-demo
 	$(FLASK) recommender train --if-missing
 	$(FLASK) admin insights-refresh
 	$(GUNICORN) wsgi:app

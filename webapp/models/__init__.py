@@ -14,7 +14,7 @@ from webapp.models.catalog import (
     title_genres,
     title_keywords,
 )
-from webapp.models.media import MEDIA_STATES, MediaAsset
+from webapp.models.media import MEDIA_STATES, MediaAsset, MediaLink
 
 __all__ = [
     "EVENT_TYPES",
@@ -29,6 +29,7 @@ __all__ = [
     "Keyword",
     "ListItem",
     "MediaAsset",
+    "MediaLink",
     "Person",
     "Profile",
     "Rating",
