@@ -1,5 +1,5 @@
 /* The player: an HTML5 <video> playing the title's signed HLS ladder, through hls.js where the
-   browser has no native HLS (the progressive MP4 is the page's fallback source otherwise).
+   browser has Media Source Extensions (else native HLS, else the progressive MP4).
    Watch tracking comes from the element: play_start on the first frame, pause, seek, a
    heartbeat every HEARTBEAT_MS while playing, complete on `ended`, abandon when the page is
    left (sent with sendBeacon, so it survives the unload). Playback quality goes to the same
@@ -93,10 +93,11 @@
     volumeBar.value = String(video.muted ? 0 : video.volume);
   }
 
-  /* Attach the ladder: hls.js where there is MSE but no native HLS, else the page's sources. */
+  /* Attach the ladder: hls.js wherever there is MSE (even beside native HLS, which offers no
+     quality choice and reports no renditions), else the page's own sources: native HLS, or
+     the progressive MP4. */
   function attach() {
-    var nativeHls = video.canPlayType("application/vnd.apple.mpegurl");
-    if (!nativeHls && window.Hls && window.Hls.isSupported()) {
+    if (window.Hls && window.Hls.isSupported()) {
       hls = new window.Hls({ startPosition: start > 0 ? start : -1, capLevelToPlayerSize: true });
       hls.on(window.Hls.Events.MANIFEST_PARSED, function () {
         if (qualityMenu) { qualityMenu.hidden = false; }
