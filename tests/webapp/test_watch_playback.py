@@ -230,3 +230,23 @@ def test_the_policy_lets_hls_js_feed_the_video_and_nothing_more(site):
     assert directives["worker-src"] == "'self' blob:"
     assert directives["script-src"] == "'self'"
     assert directives["connect-src"] == "'self'"
+
+
+def test_simulated_viewers_log_startup_and_rebuffers(seeded_app):
+    """The demo's viewers report playback quality too, slower on TVs and phones than desktops."""
+    with seeded_app.app_context():
+        plays = db.session.scalar(select(func.count()).where(Event.type == "play_start"))
+        rows = db.session.execute(
+            select(Event.type, Event.device, Event.value).where(
+                Event.type.in_(("startup", "rebuffer"))
+            )
+        ).all()
+    startups = [r for r in rows if r.type == "startup"]
+    assert len(startups) == plays > 0
+    assert all(0 < r.value <= 30 for r in rows)
+    assert 0 < sum(r.type == "rebuffer" for r in rows) < plays
+    median = {
+        device: sorted(r.value for r in startups if r.device == device)
+        for device in ("desktop", "tv")
+    }
+    assert median["tv"][len(median["tv"]) // 2] > median["desktop"][len(median["desktop"]) // 2]
