@@ -127,13 +127,14 @@
     }
   }
 
-  function play() {
+  /* byViewer: pressed by the viewer (startup counts from then), not the page's own autoplay
+     (startup counts from navigation). */
+  function play(byViewer) {
     cancelUpNext();
-    if (playRequestedAt === null) { playRequestedAt = performance.now(); }
+    if (byViewer && playRequestedAt === null && !started) { playRequestedAt = performance.now(); }
     var promise = video.play();
     if (promise && promise.catch) {
       promise.catch(function () {
-        playRequestedAt = null;
         say(start > 0 ? "Ready to resume" : "Ready to play");
         render();
       });
@@ -213,7 +214,7 @@
   });
   video.addEventListener("volumechange", render);
   video.addEventListener("loadedmetadata", render);
-  video.addEventListener("click", function () { if (video.paused) { play(); } else { video.pause(); } });
+  video.addEventListener("click", function () { if (video.paused) { play(true); } else { video.pause(); } });
 
   function finish() {
     if (!nextUrl) { say("Finished"); return; }
@@ -234,7 +235,7 @@
   }
 
   /* Controls. */
-  toggle.addEventListener("click", function () { if (video.paused) { play(); } else { video.pause(); } });
+  toggle.addEventListener("click", function () { if (video.paused) { play(true); } else { video.pause(); } });
   root.querySelectorAll("[data-player-skip]").forEach(function (button) {
     button.addEventListener("click", function () { seekTo(video.currentTime + parseFloat(button.dataset.playerSkip)); });
   });
@@ -271,7 +272,7 @@
     if (key === " " || key === "k") {
       if (ev.target.tagName === "BUTTON" || ev.target.tagName === "A") { return; }
       ev.preventDefault();
-      if (video.paused) { play(); } else { video.pause(); }
+      if (video.paused) { play(true); } else { video.pause(); }
     } else if (key === "ArrowLeft" || key === "j") { ev.preventDefault(); seekTo(video.currentTime - SKIP_SECONDS); }
     else if (key === "ArrowRight" || key === "l") { ev.preventDefault(); seekTo(video.currentTime + SKIP_SECONDS); }
     else if (key === "ArrowUp") { ev.preventDefault(); changeVolume(VOLUME_STEP); }
@@ -349,5 +350,5 @@
   attach();
   loadThumbnails();
   render();
-  play();
+  play(false);
 })();

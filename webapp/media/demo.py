@@ -8,8 +8,10 @@ captions file, then each film and episode without a link gets one to the
 mood of its first genre. Running it again only links what is new.
 """
 
+import os
 import subprocess
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,22 +145,16 @@ def mood_assets() -> dict[str, MediaAsset]:
     return {row.source_name.removeprefix(SOURCE_PREFIX): row for row in rows}
 
 
-def build_mood(mood: Mood, seconds: float = CLIP_SECONDS) -> MediaAsset:
-    """Make the mood's clip and transcode it into a shared asset (RuntimeError if it fails)."""
+def build_mood(mood: Mood, source: Path, seconds: float) -> MediaAsset:
+    """Transcode the mood's clip into a shared asset (RuntimeError if it fails)."""
     asset = MediaAsset(episode_id=None, state="queued", source_name=SOURCE_PREFIX + mood.name)
     db.session.add(asset)
     db.session.commit()
     asset_id = asset.id
-    with storage.incoming() as folder:
-        source = make_clip(mood, folder / "source.mp4", seconds)
-        work = transcode_work(
-            AssetRecord(asset_id),
-            source,
-            lambda: storage.discard(folder),
-            preset=DEMO_PRESET,
-            captions=captions_for(mood, seconds),
-        )
-        failure = jobs.run(AssetRecord(asset_id), work)
+    work = transcode_work(
+        AssetRecord(asset_id), source, preset=DEMO_PRESET, captions=captions_for(mood, seconds)
+    )
+    failure = jobs.run(AssetRecord(asset_id), work)
     if failure:
         raise RuntimeError(f"The {mood.name} clip did not transcode: {failure}")
     return db.session.get(MediaAsset, asset_id)
@@ -200,8 +196,18 @@ def seed_demo_media(
 ) -> int:
     """Make whichever mood assets are missing, then link new films and episodes; links made."""
     assets = mood_assets()
-    for mood in MOODS:
-        if mood.name not in assets:
-            echo(f"Making the {mood.name} clip ({seconds:.0f} s) and its ladder")
-            assets[mood.name] = build_mood(mood, seconds)
+    missing = [mood for mood in MOODS if mood.name not in assets]
+    if missing:
+        echo(f"Making {len(missing)} demo clips of {seconds:.0f} s and their ladders")
+        with storage.incoming() as folder:
+            # The clips are made side by side (ffmpeg's generators and filters are mostly
+            # single-threaded); the encoder itself uses every core, so ladders go one by one.
+            with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+                sources = list(
+                    pool.map(lambda m: make_clip(m, folder / f"{m.name}.mp4", seconds), missing)
+                )
+            for mood, source in zip(missing, sources, strict=True):
+                echo(f"  {mood.name}")
+                assets[mood.name] = build_mood(mood, source, seconds)
+            storage.discard(folder)
     return link_unlinked(assets)
