@@ -156,6 +156,8 @@ def test_new_household_evening(page: Page):
     with page.expect_response(lambda r: is_events_post(r, "play_start")) as started:
         start_playing(page)
     assert started.value.ok
+    # Part-way: a position of 0 would not count as started.
+    page.wait_for_function("() => document.querySelector('[data-player-video]').currentTime > 0.5")
     with page.expect_response(lambda r: is_events_post(r, "pause")) as paused:
         page.keyboard.press("Space")
     assert paused.value.ok
