@@ -93,6 +93,11 @@ def test_a_film_plays_is_left_and_resumes_where_it_was(page: Page, live_site):
     options = quality.locator("option")
     expect(options).to_have_text(["Auto", "720p", "480p", "240p"])
     expect(page.locator("[data-player-state]")).to_have_text(re.compile("Playing|Buffering"))
+    # Hovering over the seek bar previews that moment with a tile of the sprite.
+    page.get_by_role("slider", name="Position").hover()
+    preview = page.locator("[data-player-preview-image]")
+    expect(preview).to_be_visible()
+    expect(preview).to_have_css("background-image", re.compile(r"sprite\.jpg\?"))
 
     # Pause part-way, as a viewer would, then leave the page.
     with page.expect_response(

@@ -250,3 +250,20 @@ def test_simulated_viewers_log_startup_and_rebuffers(seeded_app):
         for device in ("desktop", "tv")
     }
     assert median["tv"][len(median["tv"]) // 2] > median["desktop"][len(median["desktop"]) // 2]
+
+
+def test_a_title_made_with_ai_is_labelled_on_the_player(site):
+    app, titles, _ = site
+    client = _client(site, "adult")
+    with app.app_context():
+        db.session.get(Title, titles["Sunny Meadow 0"]).ai_generated = True
+        db.session.commit()
+    try:
+        labelled = client.get(f"/watch/{titles['Sunny Meadow 0']}").get_data(as_text=True)
+        plain = client.get(f"/watch/{titles['Blood Harbor']}").get_data(as_text=True)
+    finally:
+        with app.app_context():
+            db.session.get(Title, titles["Sunny Meadow 0"]).ai_generated = False
+            db.session.commit()
+    assert re.search(r'data-ai-label><span class="ai-badge">Made with AI</span>', labelled)
+    assert "data-ai-label" not in plain
