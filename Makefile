@@ -30,6 +30,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 demo: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
+	$(FLASK) media seed-demo
 	$(FLASK) recommender train --if-missing
 	$(FLASK) admin insights-refresh
 	$(GUNICORN) wsgi:app

@@ -4,6 +4,7 @@ The Content-Security-Policy allows scripts and stylesheets from this site only:
 no inline scripts, no event-handler attributes, no third-party origins. Style
 attributes are allowed (`style-src-attr`): the avatar of a profile whose colour
 is outside the palette carries it, and a style attribute cannot run script.
+Video may come from `blob:` URLs (hls.js's MediaSource and its parsing worker).
 """
 
 from flask import Flask, Response
@@ -16,7 +17,10 @@ CSP_DIRECTIVES = (
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
-    "media-src 'self'",
+    # hls.js feeds the video element from a MediaSource (a blob: URL) and parses in a worker
+    # it starts from a blob: URL.
+    "media-src 'self' blob:",
+    "worker-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

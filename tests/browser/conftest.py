@@ -1,8 +1,8 @@
 """Fixtures for the real-browser tests: a seeded Marquee served by gunicorn, and Chromium.
 
 The site is built once per test session (and so once per xdist worker): a
-temporary instance folder, the Alembic migrations, a small demo seed and a
-trained recommender. gunicorn then serves it on a socket this process has
+temporary instance folder, the Alembic migrations, a small demo seed with
+tiny demo clips (every film and episode plays one) and a trained recommender. gunicorn then serves it on a socket this process has
 already bound to a free 127.0.0.1 port, so two workers never race for a port.
 CSRF is on and TESTING is off, as in production.
 """
@@ -35,6 +35,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SEED_ARGS = {"n_profiles": 30, "seed": 5, "days": 30}
+DEMO_CLIP_SECONDS = 3.0
 SECRET_KEY = "browser-tests-secret"
 READY_TIMEOUT = 60.0
 # Generous for a loaded machine, small enough that a broken page fails fast.
@@ -54,6 +55,7 @@ def _build_site(instance: Path) -> str:
     from webapp import create_app
     from webapp.config import Config
     from webapp.extensions import db
+    from webapp.media.demo import seed_demo_media
     from webapp.recommendations.training import train_model
     from webapp.seed.demo import seed_demo
 
@@ -67,12 +69,14 @@ def _build_site(instance: Path) -> str:
             "SECRET_KEY": SECRET_KEY,
             "MODEL_DIR": instance / "models",
             "ARTWORK_CACHE_DIR": instance / "artwork",
+            "MEDIA_DIR": instance / "media",
         },
     )
     app = create_app(settings)
     with app.app_context():
         upgrade()
         seed_demo(progress=False, **SEED_ARGS)
+        seed_demo_media(seconds=DEMO_CLIP_SECONDS)
         train_model(instance / "models", evaluate=False)
         db.session.remove()
         db.engine.dispose()
@@ -118,6 +122,7 @@ def live_site(tmp_path_factory) -> Iterator[LiveSite]:
         "DATABASE_URL": database_url,
         "MARQUEE_MODEL_DIR": str(instance / "models"),
         "MARQUEE_ARTWORK_CACHE": str(instance / "artwork"),
+        "MARQUEE_MEDIA_DIR": str(instance / "media"),
         "SECRET_KEY": SECRET_KEY,
         "MARQUEE_SECURE_COOKIES": "0",  # plain http on 127.0.0.1
     }

@@ -60,6 +60,13 @@ def choose_profile(page: Page, name: str) -> None:
     page.get_by_role("button", name=re.compile(rf"^{re.escape(name)}( Kids)?$")).click()
 
 
+def start_playing(page: Page) -> None:
+    """Press play unless the page started the video by itself."""
+    page.wait_for_function("() => document.querySelector('[data-player-video]').readyState >= 1")
+    if page.evaluate("() => document.querySelector('[data-player-video]').paused"):
+        page.locator("[data-player-toggle]").click()
+
+
 def loaded(page: Page) -> None:
     """The whole document is parsed and its deferred scripts have run, so its controls answer."""
     page.wait_for_load_state("domcontentloaded")
@@ -121,28 +128,21 @@ def test_new_household_evening(page: Page):
     assert page.evaluate("() => window.__sameDocument") == page_marker, "the page reloaded"
     save_screenshot(page, "title")
 
-    # Play it to the end: seek close to the end, speed up, and let it finish.
+    # Play it to the end (the test site's clips last a few seconds).
     page.locator(".title-actions").get_by_role("link", name="Play").click()
     expect(page.get_by_role("heading", level=1, name=FILM)).to_be_visible()
     player_state = page.locator("[data-player-state]")
-    expect(player_state).to_have_text("Ready to play")
     time_label = page.locator("[data-player-time]")
-    expect(time_label).to_have_text(re.compile(r"^0:00 / [1-9]"))  # drawn by player.js
-    save_screenshot(page, "player", full_page=False)
-    seek = page.get_by_role("slider", name="Position")
-    seek.focus()
-    seek.press("End")
-    for _ in range(3):
-        seek.press("ArrowLeft")
-    page.get_by_label("Speed").select_option("8")
     toggle = page.locator("[data-player-toggle]")
     with page.expect_response(lambda r: is_events_post(r, "complete")) as completed:
-        toggle.click()
+        start_playing(page)
+        save_screenshot(page, "player", full_page=False)
     assert completed.value.ok
     expect(player_state).to_have_text("Finished")
     expect(toggle).to_have_text("Replay")
+    expect(time_label).to_have_text(re.compile(r"^0:0[1-9] / 0:0[1-9]$"))  # drawn by player.js
 
-    # Start another film and stop after half a minute: it waits in Continue Watching.
+    # Start another film and stop part-way: it waits in Continue Watching.
     page.get_by_role("link", name=f"Back to {FILM}").click()
     expect(page).to_have_url(re.compile(r"/title/\d+"))
     page.get_by_role("link", name="Films", exact=True).click()
@@ -153,19 +153,16 @@ def test_new_household_evening(page: Page):
     other.first.locator("a.card-link").click()
     expect(page.get_by_role("heading", level=1, name=other_film)).to_be_visible()
     page.locator(".title-actions").get_by_role("link", name="Play").click()
-    expect(time_label).to_have_text(re.compile(r"^0:00 / [1-9]"))
-    forward = page.get_by_role("button", name="Forward 10 seconds")
-    for _ in range(3):
-        forward.click()
-    expect(player_state).to_have_text("At 0:30")
     with page.expect_response(lambda r: is_events_post(r, "play_start")) as started:
-        toggle.click()
+        start_playing(page)
     assert started.value.ok
-    expect(toggle).to_have_text("Pause")
+    # Part-way: a position of 0 would not count as started.
+    page.wait_for_function("() => document.querySelector('[data-player-video]').currentTime > 0.5")
     with page.expect_response(lambda r: is_events_post(r, "pause")) as paused:
-        toggle.click()
+        page.keyboard.press("Space")
     assert paused.value.ok
     expect(player_state).to_have_text("Paused")
+    expect(toggle).to_have_text("Resume")
 
     # Home: the unfinished film in Continue Watching, and a row built on what was watched.
     page.get_by_role("link", name="Home", exact=True).click()

@@ -50,6 +50,11 @@ list_remove
 impression, click, search (title_id NULL, text = query, value = result
 count), search_click (text = query)
     Event row only.
+startup, rebuffer, rendition_switch, playback_error (playback quality; an
+episode_id is allowed)
+    Event row only. value = seconds to the first frame (startup), seconds of
+    one stall (rebuffer), the new rendition's height (rendition_switch), the
+    video element's error code if any (playback_error, text = what failed).
 
 Paused history (Profile.history_paused)
     No event rows and no playback state (WatchState, EpisodeProgress) are

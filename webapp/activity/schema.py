@@ -13,6 +13,11 @@ from webapp.models.activity import EVENT_TYPES
 
 MAX_BATCH = 100
 PLAYBACK = frozenset({"play_start", "heartbeat", "pause", "seek", "complete", "abandon"})
+# Playback quality: `value` is seconds (startup: request or navigation to first frame;
+# rebuffer: one stall), the rendition's height (rendition_switch) or an error code.
+QUALITY = frozenset({"startup", "rebuffer", "rendition_switch", "playback_error"})
+MAX_QUALITY_SECONDS = 3600.0
+MAX_HEIGHT = 4320
 NO_TITLE = frozenset({"search"})
 RATINGS = (-1, 1, 2)
 SMALLINT = 32767
@@ -150,6 +155,8 @@ def _check_rules(event: dict, where: str) -> None:
             raise EventError(f"{where}.value", "is required: the playback position in seconds")
         if event["value"] < 0:
             raise EventError(f"{where}.value", "must not be negative")
+    elif kind in QUALITY:
+        _check_quality(event, where)
     elif event["episode_id"] is not None:
         raise EventError(f"{where}.episode_id", f"is not allowed on {kind} events")
     if kind == "rate" and event["value"] not in RATINGS:
@@ -161,3 +168,25 @@ def _check_rules(event: dict, where: str) -> None:
             raise EventError(f"{where}.value", "must not be negative")
     if event["duration"] is not None and event["duration"] < 0:
         raise EventError(f"{where}.duration", "must not be negative")
+
+
+def _check_quality(event: dict, where: str) -> None:
+    """Startup and rebuffer carry seconds, a switch the new height, an error what went wrong."""
+    kind, value = event["type"], event["value"]
+    if kind in ("startup", "rebuffer"):
+        if value is None:
+            raise EventError(f"{where}.value", "is required: seconds")
+        if not 0 <= value <= MAX_QUALITY_SECONDS:
+            raise EventError(
+                f"{where}.value", f"must be between 0 and {MAX_QUALITY_SECONDS:.0f} seconds"
+            )
+    elif kind == "rendition_switch":
+        if value is None or not value.is_integer() or not 1 <= value <= MAX_HEIGHT:
+            raise EventError(
+                f"{where}.value", f"is required: the rendition's height, 1 to {MAX_HEIGHT}"
+            )
+    elif kind == "playback_error":
+        if not event["text"]:
+            raise EventError(f"{where}.text", "is required: what went wrong")
+        if value is not None and (not value.is_integer() or not 0 <= value <= SMALLINT):
+            raise EventError(f"{where}.value", "must be a whole error code")

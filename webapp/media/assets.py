@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from webapp.extensions import db
 from webapp.jobs import STALE_AFTER_SECONDS
 from webapp.media import storage
-from webapp.models import MediaAsset
+from webapp.models import MediaAsset, MediaLink
 from webapp.models.base import utcnow
 
 INTERRUPTED = "The transcode was cut off (the server stopped); upload the file again."
@@ -30,11 +30,25 @@ def _target(title_id: int, episode_id: int | None):
 
 
 def ready_asset(title_id: int, episode_id: int | None) -> MediaAsset | None:
-    """The newest complete ladder of a film (episode_id None) or an episode."""
-    return db.session.scalar(
+    """What a film (episode_id None) or an episode plays: its newest own ladder, else a shared one."""
+    own = db.session.scalar(
         select(MediaAsset)
         .where(*_target(title_id, episode_id), MediaAsset.state == "ready")
         .order_by(MediaAsset.id.desc())
+        .limit(1)
+    )
+    if own is not None:
+        return own
+    episode = (
+        MediaLink.episode_id.is_(None)
+        if episode_id is None
+        else (MediaLink.episode_id == episode_id)
+    )
+    return db.session.scalar(
+        select(MediaAsset)
+        .join(MediaLink, MediaLink.asset_id == MediaAsset.id)
+        .where(MediaLink.title_id == title_id, episode, MediaAsset.state == "ready")
+        .order_by(MediaLink.id.desc())
         .limit(1)
     )
 
@@ -116,6 +130,8 @@ class AssetRecord:
 def _retire_older(asset_id: int) -> None:
     """Drop the earlier ready ladders of the same film or episode, files first."""
     asset = db.session.get(MediaAsset, asset_id)
+    if asset.title_id is None:
+        return  # a shared asset replaces nothing
     older = db.session.scalars(
         select(MediaAsset).where(
             *_target(asset.title_id, asset.episode_id),

@@ -1,4 +1,7 @@
-"""`flask --app wsgi media import PATH --title ID [--episode ID]`: transcode in the foreground."""
+"""`flask --app wsgi media import PATH --title ID [--episode ID]`: transcode in the foreground.
+
+`flask --app wsgi media seed-demo`: the demo's shared mood clips, linked to every title.
+"""
 
 import sys
 import time
@@ -9,7 +12,7 @@ from flask.cli import AppGroup
 
 from webapp import jobs
 from webapp.extensions import db
-from webapp.media import assets
+from webapp.media import assets, demo
 from webapp.media.assets import AssetRecord
 from webapp.media.errors import BadSource
 from webapp.media.pipeline import check_source, transcode_work
@@ -92,3 +95,24 @@ def import_command(path: Path, title_id: int, episode_id: int | None) -> None:
         sys.exit(1)
     asset = db.session.get(MediaAsset, asset_id)
     click.echo(f"Ready: media asset {asset.id}, {', '.join(asset.rendition_names)}.")
+
+
+@media_cli.command("seed-demo")
+@click.option(
+    "--seconds",
+    default=demo.CLIP_SECONDS,
+    show_default=True,
+    type=click.FloatRange(1, 120),
+    help="Length of each mood clip.",
+)
+def seed_demo_command(seconds: float) -> None:
+    """Make the demo mood clips once and link every film and episode without media to one."""
+    started = time.monotonic()
+    try:
+        linked = demo.seed_demo_media(click.echo, seconds)
+    except RuntimeError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Demo media ready: {linked} films and episodes linked ({time.monotonic() - started:.0f} s)."
+    )

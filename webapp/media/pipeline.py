@@ -36,9 +36,18 @@ def check_source(path: Path) -> SourceInfo:
 
 
 def transcode_work(
-    record: AssetRecord, source: Path, cleanup: Callable[[], None] | None = None
+    record: AssetRecord,
+    source: Path,
+    cleanup: Callable[[], None] | None = None,
+    *,
+    preset: str | None = None,
+    captions: str | None = None,
 ) -> Callable[[Report], None]:
-    """The job that turns `source` into the record's asset (see webapp.jobs)."""
+    """The job that turns `source` into the record's asset (see webapp.jobs).
+
+    `preset` overrides the configured x264 preset; `captions` is WebVTT text
+    published beside the ladder as captions.vtt.
+    """
 
     def work(report: Report) -> None:
         try:
@@ -51,10 +60,12 @@ def transcode_work(
                     source,
                     info,
                     work_dir,
-                    config["MEDIA_X264_PRESET"],
+                    preset or config["MEDIA_X264_PRESET"],
                     float(config["MEDIA_MAX_SECONDS"]),
                     report,
                 )
+                if captions is not None:
+                    (work_dir / storage.CAPTIONS).write_text(captions)
                 report("publishing", 0.99)
                 storage.publish(work_dir, record.asset_id)
             record.describe(renditions=",".join(r.name for r in renditions))

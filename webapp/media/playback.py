@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask import has_request_context, url_for
 
 from webapp.catalog.visibility import is_visible
-from webapp.media import assets, signing
+from webapp.media import assets, signing, storage
 from webapp.models import Episode, Profile, Title
 from webapp.profiles.current import load_current_profile
 
@@ -18,6 +18,7 @@ class Playback:
     progressive_url: str  # one MP4 of the top rendition, for browsers without MSE
     poster_url: str
     thumbnails_url: str  # WebVTT of sprite tiles, for seek previews
+    captions_url: str | None  # WebVTT captions, when the asset has them
     duration_seconds: float | None
     renditions: list[str]
     expires: int
@@ -51,11 +52,13 @@ def playback_for(
         return None
     grant = signing.grant_for(profile.id, now)
     master, progressive, poster, thumbnails = (media_url(asset.id, f, grant) for f in FILES)
+    has_captions = (storage.asset_dir(asset.id) / storage.CAPTIONS).is_file()
     return Playback(
         master,
         progressive,
         poster,
         thumbnails,
+        media_url(asset.id, storage.CAPTIONS, grant) if has_captions else None,
         asset.duration_seconds,
         asset.rendition_names,
         grant.expires,

@@ -13,14 +13,15 @@ from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
 from flask import Response, abort, current_app, request, send_file
+from sqlalchemy import select
 
-from webapp.catalog.visibility import is_visible
+from webapp.catalog.visibility import is_visible, restrict
 from webapp.extensions import db
 from webapp.media import bp, signing, storage
-from webapp.models import MediaAsset, Profile, Title
+from webapp.models import MediaAsset, MediaLink, Profile, Title
 
 NAME = re.compile(
-    r"(master\.m3u8|progressive\.mp4|poster\.jpg|sprite\.jpg|thumbnails\.vtt"
+    r"(master\.m3u8|progressive\.mp4|poster\.jpg|sprite\.jpg|thumbnails\.vtt|captions\.vtt"
     r"|\d{2,4}p/(?:index\.m3u8|seg_\d{5}\.ts))"
 )
 TYPES = {
@@ -47,7 +48,7 @@ def file(asset_id: int, name: str):
     if not NAME.fullmatch(name):
         abort(404)
     path = storage.asset_dir(asset_id) / name
-    if name.endswith((".m3u8", ".vtt")):
+    if name.endswith(".m3u8") or name == "thumbnails.vtt":
         return _rewritten(asset_id, name, path, grant)
     if not path.is_file():
         abort(404)
@@ -85,9 +86,18 @@ def _check_still_allowed(asset_id: int, profile_id: int) -> None:
     if asset is None or asset.state != "ready":
         abort(404)
     profile = db.session.get(Profile, profile_id)
-    title = db.session.get(Title, asset.title_id)
-    if profile is None or title is None or not is_visible(title, profile):
+    if profile is None or not _may_see_a_player_of(asset, profile):
         abort(403, description="This profile may not watch this title.")
+
+
+def _may_see_a_player_of(asset: MediaAsset, profile: Profile) -> bool:
+    """The profile may see the asset's own title or, for a shared asset, one title that plays it."""
+    if asset.title_id is not None:
+        title = db.session.get(Title, asset.title_id)
+        return title is not None and is_visible(title, profile)
+    linked = select(Title.id).join(MediaLink, MediaLink.title_id == Title.id)
+    query = restrict(linked.where(MediaLink.asset_id == asset.id), profile).limit(1)
+    return db.session.scalar(query) is not None
 
 
 def _bytes(asset_id: int, name: str, path) -> Response:

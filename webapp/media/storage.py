@@ -20,6 +20,8 @@ from pathlib import Path
 
 from flask import current_app
 
+CAPTIONS = "captions.vtt"  # optional: WebVTT captions published beside the ladder
+
 
 def media_dir() -> Path:
     return Path(current_app.config["MEDIA_DIR"])

@@ -14,7 +14,7 @@ from webapp.models.catalog import (
     title_genres,
     title_keywords,
 )
-from webapp.models.media import MEDIA_STATES, MediaAsset
+from webapp.models.media import MEDIA_STATES, MediaAsset, MediaLink
 from webapp.models.ratelimits import RateLimitCounter
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "Keyword",
     "ListItem",
     "MediaAsset",
+    "MediaLink",
     "Person",
     "Profile",
     "RateLimitCounter",

@@ -28,6 +28,11 @@ EVENT_TYPES = (
     "list_remove",
     "search",
     "search_click",
+    # Playback quality, from the player: see webapp.activity.schema.QUALITY.
+    "startup",
+    "rebuffer",
+    "rendition_switch",
+    "playback_error",
 )
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY.
@@ -74,7 +79,9 @@ class WatchState(db.Model):
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
     )
-    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id", ondelete="CASCADE"), primary_key=True)
+    title_id: Mapped[int] = mapped_column(
+        ForeignKey("titles.id", ondelete="CASCADE"), primary_key=True
+    )
     # For a series, the episode the profile is on (the next one once one is completed).
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id", ondelete="SET NULL"))
     position: Mapped[float] = mapped_column(Float, default=0.0)
@@ -126,5 +133,7 @@ class ListItem(db.Model):
     profile_id: Mapped[int] = mapped_column(
         ForeignKey("profiles.id", ondelete="CASCADE"), primary_key=True
     )
-    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id", ondelete="CASCADE"), primary_key=True)
+    title_id: Mapped[int] = mapped_column(
+        ForeignKey("titles.id", ondelete="CASCADE"), primary_key=True
+    )
     added_at: Mapped[datetime] = mapped_column(default=utcnow)

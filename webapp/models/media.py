@@ -1,4 +1,9 @@
-"""Playable video of a film or an episode: one row per uploaded source and its transcode."""
+"""Playable video of a film or an episode: one row per uploaded source and its transcode.
+
+An upload belongs to one film or episode. A shared asset (the demo clips) has
+no title of its own; media_links say which films and episodes play it, and a
+film's or episode's own upload, once ready, comes first.
+"""
 
 from datetime import datetime
 
@@ -23,7 +28,8 @@ class MediaAsset(db.Model):
     __table_args__ = (Index("ix_media_assets_target", "title_id", "episode_id", "state"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id", ondelete="CASCADE"))
+    # None for a shared asset, played through media_links.
+    title_id: Mapped[int | None] = mapped_column(ForeignKey("titles.id", ondelete="CASCADE"))
     episode_id: Mapped[int | None] = mapped_column(
         ForeignKey("episodes.id", ondelete="CASCADE"), index=True
     )
@@ -43,3 +49,17 @@ class MediaAsset(db.Model):
     @property
     def rendition_names(self) -> list[str]:
         return [name for name in self.renditions.split(",") if name]
+
+
+class MediaLink(db.Model):
+    """A film (episode_id None) or an episode that plays a shared asset."""
+
+    __tablename__ = "media_links"
+    __table_args__ = (Index("ix_media_links_target", "title_id", "episode_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id", ondelete="CASCADE"))
+    episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("media_assets.id", ondelete="CASCADE"), index=True
+    )

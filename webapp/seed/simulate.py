@@ -24,6 +24,9 @@ from webapp.seed.population import DEVICES, KIDS_SEGMENT, NIGHT_GENRES, Viewer
 
 DAY = 86400.0
 HEARTBEAT_EVERY = 600.0  # seconds of content between heartbeats
+# Playback quality by device: median startup seconds, and stalls per ten minutes watched.
+QUALITY_STARTUP_MEDIAN = {"tv": 1.8, "desktop": 0.9, "tablet": 1.2, "mobile": 1.4}
+QUALITY_STALL_CHANCE = {"tv": 0.05, "desktop": 0.03, "tablet": 0.08, "mobile": 0.15}
 COMPLETE_AT = 0.9
 ART_BOOST = 2.2  # planted: choice weight of an impression in the segment's preferred style
 CARDS_VISIBLE = {"tv": 5, "desktop": 6, "tablet": 4, "mobile": 3}
@@ -564,6 +567,26 @@ class ViewerSimulation:
             ending = "pause"
         return max(stop, start), ending
 
+    def playback_quality(
+        self, index: int, episode_id: int | None, t: float, seconds: float
+    ) -> None:
+        """Startup time and the odd rebuffer of one sitting, as the player logs them.
+
+        Drawn from their own generator so the rest of the simulation is unchanged.
+        Startup is slower on TVs and phones; phones rebuffer more often.
+        """
+        rng = np.random.default_rng([self.viewer.index, int(abs(t) * 10), 31337])
+        device = self.session[1]
+        median = QUALITY_STARTUP_MEDIAN.get(device, 1.0)
+        common = {"episode_id": episode_id, "page": "player"}
+        startup = min(float(rng.lognormal(math.log(median), 0.45)), 30.0)
+        self.emit(t - 1.0, "startup", index, value=round(startup, 3), text="click", **common)
+        stall_chance = QUALITY_STALL_CHANCE.get(device, 0.06)
+        for _ in range(int(rng.poisson(stall_chance * max(seconds, 0) / 600))):
+            at = t + float(rng.uniform(0, max(seconds, 1)))
+            stall = min(float(rng.lognormal(math.log(1.2), 0.7)), 60.0)
+            self.emit(at, "rebuffer", index, value=round(stall, 3), **common)
+
     def playback(
         self,
         index: int,
@@ -579,6 +602,7 @@ class ViewerSimulation:
         common = {"episode_id": episode_id, "duration": duration, "page": "watch"}
         t += 2.0
         self.emit(t, "play_start", index, value=round(start, 1), **common)
+        self.playback_quality(index, episode_id, t, stop - start)
         marks = [
             (float(m), "heartbeat")
             for m in np.arange(

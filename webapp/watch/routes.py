@@ -1,12 +1,14 @@
 """The player (a film, or an episode of a series) and My List."""
 
 from flask import abort, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.catalog.visibility import get_visible_title_or_404, restrict
 from webapp.extensions import db
-from webapp.models import ListItem, Title
+from webapp.media.playback import playback_for
+from webapp.models import Episode, ListItem, Title
 from webapp.profiles.current import load_current_profile, profile_required
 from webapp.watch import bp
 from webapp.watch.resume import PlayTarget, episode_target, resume_target
@@ -43,17 +45,31 @@ def play_episode(title_id: int, episode_id: int):
 
 def _player(target: PlayTarget):
     following = target.next_episode
+    title = target.title
     next_url = (
-        url_for("watch.play_episode", title_id=target.title.id, episode_id=following.id)
+        url_for("watch.play_episode", title_id=title.id, episode_id=following.id)
         if following
         else None
     )
+    profile = load_current_profile()
+    episode = db.session.get(Episode, target.episode.id) if target.episode else None
+    # None when nothing is ready to play: the page says so instead of showing a player.
+    playback = playback_for(profile, title, episode)
+    upload_url = None
+    if playback is None and current_user.is_admin:
+        upload_url = (
+            url_for("admin.episode_edit", episode_id=episode.id)
+            if episode
+            else url_for("admin.title_edit", title_id=title.id)
+        )
     return render_template(
         "watch/player.html",
         target=target,
-        title=target.title,
+        title=title,
+        playback=playback,
+        upload_url=upload_url,
         next_url=next_url,
-        paused=load_current_profile().history_paused,
+        paused=profile.history_paused,
     )
 
 
