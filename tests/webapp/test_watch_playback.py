@@ -255,7 +255,7 @@ def test_simulated_viewers_log_startup_and_rebuffers(seeded_app):
 def test_a_title_made_with_ai_is_labelled_on_the_player(site):
     app, titles, _ = site
     client = _client(site, "adult")
-    note = "The narrator's voice was synthesised from archive recordings."
+    note = "The narration was synthesised from archive recordings."
     with app.app_context():
         title = db.session.get(Title, titles["Sunny Meadow 0"])
         title.ai_use, title.ai_use_note = "assisted", note
