@@ -10,6 +10,7 @@ from webapp.search.indexer import rebuild_index
 from webapp.search.service import search
 
 RESULTS = 60
+CLOSE_TITLES = 4  # "Did you mean" titles when nothing matches
 
 
 @bp.get("/search")
@@ -18,7 +19,7 @@ def results():
     """Titles best matching ?q=, with the people and genres it names."""
     query = request.args.get("q", "")[:200].strip()
     profile = load_current_profile()
-    found = search(query, profile, titles=RESULTS, people=6, genres=4)
+    found = search(query, profile, titles=RESULTS, people=6, genres=4, close=CLOSE_TITLES)
     # Nothing is written here: a link from another site could otherwise plant a search in
     # the viewer's history. The page's script logs it (static/js/search.js) with a POST
     # to the events API, which checks the CSRF token.
