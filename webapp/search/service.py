@@ -151,8 +151,10 @@ def _candidates(groups: Groups, last_may_be_prefix: bool) -> dict[str, list[str]
 
 def _spellings(word: str, candidates: list[str]) -> list[str]:
     """The known words fewest slips from this one, if within what its length forgives."""
-    scored = [(edit_distance(word, c), c) for c in candidates if c != word]
-    scored = [(d, c) for d, c in scored if d <= max_edits(word)]
+    allowed = max_edits(word)
+    # Lengths further apart than the slips forgiven cannot be close: skip the full comparison.
+    near = [c for c in candidates if c != word and abs(len(c) - len(word)) <= allowed]
+    scored = [(d, c) for d, c in ((edit_distance(word, c), c) for c in near) if d <= allowed]
     if not scored:
         return []
     best = min(d for d, _ in scored)
