@@ -22,6 +22,7 @@ from sqlalchemy import Select, select
 
 from webapp.extensions import db
 from webapp.models import Person, Title
+from webapp.search.text import edit_distance, max_edits
 
 # bm25 weights for (name, people, body); ts_rank weights for {D, C=body, B=people, A=name}.
 SQLITE_WEIGHTS = (100.0, 10.0, 1.0)
@@ -182,9 +183,9 @@ class SqliteIndex:
     def _candidates(self, word: str) -> list[str]:
         """Known words sharing a run of letters with this one, or its first letters.
 
-        A long word is looked up by its four-letter runs (one slip leaves at least
-        one intact, and they match far fewer words than three-letter runs, all of
-        which bm25 would rank); any word also by its three-letter runs.
+        A long word is looked up by its four-letter runs first (one slip leaves at
+        least one intact, and they match far fewer words than three-letter runs, all
+        of which bm25 would rank), then by three-letter runs if none was close.
         """
         found = set()
         sizes = (4, 3) if len(word) >= LONG_WORD else (3,)
@@ -202,6 +203,8 @@ class SqliteIndex:
                     {"q": match, "n": FUZZY_CANDIDATES},
                 )
             )
+            if any(edit_distance(word, t) <= max_edits(word) for t in found):
+                break  # the three-letter runs would only add words further away
         start = _start(word)
         found.update(
             db.session.scalars(
