@@ -270,3 +270,28 @@ def test_seeded_kids_profile_sees_no_mature_title_anywhere(seeded_app):
     assert max(ages) <= limit
     for title_id in mature_ids:
         assert client.get(f"/title/{title_id}").status_code == 404
+
+
+def test_seeded_kids_profile_sees_its_few_series_on_the_series_page(seeded_app):
+    """Too few series to fill a row of MIN_ROW cards still shows the ones the profile may see."""
+    with seeded_app.app_context():
+        kid = db.session.scalars(
+            select(Profile).where(Profile.is_kids).order_by(Profile.id)
+        ).first()
+        account_id = start_session(db.session.get(Account, kid.account_id), None).id
+        kid_id, limit = kid.id, kid.maturity_limit
+        allowed = set(
+            db.session.scalars(
+                select(Title.id).where(Title.kind == "series", Title.maturity_age <= limit)
+            )
+        )
+    assert 0 < len(allowed) < 10  # the demo data's case: fewer than a row's worth
+    client = seeded_app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"], session["profile_id"] = account_id, True, kid_id
+    response = client.get("/browse/series")
+    body = page_text(response)
+    assert response.status_code == 200
+    assert "No series to show yet" not in body
+    shown = {int(i) for i in re.findall(r'data-title-id="(\d+)"', body)}
+    assert shown == allowed

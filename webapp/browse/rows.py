@@ -21,24 +21,29 @@ KIND_WORDS = {
 }
 
 
-def make_row(key: str, title: str, titles, href: str | None = None, **meta) -> Row | None:
-    """A row of MIN_ROW..MAX_ROW cards, or None when there are too few to fill one."""
+def make_row(
+    key: str, title: str, titles, href: str | None = None, minimum: int = MIN_ROW, **meta
+) -> Row | None:
+    """A row of `minimum`..MAX_ROW cards, or None when there are too few to fill one."""
     items = tuple(RowItem(t) for t in list(titles)[:MAX_ROW])
-    if len(items) < MIN_ROW:
+    if len(items) < max(minimum, 1):
         return None
     return Row(key=key, title=title, items=items, href=href, meta=meta)
 
 
 def home_rows(profile: Profile | None, kind: str | None = None) -> list[Row]:
-    """New, popular, then one row per genre by that genre's popularity."""
+    """New, popular, then one row per genre by that genre's popularity.
+
+    A profile that may see too few titles to fill a row (a kids profile's series)
+    still gets them, in one short row of the newest: a page shows what the profile
+    may see.
+    """
     place, noun = KIND_WORDS[kind]
     suffix = f"-{kind}" if kind else ""
+    newest = queries.newest(profile, kind, MAX_ROW)
+    new_label = "New on Marquee" if kind is None else f"New {noun}"
     candidates = [
-        make_row(
-            f"new{suffix}",
-            "New on Marquee" if kind is None else f"New {noun}",
-            queries.newest(profile, kind, MAX_ROW),
-        ),
+        make_row(f"new{suffix}", new_label, newest),
         make_row(
             f"popular{suffix}",
             f"Popular on {place}" if kind is None else f"Popular {noun}",
@@ -57,4 +62,8 @@ def home_rows(profile: Profile | None, kind: str | None = None) -> list[Row]:
                 genre=shelf.genre.slug,
             )
         )
-    return [row for row in candidates if row is not None]
+    rows = [row for row in candidates if row is not None]
+    if not rows:
+        short = make_row(f"new{suffix}", new_label, newest, minimum=1)
+        rows = [short] if short else []
+    return rows

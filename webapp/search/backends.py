@@ -22,13 +22,15 @@ from sqlalchemy import Select, select
 
 from webapp.extensions import db
 from webapp.models import Person, Title
-from webapp.search.text import similarity
+from webapp.search.text import edit_distance, max_edits
 
 # bm25 weights for (name, people, body); ts_rank weights for {D, C=body, B=people, A=name}.
 SQLITE_WEIGHTS = (100.0, 10.0, 1.0)
 POSTGRES_WEIGHTS = "'{0.001, 0.01, 0.1, 1.0}'"
-MIN_SIMILARITY = 0.3  # pg_trgm's default threshold: no less similar spelling is offered
 FUZZY_CANDIDATES = 40  # close spellings looked at per unknown word before the best are kept
+# Known words sharing an unknown word's first letters, looked at besides its trigram matches:
+# a slip in a short word leaves no trigram intact ("awy" shares none with "away").
+PREFIX_CANDIDATES = 200
 LONG_WORD = 8  # letters from which SQLite looks for typos by four-letter runs first
 
 TITLE_TIER = "title"  # suggestion tier: every word in the title's name
@@ -168,37 +170,58 @@ class SqliteIndex:
             .order_by(sa.func.length(Person.name), Person.name, Person.id)
         )
 
-    def corrections(self, words: dict[str, bool], limit: int) -> dict[str, list[str]]:
-        """For each word the vocabulary has never seen, its closest known spellings.
+    def corrections(self, words: dict[str, bool]) -> dict[str, list[str]]:
+        """For each word the vocabulary has never seen, known words that may be its spelling.
 
         `words` maps each word to whether it may be a prefix (the last word, still
-        being typed): "godf" is known, since "godfather" starts with it.
+        being typed): "godf" is known, since "godfather" starts with it. The
+        candidates are unranked: webapp.search.service decides which are close.
         """
         known = _known(words)
-        return {w: self._similar_terms(w, limit) for w in words if w not in known}
+        return {w: self._candidates(w) for w in words if w not in known}
 
-    def _similar_terms(self, word: str, limit: int) -> list[str]:
-        """Known words close to this one, found by the runs of letters they share.
+    def _candidates(self, word: str) -> list[str]:
+        """Known words sharing a run of letters with this one, or its first letters.
 
-        A long word is looked up by its four-letter runs first: one slip leaves at
-        least one of them intact, and they match far fewer words than three-letter
-        runs, all of which bm25 would rank.
+        A long word is looked up by its four-letter runs first (one slip leaves at
+        least one intact, and they match far fewer words than three-letter runs, all
+        of which bm25 would rank), then by three-letter runs if none was close.
         """
+        found = set()
         sizes = (4, 3) if len(word) >= LONG_WORD else (3,)
         for size in sizes:
             grams = {word[i : i + size] for i in range(len(word) - size + 1)}
+            if not grams:
+                continue
             match = " OR ".join(f'"{g}"' for g in sorted(grams))
-            found = db.session.scalars(
-                sa.text(
-                    "SELECT term FROM search_terms_trigram WHERE search_terms_trigram MATCH :q "
-                    "ORDER BY rank LIMIT :n"
-                ),
-                {"q": match, "n": FUZZY_CANDIDATES},
+            found.update(
+                db.session.scalars(
+                    sa.text(
+                        "SELECT term FROM search_terms_trigram"
+                        " WHERE search_terms_trigram MATCH :q ORDER BY rank LIMIT :n"
+                    ),
+                    {"q": match, "n": FUZZY_CANDIDATES},
+                )
             )
-            closest = _closest(word, found, limit)
-            if closest:
-                return closest
-        return []
+            if any(edit_distance(word, t) <= max_edits(word) for t in found):
+                break  # the three-letter runs would only add words further away
+        start = _start(word)
+        found.update(
+            db.session.scalars(
+                sa.text(
+                    "SELECT term FROM search_terms WHERE term >= :lo AND term < :hi"
+                    " AND length(term) BETWEEN :short AND :long LIMIT :n"
+                ),
+                {
+                    "lo": start,
+                    "hi": start + "{",
+                    "short": len(word) - 2,
+                    "long": len(word) + 2,
+                    "n": PREFIX_CANDIDATES,
+                },
+            )
+        )
+        return sorted(found)
 
 
 class PostgresIndex:
@@ -334,37 +357,55 @@ class PostgresIndex:
             .order_by(sa.func.length(Person.name), Person.name, Person.id)
         )
 
-    def corrections(self, words: dict[str, bool], limit: int) -> dict[str, list[str]]:
-        """For each word the vocabulary has never seen, its closest known spellings.
+    def corrections(self, words: dict[str, bool]) -> dict[str, list[str]]:
+        """For each word the vocabulary has never seen, known words that may be its spelling.
 
         `words` maps each word to whether it may be a prefix (the last word, still
         being typed): "godf" is known, since "godfather" starts with it. One
         statement for all words. The word comes from the outer row, so PostgreSQL
         cannot estimate `%` for a constant and plans the trigram index (for a
         literal word it would prefer computing the similarity of every term in
-        turn); the prefix test is a range scan of ix_search_terms_prefix. `%` uses
-        pg_trgm.similarity_threshold (0.3 unless the server says otherwise);
-        `_closest` applies MIN_SIMILARITY in any case.
+        turn); the prefix tests are range scans of ix_search_terms_prefix. `%`
+        uses pg_trgm.similarity_threshold; a slip in a short word can leave no
+        trigram in common, so words sharing its first letters are candidates too.
+        The candidates are unranked: webapp.search.service decides which are close.
         """
         rows = db.session.execute(
             sa.text(
                 "SELECT w.word, t.term"
-                " FROM unnest(CAST(:words AS text[]), CAST(:prefix AS boolean[])) AS w(word, prefix)"
+                " FROM unnest(CAST(:words AS text[]), CAST(:prefix AS boolean[]),"
+                "  CAST(:starts AS text[])) AS w(word, prefix, start)"
                 " LEFT JOIN LATERAL ("
-                "  SELECT term FROM search_terms WHERE term % w.word"
-                "  ORDER BY similarity(term, w.word) DESC, term LIMIT :n) AS t ON true"
+                "  (SELECT term FROM search_terms WHERE term % w.word"
+                "   ORDER BY similarity(term, w.word) DESC, term LIMIT :n)"
+                "  UNION"
+                '  (SELECT term FROM search_terms WHERE term COLLATE "C" >= w.start'
+                "   AND term COLLATE \"C\" < w.start || '{'"
+                "   AND length(term) BETWEEN length(w.word) - 2 AND length(w.word) + 2"
+                "   LIMIT :m)) AS t ON true"
                 " WHERE NOT EXISTS (SELECT 1 FROM search_terms k"
                 '  WHERE k.term COLLATE "C" >= w.word AND k.term COLLATE "C" <= w.word'
                 "   || CASE WHEN w.prefix THEN '{' ELSE '' END)"  # '{' sorts after z and 9
             ),
-            {"words": list(words), "prefix": list(words.values()), "n": FUZZY_CANDIDATES},
+            {
+                "words": list(words),
+                "prefix": list(words.values()),
+                "starts": [_start(w) for w in words],
+                "n": FUZZY_CANDIDATES,
+                "m": PREFIX_CANDIDATES,
+            },
         )
         found: dict[str, list[str]] = {}
         for word, term in rows:
             found.setdefault(word, [])
             if term is not None:
                 found[word].append(term)
-        return {w: _closest(w, terms, limit) for w, terms in found.items()}
+        return found
+
+
+def _start(word: str) -> str:
+    """The first letters a misspelt word most likely shares with its spelling."""
+    return word[:2] if len(word) <= 5 else word[:3]
 
 
 def _short(group: list[str]) -> bool:
@@ -386,17 +427,6 @@ def _known(words: dict[str, bool]) -> set[str]:
     for i, (word, prefix) in enumerate(words.items()):
         params[f"w{i}"], params[f"u{i}"] = word, word + "{" if prefix else word
     return set(db.session.scalars(sa.text(ranges), params))
-
-
-def _closest(word: str, candidates, limit: int) -> list[str]:
-    scored = sorted(
-        ((similarity(word, c), c) for c in candidates if c != word), key=lambda p: (-p[0], p[1])
-    )
-    if not scored:
-        return []
-    # Only spellings nearly as close as the best one: a distant second brings noise.
-    floor = max(MIN_SIMILARITY, scored[0][0] - 0.15)
-    return [c for s, c in scored if s >= floor][:limit]
 
 
 def _documents(key: str, ids) -> list[dict]:

@@ -3,9 +3,11 @@
 A query is split into normalised words; every word must match (the last one as
 a prefix, since the viewer may still be typing). The index's vocabulary holds
 every word of every indexed title, so a word it has never seen cannot match:
-such words are swapped for their closest known spellings ("godfater" ->
-"godfather") before the one search runs, rather than after a search that was
-bound to find nothing. Every title list goes through
+such words are swapped for their known spellings one or two slips away
+("godfater" -> "godfather", "awy" -> "away") before the one search runs, rather
+than after a search that was bound to find nothing. A correction is only stated
+when it is that close and finds titles; otherwise the page says nothing matched
+and offers titles whose names are near what was typed. Every title list goes through
 webapp.catalog.visibility, so kids profiles only find what they may watch.
 """
 
@@ -18,15 +20,17 @@ from webapp.catalog.visibility import restrict
 from webapp.extensions import db
 from webapp.models import Credit, Genre, Person, Profile, Title, title_genres
 from webapp.search.backends import CAST_TIER, TITLE_TIER, Groups, backend
-from webapp.search.text import normalize, similarity, words
+from webapp.search.text import edit_distance, max_edits, normalize, similarity, words
 
 MAX_WORDS = 8
 MAX_QUERY = 200
 GENRE_SIMILARITY = 0.45
 MIN_TYPO = 3  # shorter words are too short to guess what was meant
-# Closest spellings searched per unknown word: only the best. Suggestions list the
-# shortest names first, so a second spelling's short titles would push out the best's.
-SPELLINGS = 1
+# Spellings searched per unknown word, all equally close: the search tells which one the
+# viewer meant ("awy" is one slip from "away" and from "awe").
+SPELLINGS = 3
+NEAR_SIMILARITY = 0.3  # a name word this alike is offered as "Did you mean", never searched
+NEAR_SPELLINGS = 3
 
 
 @dataclass
@@ -37,6 +41,8 @@ class Results:
     genres: list = field(default_factory=list)  # rows of (id, name, slug)
     # The words actually searched when the query was corrected, else None.
     corrected: str | None = None
+    # When nothing matched: visible titles whose names are near what was typed.
+    close_titles: list[Title] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -51,6 +57,7 @@ def search(
     people: int = 0,
     genres: int = 0,
     typing: bool = False,
+    close: int = 0,
 ) -> Results:
     """Titles (and optionally people and genres) matching a query, best first.
 
@@ -58,7 +65,8 @@ def search(
     their names and people only (genres come as genre suggestions), titles whose
     name matches before titles whose cast matches, shortest name first; synopses
     and themes are for the results page, where the whole text is searched and
-    ranked by relevance.
+    ranked by relevance. `close` asks for that many titles with names near the
+    query when nothing matches it.
     """
     query = (query or "")[:MAX_QUERY]
     terms = words(query)[:MAX_WORDS]
@@ -67,18 +75,20 @@ def search(
         return results
     groups = Groups([[w] for w in terms])
     # Words the index has never seen cannot match: search their closest spellings instead.
-    fixed = _corrected(groups, last_may_be_prefix=True)
-    results.titles, results.people = _find(
-        fixed[0] if fixed else groups, profile, titles, people, typing
-    )
+    candidates = _candidates(groups, last_may_be_prefix=True)
+    fixed = _corrected(groups, candidates)
+    results.titles, results.people = _find(fixed or groups, profile, titles, people, typing)
     if fixed is None and not (results.titles or results.people) and len(terms[-1]) >= MIN_TYPO:
         # The last word only began a known word ("velsano" of "velsanova" in some
         # synopsis), and nothing matched: it may be a finished, misspelt one after all.
-        fixed = _corrected(groups, last_may_be_prefix=False)
+        candidates = _candidates(groups, last_may_be_prefix=False)
+        fixed = _corrected(groups, candidates)
         if fixed is not None:
-            results.titles, results.people = _find(fixed[0], profile, titles, people, typing)
+            results.titles, results.people = _find(fixed, profile, titles, people, typing)
     if fixed is not None and (results.titles or results.people):
-        results.corrected = fixed[1]
+        results.corrected = _stated(groups, fixed, results.titles)
+    if close and results.empty:
+        results.close_titles = _close_titles(groups, candidates, profile, close)
     if genres:
         results.genres = _genres(query, profile, genres)
     return results
@@ -128,33 +138,84 @@ def _people(groups: Groups, profile: Profile | None, limit: int) -> list[Person]
     return list(db.session.scalars(stmt))
 
 
-def _corrected(groups: Groups, last_may_be_prefix: bool) -> tuple[Groups, str] | None:
-    """The query with unknown words swapped for their closest known spellings, and those
-    spellings as text; None when there is nothing to correct.
+def _candidates(groups: Groups, last_may_be_prefix: bool) -> dict[str, list[str]]:
+    """For each word the vocabulary has never seen, known words that may be its spelling.
 
     With `last_may_be_prefix`, a last word that begins a known word counts as known.
     """
     flat = [g[0] for g in groups]
     last = len(flat) - 1
     checks = {w: last_may_be_prefix and i == last for i, w in enumerate(flat) if len(w) >= MIN_TYPO}
-    spellings = backend().corrections(checks, SPELLINGS) if checks else {}
+    return backend().corrections(checks) if checks else {}
+
+
+def _spellings(word: str, candidates: list[str]) -> list[str]:
+    """The known words fewest slips from this one, if within what its length forgives."""
+    allowed = max_edits(word)
+    # Lengths further apart than the slips forgiven cannot be close: skip the full comparison.
+    near = [c for c in candidates if c != word and abs(len(c) - len(word)) <= allowed]
+    scored = [(d, c) for d, c in ((edit_distance(word, c), c) for c in near) if d <= allowed]
+    if not scored:
+        return []
+    best = min(d for d, _ in scored)
+    tied = [c for d, c in scored if d == best]
+    return sorted(tied, key=lambda c: (-similarity(word, c), c))[:SPELLINGS]
+
+
+def _corrected(groups: Groups, candidates: dict[str, list[str]]) -> Groups | None:
+    """The query with unknown words swapped for their known spellings; None when there is
+    nothing to correct."""
+    flat = [g[0] for g in groups]
+    spellings = {w: _spellings(w, found) for w, found in candidates.items()}
     if flat[-1] in spellings:
         # The last word is searched as a prefix anyway: "myster" -> "mystery" adds nothing.
         spellings[flat[-1]] = [s for s in spellings[flat[-1]] if not s.startswith(flat[-1])]
     if not any(spellings.values()):
         return None
-    fixed, spelled = Groups(), []
-    for word in flat:
-        found = spellings.get(word)
-        if found:
-            # Kept beside its correction: a last word may be an unfinished one, and any
-            # word may be one the vocabulary has not caught up with (after a bulk load).
-            fixed.append([word] + found)
-            spelled.append(found[0])
+    # Kept beside its corrections: a last word may be an unfinished one, and any word may
+    # be one the vocabulary has not caught up with (after a bulk load).
+    return Groups([[w] + spellings.get(w, []) for w in flat])
+
+
+def _stated(groups: Groups, fixed: Groups, titles: list[Title]) -> str:
+    """The corrected query as text, each word spelt as the best match has it."""
+    seen: set[str] = set()
+    if titles:
+        for doc in backend().documents([titles[0].id]):
+            seen.update(words(" ".join(doc.values())))
+    last = len(fixed) - 1
+    spelled = []
+    for i, (original, group) in enumerate(zip(groups, fixed)):
+        options = group[1:]
+        if i == last:
+            present = [s for s in options if any(w.startswith(s) for w in seen)]
         else:
-            fixed.append([word])
-            spelled.append(word)
-    return fixed, " ".join(spelled)
+            present = [s for s in options if s in seen]
+        spelled.append((present or options or original)[0])
+    return " ".join(spelled)
+
+
+def _close_titles(
+    groups: Groups, candidates: dict[str, list[str]], profile: Profile | None, limit: int
+) -> list[Title]:
+    """Visible titles whose names hold words near the unknown ones typed (and the rest)."""
+    if not candidates:
+        return []
+    near = Groups()
+    for group in groups:
+        word = group[0]
+        if word not in candidates:
+            near.append([word])
+            continue
+        alike = sorted(
+            ((similarity(word, c), c) for c in candidates[word]), key=lambda p: (-p[0], p[1])
+        )
+        options = [c for score, c in alike if score >= NEAR_SIMILARITY][:NEAR_SPELLINGS]
+        if not options:
+            return []
+        near.append(options)
+    stmt = restrict(backend().suggestion_query(near, TITLE_TIER), profile).limit(limit)
+    return list(db.session.scalars(stmt))
 
 
 def _load_titles(ids: list[int]) -> list[Title]:

@@ -29,3 +29,23 @@ def similarity(a: str, b: str) -> float:
     ta, tb = trigrams(a), trigrams(b)
     union = len(ta | tb)
     return len(ta & tb) / union if union else 0.0
+
+
+def max_edits(word: str) -> int:
+    """Slips forgiven in a word: none in very short words, one up to five letters, else two."""
+    if len(word) < 3:
+        return 0
+    return 1 if len(word) <= 5 else 2
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Letters dropped, added, changed or swapped with a neighbour to turn `a` into `b`."""
+    before, row = None, list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, y in enumerate(b, 1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (x != y))
+            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, row = row, current
+    return row[-1]
