@@ -3,7 +3,7 @@
     .venv/bin/python -m benchmarks [--only NAME ...]
 
 NAME is one of: recommender, ingest, search, home, insights, faults, load (the
-load suite runs for about 15 minutes). The recommender suite runs
+load suite runs for about 15 minutes), media_transcode, playback, spark_train. The recommender suite runs
 benchmarks/recommender_eval.sh (the offline protocol on
 ../shared/data/ml-latest-small, warm and cold), the scale benchmark and the
 cold-start ceiling.
@@ -16,7 +16,18 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SUITES = ("recommender", "ingest", "search", "home", "insights", "faults", "load")
+SUITES = (
+    "recommender",
+    "ingest",
+    "search",
+    "home",
+    "insights",
+    "faults",
+    "load",
+    "media_transcode",
+    "playback",
+    "spark_train",
+)
 
 
 def run_recommender() -> None:
