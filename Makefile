@@ -53,7 +53,8 @@ bench: install-dev
 	$(BIN)/python -m benchmarks
 
 lint: install-dev
-	$(BIN)/ruff check webapp recommender tests benchmarks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

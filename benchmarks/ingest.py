@@ -139,15 +139,22 @@ def start_gunicorn(url: str, instance: Path, workers: int, port: int) -> subproc
         cwd=ROOT,
         env=env,
     )
-    deadline = time.time() + 30
-    while time.time() < deadline:
+    return wait_until_serving(proc, port, "/account/what-we-collect", seconds=30)
+
+
+def wait_until_serving(
+    proc: subprocess.Popen, port: int, path: str, seconds: float
+) -> subprocess.Popen:
+    """The started server once `path` answers 200; stopped, and an error, after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/account/what-we-collect")
+            conn.request("GET", path)
             if conn.getresponse().status == 200:
                 return proc
         except OSError:
-            time.sleep(0.2)
+            time.sleep(0.2)  # the server is starting
     proc.terminate()
     raise RuntimeError("gunicorn did not start")
 

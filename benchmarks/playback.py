@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from benchmarks.home import _sign_in
-from benchmarks.ingest import _free_port
+from benchmarks.ingest import _free_port, wait_until_serving
 
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "playback-benchmark-secret"
@@ -91,17 +91,7 @@ def start_server(instance: Path, url: str, port: int) -> subprocess.Popen:
         env=env,
         stdout=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.3)  # the server is starting
-    proc.terminate()
-    raise RuntimeError("gunicorn did not start")
+    return wait_until_serving(proc, port, "/healthz", seconds=60)
 
 
 def _get(port: int, path: str, cookie: str = "") -> tuple[int, bytes]:

@@ -45,8 +45,10 @@ BACKENDS = ["sqlite"] + (["postgresql"] if _postgres_reachable() else [])
 
 
 def _pg_url(database: str) -> str:
-    return sa.engine.make_url(PG_ADMIN_URL).set(database=database).render_as_string(
-        hide_password=False
+    return (
+        sa.engine.make_url(PG_ADMIN_URL)
+        .set(database=database)
+        .render_as_string(hide_password=False)
     )
 
 
@@ -125,7 +127,9 @@ class Templates:
             return f"sqlite:///{target}", lambda: None
         dbname = f"marquee_{self.tag}_{uuid.uuid4().hex[:10]}"
         _pg_admin(f'CREATE DATABASE "{dbname}" TEMPLATE "{source}"')
-        return _pg_url(dbname), lambda: _pg_admin(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        return _pg_url(dbname), lambda: _pg_admin(
+            f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)'
+        )
 
     def drop_all(self) -> None:
         for (backend, _), name in self.built.items():
@@ -189,6 +193,44 @@ def movielens_path() -> Path:
     if not (MOVIELENS / "ratings.csv").exists():
         pytest.skip(f"MovieLens sample not found at {MOVIELENS}")
     return MOVIELENS
+
+
+@pytest.fixture
+def fresh_caches():
+    """Each test has its own database: drop the per-process home-page caches around it."""
+    from webapp.home import catalog_index, trending
+    from webapp.home.page_cache import cache as page_cache
+
+    for clear in (catalog_index.invalidate, trending.invalidate, page_cache.clear):
+        clear()
+    yield
+    for clear in (catalog_index.invalidate, trending.invalidate, page_cache.clear):
+        clear()
+
+
+def sign_in_directly(app, client, email: str | None = None, is_admin: bool = False):
+    """A signed-in session without hashing a password: Flask-Login's testing pattern.
+
+    The account gets an unusable password and a server-side sign-in session, as a
+    real sign-in would; the sign-in form itself is tested through AuthActions.
+    """
+    from webapp.auth.sessions import start_session
+    from webapp.extensions import db
+    from webapp.models import Account
+
+    with app.app_context():
+        account = Account(
+            email=email or f"{uuid.uuid4().hex[:8]}@example.com",
+            password_hash="!",
+            is_admin=is_admin,
+        )
+        db.session.add(account)
+        db.session.commit()
+        user_id = start_session(account, None).id
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+        session["_fresh"] = True
+    return client
 
 
 class AuthActions:

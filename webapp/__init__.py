@@ -15,7 +15,15 @@ from webapp.extensions import csrf, db, login_manager, migrate
 log = logging.getLogger(__name__)
 
 BLUEPRINTS = (
-    "auth", "profiles", "browse", "watch", "account", "admin", "api", "search", "health",
+    "auth",
+    "profiles",
+    "browse",
+    "watch",
+    "account",
+    "admin",
+    "api",
+    "search",
+    "health",
     "media",
 )
 
@@ -56,7 +64,7 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f"webapp.{name}").bp)
 
-    from webapp import cli, errors, input_guard, ratelimit, security, templating
+    from webapp import cli, errors, home, input_guard, ratelimit, security, templating
     from webapp.recommendations import store
 
     store.init_app(app)
@@ -66,6 +74,7 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
     input_guard.init_app(app)
     ratelimit.init_app(app)
     templating.init_app(app)
+    home.init_app(app)
     cli.init_app(app)
     return app
 

@@ -16,8 +16,12 @@ def _fail(message: str) -> None:
 
 @click.command("seed-demo")
 @with_appcontext
-@click.option("--profiles", "n_profiles", default=520, show_default=True, type=click.IntRange(1, 100_000))
-@click.option("--seed", default=7, show_default=True, type=int, help="Random seed; same seed, same data.")
+@click.option(
+    "--profiles", "n_profiles", default=520, show_default=True, type=click.IntRange(1, 100_000)
+)
+@click.option(
+    "--seed", default=7, show_default=True, type=int, help="Random seed; same seed, same data."
+)
 @click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3650))
 @click.option("--if-empty", is_flag=True, help="Do nothing when the catalog already has titles.")
 def seed_demo_command(n_profiles: int, seed: int, days: int, if_empty: bool) -> None:
@@ -64,8 +68,8 @@ def create_admin_command(email: str, password: str) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from webapp.media.commands import media_cli
     from webapp.activity.commands import events_cli
+    from webapp.media.commands import media_cli
     from webapp.recommendations.commands import recommender_cli
 
     commands = (

@@ -60,24 +60,6 @@ def limit_label(limit: int) -> str:
     return dict(PROFILE_LIMITS).get(limit, f"Up to age {limit}")
 
 
-def _more_like_this(title, profile):
-    from webapp.home.more_like_this import more_like_this
-
-    return more_like_this(title, profile)
-
-
-def _render_card(*args, **kwargs):
-    from webapp.home.cards import render_card
-
-    return render_card(*args, **kwargs)
-
-
-def _render_row(*args, **kwargs):
-    from webapp.home.cards import render_row
-
-    return render_row(*args, **kwargs)
-
-
 def _model_version():
     from webapp.recommendations.store import model_store
 
@@ -93,9 +75,6 @@ def init_app(app: Flask) -> None:
         title_url=title_url,
         artwork_url=artwork_url,
         play_url=play_url,
-        more_like_this=_more_like_this,
-        render_card=_render_card,
-        render_row=_render_row,
         model_version=_model_version,
         avatar_colours=AVATAR_COLOURS,
         avatar_class=avatar_class,

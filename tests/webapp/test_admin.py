@@ -2,19 +2,17 @@
 of the catalog through the real forms."""
 
 import re
-import secrets
 
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import BACKENDS, make_config
+from tests.conftest import BACKENDS, make_config, sign_in_directly
 from webapp import create_app
 from webapp.admin.routes import CATALOG_MODULES
 from webapp.auth.accounts import register_account
-from webapp.auth.sessions import start_session
 from webapp.catalog.service import Catalog, SeasonSpec, TitleSpec
 from webapp.extensions import db
-from webapp.models import Account, Credit, Episode, Genre, Person, Season, Title
+from webapp.models import Credit, Episode, Genre, Person, Season, Title
 
 ADMIN_EMAIL = "boss@example.com"
 VIEWER_EMAIL = "viewer@example.com"
@@ -68,24 +66,6 @@ def make_account(app, email: str, is_admin: bool) -> None:
     with app.app_context():
         register_account(email, PASSWORD, is_admin=is_admin)
         db.session.commit()
-
-
-def sign_in_directly(app, client, email: str, is_admin: bool):
-    """A signed-in session without hashing a password: Flask-Login's testing pattern.
-
-    The sign-in form itself is exercised by test_admin_signs_in_through_the_form.
-    """
-    with app.app_context():
-        account = Account(
-            email=email, password_hash="!", is_admin=is_admin, session_token=secrets.token_hex(8)
-        )
-        db.session.add(account)
-        db.session.commit()
-        user_id = start_session(account, None).id
-    with client.session_transaction() as session:
-        session["_user_id"] = user_id
-        session["_fresh"] = True
-    return client
 
 
 @pytest.fixture

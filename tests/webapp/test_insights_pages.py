@@ -3,37 +3,17 @@
 import csv
 import io
 import re
-import secrets
 import time
 
 import pytest
 
 import webapp.admin.insights_routes  # noqa: F401  (registers the routes on the admin blueprint)
+from tests.conftest import sign_in_directly
 from webapp.admin.insights_routes import PAGES
-from webapp.auth.sessions import start_session
 from webapp.extensions import db
 from webapp.insights import cache
 from webapp.insights.tables import charts_for, tables_for
-from webapp.models import Account, Title
-
-
-def _sign_in(app, client, is_admin: bool):
-    """A signed-in session without hashing a password (Flask-Login's testing pattern)."""
-    with app.app_context():
-        account = Account(
-            email=f"{secrets.token_hex(4)}@example.com",
-            password_hash="!",
-            is_admin=is_admin,
-            session_token=secrets.token_hex(8),
-        )
-        db.session.add(account)
-        db.session.commit()
-        user_id = start_session(account, None).id
-    with client.session_transaction() as session:
-        session["_user_id"] = user_id
-        session["_fresh"] = True
-    return client
-
+from webapp.models import Title
 
 URLS = [
     "/admin/insights/",
@@ -47,13 +27,13 @@ URLS = [
 def test_visitors_sign_in_and_viewers_are_refused(app, url):
     anonymous = app.test_client()
     assert anonymous.get(url).status_code == 302
-    viewer = _sign_in(app, app.test_client(), is_admin=False)
+    viewer = sign_in_directly(app, app.test_client(), is_admin=False)
     assert viewer.get(url).status_code == 403
     assert viewer.post("/admin/insights/refresh").status_code == 403
 
 
 def test_every_page_renders_its_tables_charts_and_csvs_on_the_demo_seed(seeded_app):
-    client = _sign_in(seeded_app, seeded_app.test_client(), is_admin=True)
+    client = sign_in_directly(seeded_app, seeded_app.test_client(), is_admin=True)
     index = client.get("/admin/insights/")
     assert index.status_code == 200
     assert b"Insights studio" in index.data and b"AI-generated" in index.data
@@ -83,7 +63,7 @@ def test_every_page_renders_its_tables_charts_and_csvs_on_the_demo_seed(seeded_a
 
 
 def test_figures_on_the_pages_come_from_the_demo_log(seeded_app):
-    client = _sign_in(seeded_app, seeded_app.test_client(), is_admin=True)
+    client = sign_in_directly(seeded_app, seeded_app.test_client(), is_admin=True)
     client.get("/admin/insights/")
     with seeded_app.app_context():
         demand, artwork = cache.load("demand"), cache.load("artwork")
@@ -98,7 +78,7 @@ def test_figures_on_the_pages_come_from_the_demo_log(seeded_app):
 
 
 def test_refresh_recomputes_the_cache(app):
-    client = _sign_in(app, app.test_client(), is_admin=True)
+    client = sign_in_directly(app, app.test_client(), is_admin=True)
     for page in ("", *PAGES):  # an empty log still gives every page, with "no data" tables
         assert client.get(f"/admin/insights/{page}").status_code == 200, page
     with app.app_context():
@@ -111,7 +91,7 @@ def test_refresh_recomputes_the_cache(app):
 
 
 def test_refresh_needs_the_csrf_token(csrf_app):
-    client = _sign_in(csrf_app, csrf_app.test_client(), is_admin=True)
+    client = sign_in_directly(csrf_app, csrf_app.test_client(), is_admin=True)
     assert client.post("/admin/insights/refresh").status_code == 400
 
 
@@ -130,7 +110,7 @@ def _wait_for_refresh(app, seconds: float = 120.0) -> None:
 
 def test_a_large_log_is_computed_in_the_background(app):
     app.config["INSIGHTS_INLINE_MAX_EVENTS"] = -1  # treat even this log as large
-    client = _sign_in(app, app.test_client(), is_admin=True)
+    client = sign_in_directly(app, app.test_client(), is_admin=True)
     first = client.get("/admin/insights/demand")
     assert first.status_code == 200
     assert b"being computed" in first.data or b"Demand" in first.data

@@ -8,8 +8,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import BACKENDS
-from tests.webapp.test_admin import ADMIN_EMAIL, VIEWER_EMAIL, sign_in_directly
+from tests.conftest import BACKENDS, sign_in_directly
+from tests.webapp.test_admin import ADMIN_EMAIL, VIEWER_EMAIL
 from tests.webapp.test_media_support import (
     add_film,
     add_series,

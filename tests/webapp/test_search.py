@@ -7,8 +7,8 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
+from tests.conftest import sign_in_directly
 from tests.webapp.catalog_factory import sign_in_as
-from tests.webapp.test_admin import sign_in_directly
 from webapp.catalog.service import Catalog, TitleSpec
 from webapp.extensions import db
 from webapp.models import Event, Person, Title

@@ -268,6 +268,8 @@ def test_a_title_made_with_ai_is_labelled_on_the_player(site):
             title = db.session.get(Title, titles["Sunny Meadow 0"])
             title.ai_use, title.ai_use_note = "none", ""
             db.session.commit()
-    assert re.search(r'data-ai-use="assisted"><span class="badge badge-ai">AI-assisted</span>', labelled)
+    assert re.search(
+        r'data-ai-use="assisted"><span class="badge badge-ai">AI-assisted</span>', labelled
+    )
     assert note in labelled
     assert "data-ai-use" not in plain

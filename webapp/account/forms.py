@@ -23,6 +23,7 @@ def _current_secret() -> PasswordField:
         "PIN or account password", validators=[Optional(), Length(max=SECRET_MAX_LENGTH)]
     )
 
+
 from webapp.input_guard import MAX_ID
 
 

@@ -14,8 +14,20 @@ MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 128
 # A password anyone would try first is refused whatever its length.
 COMMON_PASSWORDS = frozenset(
-    {"password", "password1", "password123", "1234567890", "qwertyuiop", "letmein123",
-     "iloveyou12", "marquee123", "welcome123", "abc1234567", "0123456789", "passw0rd12"}
+    {
+        "password",
+        "password1",
+        "password123",
+        "1234567890",
+        "qwertyuiop",
+        "letmein123",
+        "iloveyou12",
+        "marquee123",
+        "welcome123",
+        "abc1234567",
+        "0123456789",
+        "passw0rd12",
+    }
 )
 
 # The demo logins live under marquee.local; "local" is a special-use name that

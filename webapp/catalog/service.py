@@ -135,7 +135,11 @@ class Catalog:
         title.keywords = _unique([self.keyword(k) for k in spec.keywords if k.strip()])
         title.credits = []
         order = 0
-        for role, names in (("director", spec.directors), ("creator", spec.creators), ("cast", spec.cast)):
+        for role, names in (
+            ("director", spec.directors),
+            ("creator", spec.creators),
+            ("cast", spec.cast),
+        ):
             seen = set()
             for name in names:
                 if not name.strip():
@@ -152,7 +156,9 @@ class Catalog:
                 season = Season(number=season_spec.number)
                 for number, (episode_name, runtime) in enumerate(season_spec.episodes, start=1):
                     season.episodes.append(
-                        Episode(number=number, name=episode_name, runtime_minutes=runtime, series=title)
+                        Episode(
+                            number=number, name=episode_name, runtime_minutes=runtime, series=title
+                        )
                     )
                 title.seasons.append(season)
         return title

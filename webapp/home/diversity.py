@@ -20,8 +20,9 @@ def arm(profile_id: int) -> str:
     return arm_for(profile_id, EXPERIMENT)
 
 
-def calibrate(picks: list[int], scores: list[float], history: dict[int, float],
-              index: CatalogIndex, k: int) -> list[int]:
+def calibrate(
+    picks: list[int], scores: list[float], history: dict[int, float], index: CatalogIndex, k: int
+) -> list[int]:
     """Re-rank picks (best first) so their genre mix follows the history's."""
     liked = [t for t, w in history.items() if w > 0]
     if not picks or not liked:
@@ -41,7 +42,11 @@ def calibrate(picks: list[int], scores: list[float], history: dict[int, float],
         dist, np.array([position[t] for t in liked]), np.array([history[t] for t in liked])
     )
     chosen = calibrated_rerank(
-        np.arange(len(picks)), np.asarray(scores, dtype=float), dist, target, k=min(k, len(picks)),
+        np.arange(len(picks)),
+        np.asarray(scores, dtype=float),
+        dist,
+        target,
+        k=min(k, len(picks)),
         lam=LAMBDA,
     )
     return [picks[int(i)] for i in chosen]

@@ -28,12 +28,19 @@ def more_like_this(title: Title, profile: Profile | None) -> Row | None:
         )
     )
     try:
-        similar = model.similar_items(title.id, k=LIMIT, allowed=allowed, exclude=disliked | {title.id})
+        similar = model.similar_items(
+            title.id, k=LIMIT, allowed=allowed, exclude=disliked | {title.id}
+        )
     except ValueError:  # a title added after training that the model has not met yet
         return None
     ids = [r.item_id for r in similar]
-    titles = {t.id: t for t in db.session.scalars(restrict(select(Title).where(Title.id.in_(ids)), profile))}
+    titles = {
+        t.id: t
+        for t in db.session.scalars(restrict(select(Title).where(Title.id.in_(ids)), profile))
+    }
     items = tuple(RowItem(titles[r.item_id], 0, r.reason) for r in similar if r.item_id in titles)
     if not items:
         return None
-    return Row(key="more-like-this", title="More like this", items=items, kind="similar", anchor=title.id)
+    return Row(
+        key="more-like-this", title="More like this", items=items, kind="similar", anchor=title.id
+    )

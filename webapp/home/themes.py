@@ -23,16 +23,76 @@ def _theme(key: str, label: str, genres: set[str], keywords: set[str]) -> Theme:
 
 
 THEMES = (
-    _theme("gritty-crime", "Gritty crime dramas", {"Crime"}, {"gritty", "dark", "bleak", "mafia", "gangster", "corruption"}),
-    _theme("feel-good-comedy", "Feel-good comedies", {"Comedy"}, {"feel-good", "heartwarming", "funny", "quirky"}),
-    _theme("mind-bending", "Mind-bending sci-fi", {"Science Fiction", "Mystery", "Thriller"}, {"mind-bending", "time travel", "twist ending", "nonlinear", "thought-provoking"}),
-    _theme("edge-of-seat", "Edge-of-your-seat thrillers", {"Thriller", "Action", "Crime"}, {"suspenseful", "tense", "conspiracy", "spy", "heist"}),
-    _theme("family-adventures", "Animated adventures for everyone", {"Animation", "Family"}, {"whimsical", "heartwarming", "friendship", "quest", "magic", "funny", "fairy tale"}),
-    _theme("scary-nights", "Scary nights in", {"Horror"}, {"scary", "haunted house", "monster", "zombies", "vampires", "eerie", "dark"}),
-    _theme("true-stories", "Based on true stories", {"Biography", "History", "Drama", "Documentary", "Sport"}, {"based on true story", "biopic", "historical"}),
-    _theme("inspiring", "Inspiring stories", {"Drama", "Sport", "Documentary", "Biography"}, {"inspiring", "underdog", "redemption"}),
-    _theme("epic-worlds", "Epic worlds and quests", {"Fantasy", "Adventure", "Science Fiction"}, {"epic", "quest", "dragons", "magic", "space"}),
-    _theme("love-stories", "Love stories", {"Romance"}, {"romantic", "love triangle", "forbidden love", "wedding"}),
-    _theme("war-stories", "Stories from the front", {"War", "History"}, {"war", "world war ii", "vietnam war", "cold war"}),
-    _theme("dark-comedy", "Dark and offbeat comedies", {"Comedy"}, {"dark comedy", "satire", "quirky", "parody"}),
+    _theme(
+        "gritty-crime",
+        "Gritty crime dramas",
+        {"Crime"},
+        {"gritty", "dark", "bleak", "mafia", "gangster", "corruption"},
+    ),
+    _theme(
+        "feel-good-comedy",
+        "Feel-good comedies",
+        {"Comedy"},
+        {"feel-good", "heartwarming", "funny", "quirky"},
+    ),
+    _theme(
+        "mind-bending",
+        "Mind-bending sci-fi",
+        {"Science Fiction", "Mystery", "Thriller"},
+        {"mind-bending", "time travel", "twist ending", "nonlinear", "thought-provoking"},
+    ),
+    _theme(
+        "edge-of-seat",
+        "Edge-of-your-seat thrillers",
+        {"Thriller", "Action", "Crime"},
+        {"suspenseful", "tense", "conspiracy", "spy", "heist"},
+    ),
+    _theme(
+        "family-adventures",
+        "Animated adventures for everyone",
+        {"Animation", "Family"},
+        {"whimsical", "heartwarming", "friendship", "quest", "magic", "funny", "fairy tale"},
+    ),
+    _theme(
+        "scary-nights",
+        "Scary nights in",
+        {"Horror"},
+        {"scary", "haunted house", "monster", "zombies", "vampires", "eerie", "dark"},
+    ),
+    _theme(
+        "true-stories",
+        "Based on true stories",
+        {"Biography", "History", "Drama", "Documentary", "Sport"},
+        {"based on true story", "biopic", "historical"},
+    ),
+    _theme(
+        "inspiring",
+        "Inspiring stories",
+        {"Drama", "Sport", "Documentary", "Biography"},
+        {"inspiring", "underdog", "redemption"},
+    ),
+    _theme(
+        "epic-worlds",
+        "Epic worlds and quests",
+        {"Fantasy", "Adventure", "Science Fiction"},
+        {"epic", "quest", "dragons", "magic", "space"},
+    ),
+    _theme(
+        "love-stories",
+        "Love stories",
+        {"Romance"},
+        {"romantic", "love triangle", "forbidden love", "wedding"},
+    ),
+    _theme(
+        "war-stories",
+        "Stories from the front",
+        {"War", "History"},
+        {"war", "world war ii", "vietnam war", "cold war"},
+    ),
+    _theme(
+        "dark-comedy",
+        "Dark and offbeat comedies",
+        {"Comedy"},
+        {"dark comedy", "satire", "quirky", "parody"},
+    ),
 )

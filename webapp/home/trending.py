@@ -50,7 +50,9 @@ def compute_trending() -> Trending:
     Trending is also kept per taste segment, so that a profile sees what is
     popular among profiles like it where that segment played enough.
     """
-    latest = db.session.scalar(select(func.max(Event.occurred_at)).where(Event.type == "play_start"))
+    latest = db.session.scalar(
+        select(func.max(Event.occurred_at)).where(Event.type == "play_start")
+    )
     if latest is None:
         return Trending({}, [], [], "today", time.monotonic())
     since = latest - timedelta(days=WINDOW_DAYS)
@@ -74,7 +76,11 @@ def compute_trending() -> Trending:
             plays_by_segment[segment] += plays
     today_rows = db.session.execute(
         select(Event.title_id, func.count().label("plays"))
-        .where(Event.type == "play_start", Event.occurred_at > latest - TODAY, Event.title_id.is_not(None))
+        .where(
+            Event.type == "play_start",
+            Event.occurred_at > latest - TODAY,
+            Event.title_id.is_not(None),
+        )
         .group_by(Event.title_id)
         .order_by(func.count().desc(), Event.title_id)
         .limit(60)

@@ -19,7 +19,9 @@ title_keywords = Table(
     "title_keywords",
     db.metadata,
     Column("title_id", ForeignKey("titles.id", ondelete="CASCADE"), primary_key=True),
-    Column("keyword_id", ForeignKey("keywords.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column(
+        "keyword_id", ForeignKey("keywords.id", ondelete="CASCADE"), primary_key=True, index=True
+    ),
 )
 
 
@@ -40,7 +42,9 @@ class Keyword(db.Model):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True, index=True)
 
-    titles: Mapped[list["Title"]] = relationship(secondary=title_keywords, back_populates="keywords")
+    titles: Mapped[list["Title"]] = relationship(
+        secondary=title_keywords, back_populates="keywords"
+    )
 
 
 class Person(db.Model):
@@ -78,7 +82,9 @@ class Title(db.Model):
     ai_use: Mapped[str | None] = mapped_column(String(10))
     # What AI did, in a sentence shown to viewers when AI was used.
     ai_use_note: Mapped[str] = mapped_column(String(300), default="")
-    source: Mapped[str] = mapped_column(String(20), default="admin")  # demo | movielens | admin | csv
+    source: Mapped[str] = mapped_column(
+        String(20), default="admin"
+    )  # demo | movielens | admin | csv
     external_id: Mapped[str | None] = mapped_column(String(40))
     added_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 

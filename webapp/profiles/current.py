@@ -40,7 +40,11 @@ def owned_profile_or_404(profile_id: int) -> Profile:
     from flask import abort
 
     profile = db.session.get(Profile, profile_id)
-    if profile is None or not current_user.is_authenticated or profile.account_id != current_user.id:
+    if (
+        profile is None
+        or not current_user.is_authenticated
+        or profile.account_id != current_user.id
+    ):
         abort(404)
     return profile
 
