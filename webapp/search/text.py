@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from rapidfuzz.distance import OSA
+
 WORD = re.compile(r"[a-z0-9]+")
 MAX_TERM = 80
 
@@ -39,13 +41,8 @@ def max_edits(word: str) -> int:
 
 
 def edit_distance(a: str, b: str) -> int:
-    """Letters dropped, added, changed or swapped with a neighbour to turn `a` into `b`."""
-    before, row = None, list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i] + [0] * len(b)
-        for j, y in enumerate(b, 1):
-            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (x != y))
-            if i > 1 and j > 1 and x == b[j - 2] and a[i - 2] == y:
-                current[j] = min(current[j], before[j - 2] + 1)
-        before, row = row, current
-    return row[-1]
+    """Letters dropped, added, changed or swapped with a neighbour to turn `a` into `b`.
+
+    RapidFuzz's optimal string alignment distance: the same count, in C++.
+    """
+    return OSA.distance(a, b)
