@@ -9,7 +9,9 @@ An export is incremental: rows above the manifest's `last_event_id` are added
 to their day (a new part file, or a new day folder). Deleted history leaves
 the export too: each day's row count and id sum at or below that mark are
 compared with the manifest, and a day that lost rows (a viewer erased history,
-a profile or a title was deleted) is written again from the database. New
+a profile or a title was deleted) is written again from the database. Months
+dropped from PostgreSQL after export (`archive_month`, webapp.activity.partitions)
+are listed as archived: their days stay as exported. New
 files and folders are written under temporary names and renamed when complete,
 and the manifest is replaced last, so a reader never sees half a day.
 """
@@ -116,6 +118,24 @@ def read_manifest(root: Path) -> dict:
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ExportError(f"{path} is not a Marquee event export of format {FORMAT}.")
     return manifest
+
+
+def _month_key(day: str) -> str:
+    return day[:7]
+
+
+def month_exported(manifest: dict, month: str, rows: int, top_id: int) -> bool:
+    """True when the export holds all `rows` events of `month` (YYYY-MM), ids up to `top_id`."""
+    held = sum(d["rows"] for day, d in manifest["days"].items() if _month_key(day) == month)
+    return held == rows and int(manifest["last_event_id"]) >= top_id
+
+
+def archive_month(root: Path, month: str) -> None:
+    """Record that `month` (YYYY-MM) left the database: exports keep its days as they are."""
+    root = Path(root)
+    manifest = read_manifest(root)
+    manifest["archived_months"] = sorted({*manifest.get("archived_months", []), month})
+    _write_manifest(root, manifest)
 
 
 def manifest_files(root: Path, manifest: dict) -> list[Path]:
@@ -321,13 +341,16 @@ def export_events(root: str | os.PathLike, chunk: int = CHUNK) -> ExportSummary:
     # Rows added while this runs wait for the next export: every query stops at `top`.
     top = db.session.execute(select(func.max(Event.id))).scalar() or 0
     prints = _day_fingerprints(mark, top)
+    archived = set(manifest.get("archived_months", []))
 
-    for day in sorted(set(days) - set(prints)):
+    for day in sorted(d for d in set(days) - set(prints) if _month_key(d) not in archived):
         shutil.rmtree(root / f"dt={day}", ignore_errors=True)
         del days[day]
         summary.days_removed.append(day)
     rewrite = sorted(
-        d for d, (old, _) in prints.items() if d in days and old != _fingerprint(days[d])
+        d
+        for d, (old, _) in prints.items()
+        if d in days and _month_key(d) not in archived and old != _fingerprint(days[d])
     )
     columns = [getattr(Event, c.key) for c in COLUMNS]
     for day in rewrite:

@@ -14,6 +14,7 @@ from webapp.activity.episodes import (
     is_complete,
     next_episode,
 )
+from webapp.activity.partitions import ensure_months
 from webapp.activity.schema import PLAYBACK, EventError, parse_batch
 from webapp.catalog.visibility import restrict
 from webapp.database import commit_with_retries
@@ -70,6 +71,7 @@ def record_events(
                 _event_row(profile_id, event, items, device, at)
                 for event, at in zip(events, moments)
             ]
+            ensure_months(db.session.connection(), (moments[0], moments[-1]))
             db.session.execute(insert(Event.__table__), rows)
             stored = len(rows)
         _apply_choices(profile_id, events, moments)

@@ -47,6 +47,8 @@ class Event(db.Model):
         Index("ix_events_type_time", "type", "occurred_at"),
     )
 
+    # On PostgreSQL the table is partitioned by month (webapp.activity.partitions) and its
+    # key is (id, occurred_at); ids still come from one sequence, so id alone names an event.
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
     title_id: Mapped[int | None] = mapped_column(ForeignKey("titles.id", ondelete="CASCADE"))

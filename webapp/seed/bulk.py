@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from sqlalchemy import insert
 from tqdm import tqdm
 
+from webapp.activity.partitions import ensure_months
 from webapp.extensions import db
+from webapp.models import Event
 
 CHUNK = 5000
 
@@ -21,6 +23,8 @@ def insert_rows(model, rows: Sequence[dict], bar: tqdm | None = None, chunk: int
     # wherever the set of non-None keys changes, which turns it into row-by-row inserts.
     table = getattr(model, "__table__", model)
     copy = db.session.get_bind().dialect.name == "postgresql"
+    if table.name == Event.__tablename__:
+        ensure_months(db.session.connection(), (row["occurred_at"] for row in rows))
     for begin in range(0, len(rows), chunk):
         part = rows[begin : begin + chunk]
         if copy:
