@@ -46,6 +46,8 @@ class Config:
     # shares the counts across hosts, "memory://" keeps one count per worker.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("MARQUEE_RATELIMIT_STORAGE") or "database://"
+    # Keeps the counts of sites (or test runs) sharing one Redis apart.
+    RATELIMIT_KEY_PREFIX = os.environ.get("MARQUEE_RATELIMIT_KEY_PREFIX", "")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("MARQUEE_LOGIN_LIMIT", "10 per minute; 60 per hour")
     SIGNUP_RATE_LIMIT = os.environ.get("MARQUEE_SIGNUP_LIMIT", "5 per minute; 30 per hour")
