@@ -151,7 +151,9 @@ def in_process(instance: Path, url: str, profile_id: int, n: int, profile: int =
     client.post(f"/profiles/{profile_id}/choose")
     for _ in range(20):
         assert client.get("/").status_code == 200
-    from webapp.home.page_cache import cache
+    from webapp.caching import app_caches
+
+    cache = app_caches(app).pages
 
     def series(fresh: bool) -> list[float]:
         times = []

@@ -362,8 +362,8 @@ def run(
     from webapp.auth.sessions import start_session
     from webapp.config import Config
     from webapp.extensions import db
-    from webapp.insights import choose_variants, segment_for
     from webapp.insights.refresh import refresh_all
+    from webapp.personalization import choose_variants, segment_for
 
     instance = Path(tempfile.mkdtemp(prefix=f"marquee-insights-{backend}-"))
     if backend == "sqlite":

@@ -195,19 +195,6 @@ def movielens_path() -> Path:
     return MOVIELENS
 
 
-@pytest.fixture
-def fresh_caches():
-    """Each test has its own database: drop the per-process home-page caches around it."""
-    from webapp.home import catalog_index, trending
-    from webapp.home.page_cache import cache as page_cache
-
-    for clear in (catalog_index.invalidate, trending.invalidate, page_cache.clear):
-        clear()
-    yield
-    for clear in (catalog_index.invalidate, trending.invalidate, page_cache.clear):
-        clear()
-
-
 def sign_in_directly(app, client, email: str | None = None, is_admin: bool = False):
     """A signed-in session without hashing a password: Flask-Login's testing pattern.
 

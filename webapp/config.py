@@ -61,6 +61,14 @@ class Config:
     PIN_LOCKOUT_SECONDS = int(os.environ.get("MARQUEE_PIN_LOCKOUT_SECONDS", "300"))
     # How stale a sign-in session's "last seen" may get before a request refreshes it.
     SIGN_IN_SEEN_INTERVAL = int(os.environ.get("MARQUEE_SIGN_IN_SEEN_INTERVAL", "300"))
+    # Per-worker caches (webapp.caching): home pages' rows and title cards kept,
+    # and how long the catalog index and the trending figures live at most.
+    HOME_PAGE_CACHE_ENTRIES = int(os.environ.get("MARQUEE_HOME_PAGE_CACHE_ENTRIES", "512"))
+    # A card's fixed part is about 600 bytes: some 12 MB per worker at most, enough
+    # for every artwork variant of a 5,000-title catalog.
+    CARD_CACHE_ENTRIES = int(os.environ.get("MARQUEE_CARD_CACHE_ENTRIES", "20000"))
+    CATALOG_CACHE_SECONDS = float(os.environ.get("MARQUEE_CATALOG_CACHE_SECONDS", "300"))
+    TRENDING_CACHE_SECONDS = float(os.environ.get("MARQUEE_TRENDING_CACHE_SECONDS", "300"))
     TESTING = False
     # Training on Apache Spark (`recommender train --engine spark`) over the Parquet export.
     EVENTS_EXPORT_DIR = Path(os.environ.get("MARQUEE_EVENTS_EXPORT_DIR", INSTANCE_PATH / "events"))

@@ -31,9 +31,6 @@ AWAY = "can't reach its database right now"
 DEMO_PASSWORD = "marquee-demo"
 
 
-pytestmark = pytest.mark.usefixtures("fresh_caches")
-
-
 def _pg_admin(sql: str) -> None:
     engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:

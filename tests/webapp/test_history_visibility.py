@@ -20,9 +20,6 @@ from webapp.recommendations.training import train_model
 KIDS_LIMIT = 7
 
 
-pytestmark = pytest.mark.usefixtures("fresh_caches")
-
-
 def _popular_mature(kind: str, n: int) -> list[Title]:
     """The most watched titles of a kind rated for adults: ones the model knows well."""
     plays = Counter(

@@ -8,18 +8,16 @@ from markupsafe import escape
 from sqlalchemy import event, func, select
 
 from tests.webapp.catalog_factory import PASSWORD, make_account, page_text
+from webapp.caching import send_catalog_changed
 from webapp.catalog.service import Catalog, TitleSpec
 from webapp.extensions import db
-from webapp.home.builder import build_home
 from webapp.home.catalog_index import franchise_key
 from webapp.home.more_like_this import more_like_this
-from webapp.home.page_cache import cache as page_cache
+from webapp.home.page import build_home, page_inputs
 from webapp.models import Credit, Genre, Person, Profile, Rating, Title, WatchState
 from webapp.recommendations.feedback import profile_history
 from webapp.recommendations.store import model_store
 from webapp.recommendations.training import train_model
-
-pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 
 @pytest.fixture
@@ -53,7 +51,7 @@ def _active_adult(app) -> int:
 def _page(app, profile_id):
     with app.test_request_context():
         profile = db.session.get(Profile, profile_id)
-        return profile, build_home(profile)
+        return profile, build_home(profile, *page_inputs())
 
 
 def test_seeded_profile_gets_personal_rows(trained):
@@ -402,8 +400,8 @@ def test_a_renamed_title_shows_its_new_name_when_the_rows_are_next_built(trained
         title = db.session.get(Title, title_id)
         old_name = title.name
         title.name = "A Title Renamed & Restored"
+        send_catalog_changed()
         db.session.commit()
-    page_cache.clear()
     second = client.get("/").get_data(as_text=True)
     cards = re.findall(
         rf'<article class="card[^"]*" data-title-id="{title_id}".*?</article>', second

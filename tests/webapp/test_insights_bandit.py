@@ -7,10 +7,11 @@ import pytest
 
 from tests.webapp.test_insights_support import LogBuilder
 from webapp.extensions import db
-from webapp.insights import cache, choose_variants, segment_for
-from webapp.insights.artwork_bandit import cached_model
+from webapp.insights import cache
 from webapp.insights.refresh import refresh_all
 from webapp.insights.stats import wilson_interval
+from webapp.personalization import choose_variants, segment_for
+from webapp.personalization.artwork import cached_model
 
 STYLES = ("typographic", "portrait", "landscape")
 PLANTED = {"Comedy": "portrait", "Horror": "landscape"}

@@ -6,10 +6,10 @@ import pytest
 
 from tests.webapp.test_insights_support import NOW, LogBuilder
 from webapp.extensions import db
-from webapp.insights import arm_for
-from webapp.insights.experiments import EXPERIMENTS, experiment_report
+from webapp.insights.experiments import experiment_report
 from webapp.insights.logview import LogView
 from webapp.insights.stats import wilson_interval
+from webapp.personalization.experiments import EXPERIMENTS, arm_for
 
 
 def test_arm_for_is_deterministic_balanced_and_only_knows_defined_experiments():

@@ -8,6 +8,7 @@ from webapp.admin.forms import ConfirmForm, CreditForm
 from webapp.admin.reindex import reindex
 from webapp.admin.title_edits import add_credit, move_credit, remove_credit
 from webapp.admin.title_routes import load_title, render_edit
+from webapp.caching import send_catalog_changed
 from webapp.extensions import db
 from webapp.models import Credit
 
@@ -29,6 +30,7 @@ def credit_add(title_id: int):
     if credit is None:
         form.person_name.errors.append(f"{form.person_name.data} is already credited in that role.")
         return render_edit(item, credit_form=form, status=400)
+    send_catalog_changed()
     db.session.commit()
     reindex([item.id])
     flash(f"Credited {credit.person.name}.", "success")
@@ -43,6 +45,7 @@ def credit_move(credit_id: int):
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     valid = ConfirmForm().validate_on_submit() and step is not None
     if valid and move_credit(credit.title, credit, step):
+        send_catalog_changed()
         db.session.commit()
         reindex([title_id])
     return _back(title_id)
@@ -56,6 +59,7 @@ def credit_delete(credit_id: int):
     if form.validate_on_submit():
         name = credit.person.name
         remove_credit(title, credit)
+        send_catalog_changed()
         db.session.commit()
         reindex([title.id])
         flash(f"Removed {name} from “{title.name}”.", "success")

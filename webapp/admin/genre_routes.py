@@ -8,6 +8,7 @@ from webapp.admin.access import get_or_404
 from webapp.admin.forms import ConfirmForm, GenreForm
 from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
+from webapp.caching import send_catalog_changed
 from webapp.extensions import db
 from webapp.models import Genre
 from webapp.models.catalog import title_genres
@@ -43,6 +44,7 @@ def genre_new():
     if form.validate_on_submit():
         genre = Genre(name=form.name.data, slug=form.final_slug())
         db.session.add(genre)
+        send_catalog_changed()
         if commit():
             flash(f"Added the genre {genre.name}.", "success")
             return redirect(url_for("admin.genres"))
@@ -58,6 +60,7 @@ def genre_edit(genre_id: int):
     if form.validate_on_submit():
         genre.name = form.name.data
         genre.slug = form.final_slug()
+        send_catalog_changed()
         if commit():
             reindex(_title_ids(genre.id))
             flash(f"Saved the genre {genre.name}.", "success")
@@ -75,6 +78,7 @@ def genre_delete(genre_id: int):
     if form.validate_on_submit():
         name = genre.name
         db.session.delete(genre)
+        send_catalog_changed()
         db.session.commit()
         reindex(titles)
         flash(f"Deleted the genre {name}.", "success")

@@ -16,6 +16,7 @@ from webapp.admin.csv_import import (
 from webapp.admin.forms import ImportForm
 from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
+from webapp.caching import send_catalog_changed
 
 SAMPLE = (
     "kind,name,year,runtime_minutes,maturity_rating,genres,keywords,directors,creators,cast,"
@@ -63,6 +64,7 @@ def csv_import():
     if plan.errors:
         return _render(form, plan=plan, status=400)
     titles = save(plan)
+    send_catalog_changed()
     if not commit():
         return _render(form, file_error=CONFLICT, status=409)
     reindex([t.id for t in titles])

@@ -11,6 +11,7 @@ from webapp.admin.forms import ConfirmForm, PersonForm
 from webapp.admin.paging import paginate
 from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
+from webapp.caching import send_catalog_changed
 from webapp.catalog.service import slugify
 from webapp.extensions import db
 from webapp.models import Credit, Person
@@ -48,6 +49,7 @@ def person_new():
     if form.validate_on_submit():
         person = Person(name=form.name.data, slug=slugify(form.name.data))
         db.session.add(person)
+        send_catalog_changed()
         if commit():
             flash(f"Added {person.name}.", "success")
             return redirect(url_for("admin.people", q=person.name))
@@ -63,6 +65,7 @@ def person_edit(person_id: int):
     if form.validate_on_submit():
         person.name = form.name.data
         person.slug = slugify(form.name.data)
+        send_catalog_changed()
         if commit():
             reindex(_credited_titles(person.id))
             flash(f"Saved {person.name}.", "success")
@@ -88,6 +91,7 @@ def person_delete(person_id: int):
     if form.validate_on_submit():
         name = person.name
         db.session.delete(person)
+        send_catalog_changed()
         db.session.commit()
         reindex(titles)
         flash(f"Deleted {name}.", "success")

@@ -11,6 +11,7 @@ from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
 from webapp.admin.title_edits import add_season, next_number
 from webapp.admin.title_routes import load_title, render_edit
+from webapp.caching import send_catalog_changed
 from webapp.extensions import db
 from webapp.media.admin_routes import panel_for
 from webapp.models import Episode, Season
@@ -47,6 +48,7 @@ def season_add(title_id: int):
     if not form.validate_on_submit():
         return render_edit(item, season_form=form, status=400)
     season = add_season(item, form.number.data, form.episodes.data or 0, form.runtime.data)
+    send_catalog_changed()
     if not commit():
         flash(CONFLICT, "error")
         return _title_page(title_id)
@@ -83,6 +85,7 @@ def episode_add(season_id: int):
         series=season.title,
     )
     season.episodes.append(episode)
+    send_catalog_changed()
     if not commit():
         flash(CONFLICT, "error")
         return _season_page(season_id)
@@ -99,6 +102,7 @@ def season_delete(season_id: int):
     if form.validate_on_submit():
         number = season.number
         title.seasons.remove(season)
+        send_catalog_changed()
         db.session.commit()
         reindex([title.id])
         flash(f"Removed season {number} of “{title.name}”.", "success")
@@ -124,6 +128,7 @@ def episode_edit(episode_id: int):
         episode.number = form.number.data
         episode.name = form.name.data
         episode.runtime_minutes = form.runtime_minutes.data
+        send_catalog_changed()
         if commit():
             reindex([season.title_id])
             flash(f"Saved episode {episode.number}.", "success")
@@ -148,6 +153,7 @@ def episode_delete(episode_id: int):
     if form.validate_on_submit():
         number = episode.number
         season.episodes.remove(episode)
+        send_catalog_changed()
         db.session.commit()
         reindex([season.title_id])
         flash(f"Removed episode {number}.", "success")

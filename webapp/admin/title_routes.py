@@ -17,6 +17,7 @@ from webapp.admin.title_edits import (
     update_from_form,
 )
 from webapp.auth.safety import safe_next
+from webapp.caching import send_catalog_changed
 from webapp.catalog.ai_use import AI_USES, DISCLOSED, NONE, needs_note
 from webapp.extensions import db
 from webapp.media.admin_routes import panel_for
@@ -55,6 +56,7 @@ def title_new():
     form = TitleForm()
     if form.validate_on_submit():
         item = create_from_form(form)
+        send_catalog_changed()
         db.session.commit()
         reindex([item.id])
         flash(f"Added “{item.name}”.", "success")
@@ -114,6 +116,7 @@ def title_edit(title_id: int):
     if not form.validate_on_submit():
         return render_edit(item, form=form, status=400)
     update_from_form(item, form)
+    send_catalog_changed()
     db.session.commit()
     reindex([item.id])
     flash(f"Saved “{item.name}”.", "success")
@@ -127,6 +130,7 @@ def title_delete(title_id: int):
     if form.validate_on_submit():
         name = item.name
         db.session.delete(item)
+        send_catalog_changed()
         db.session.commit()
         reindex([title_id])
         flash(f"Deleted “{name}”.", "success")
@@ -160,6 +164,7 @@ def title_set_ai_use(title_id: int):
         )
     else:
         item.ai_use = wanted
+        send_catalog_changed()
         db.session.commit()
         reindex([item.id])
         flash(f"“{item.name}”: {AI_FILTERS[wanted].lower()}.", "success")

@@ -9,8 +9,6 @@ from webapp.activity.schema import EventError
 from webapp.browse import bp
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
-from webapp.home.builder import build_home
-from webapp.home.catalog_index import catalog_index
 from webapp.home.onboarding import (
     MIN_PICKS,
     OnboardingError,
@@ -19,13 +17,10 @@ from webapp.home.onboarding import (
     save_picks,
     skip,
 )
-from webapp.home.page_cache import cache as page_cache
-from webapp.home.page_cache import profile_fingerprint
-from webapp.home.trending import trending
+from webapp.home.page import home_rows_html
 from webapp.input_guard import MAX_ID, whole_number
 from webapp.models import Title, WatchState
 from webapp.profiles.current import load_current_profile, profile_required
-from webapp.recommendations.store import current_model, model_store
 
 
 @bp.get("/")
@@ -38,31 +33,7 @@ def home():
         return redirect(url_for("profiles.choose"))
     if needs_onboarding(profile):
         return redirect(url_for("browse.onboarding"))
-    return render_template("browse/home.html", rows_html=Markup(_personal_rows_html(profile)))
-
-
-def _personal_rows_html(profile) -> str:
-    """The rows' HTML from the per-worker cache, or built now when anything they depend on changed."""
-    model = current_model()
-    key = (
-        profile.id,
-        profile.name,
-        profile.maturity_limit,
-        profile.hide_ai_generated,
-        profile_fingerprint(profile.id),
-        model_store().version if model is not None else None,
-        catalog_index().built_at,
-        trending().computed_at,
-    )
-    html = page_cache.get(key)
-    if html is None:
-        page = build_home(profile)
-        hero = page.rows[0].items[0].title if page.rows and page.rows[0].items else None
-        html = render_template(
-            "browse/_home_rows.html", rows=page.rows, hero=hero, page=page, profile=profile
-        )
-        page_cache.put(key, html)
-    return html
+    return render_template("browse/home.html", rows_html=Markup(home_rows_html(profile)))
 
 
 @bp.route("/welcome/picks", methods=["GET", "POST"])

@@ -1,11 +1,9 @@
 """The personalised home page: rows chosen, filled and ordered for one profile.
 
-`catalog_index` keeps a small in-memory index of the catalog (refreshed on a
-timer, never per request), `trending` keeps recent popularity, `state` turns
-the profile's own rows (read once, with its history, by
-`webapp.recommendations.feedback.read_profile_rows`) into rows to show,
-`builder` puts the page together from those and the recommender, and `cards`
-writes the rows' HTML.
+`page` owns the page (cache key, build, hero, HTML); `planning` plans every
+row from the recommender, the profile's own state (`state`), trending and the
+catalog index (`catalog_index`, kept per app until the catalog changes);
+`fill` caps and orders the rows; `cards` writes their HTML.
 """
 
 

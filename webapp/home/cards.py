@@ -6,21 +6,17 @@ and row macros in templates/macros/cards.html call these, so there is one
 markup.
 
 The part of a card that depends only on the title and the artwork variant
-(links, artwork address, name, AI label, maturity, year, runtime) is kept per worker,
-keyed by every value it is made from, so an edited title gets new markup on
-its next card and nothing needs invalidating.
+(links, artwork address, name, AI label, maturity, year, runtime) is kept in
+the app's card cache (webapp.caching), keyed by every value it is made from,
+so an edited title gets new markup on its next card and nothing needs emptying.
 """
 
 from flask import request, url_for
 from markupsafe import Markup, escape
 
+from webapp.caching import app_caches
 from webapp.catalog.ai_use import EXPLANATIONS, ai_label
 from webapp.templating import artwork_url, runtime_label, title_url
-
-# Entries are (title, variant) pairs of about 600 bytes: at most some 12 MB per
-# worker, enough for every variant of a 5,000-title catalog.
-MAX_FRAGMENTS = 20_000
-_fragments: dict[tuple, tuple[str, str, str, str]] = {}
 
 
 def _attr(value) -> str:
@@ -41,7 +37,8 @@ def _title_fragments(title, variant: int) -> tuple[str, str, str, str]:
         title.ai_use,
         variant,
     )
-    found = _fragments.get(key)
+    caches = app_caches()
+    found = caches.get(caches.cards, key)
     if found is not None:
         return found
     name = str(escape(title.name))
@@ -61,9 +58,7 @@ def _title_fragments(title, variant: int) -> tuple[str, str, str, str]:
     )
     meta.append("</span>")
     found = (name, link, art, "".join(meta))
-    if len(_fragments) >= MAX_FRAGMENTS:
-        _fragments.clear()
-    _fragments[key] = found
+    caches.put(caches.cards, key, found)
     return found
 
 

@@ -1,19 +1,18 @@
 """An in-memory index of the catalog for building rows without scanning tables.
 
-Each worker rebuilds it at most every REFRESH seconds, and sooner when a new
-title appears (one indexed MAX(id) lookup, at most every CHECK seconds), so
-titles added by an admin reach the rows within seconds.
+Each worker keeps it in its per-app catalog cache (webapp.caching), so it is
+built again on the first request after any catalog edit, import or deletion.
 """
 
 import re
-import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from webapp.caching import catalog_caches
 from webapp.catalog.ai_use import GENERATED
 from webapp.catalog.visibility import visible_mask
 from webapp.extensions import db
@@ -29,8 +28,6 @@ from webapp.models import (
     title_keywords,
 )
 
-REFRESH = 300.0
-CHECK = 15.0
 NEW_WINDOW_TITLES = 60
 
 _SEQUEL = re.compile(r"(\s*[:\-–].*$)|(\s+(part\s+)?([0-9]+|ii|iii|iv|v|vi)\b.*$)", re.IGNORECASE)
@@ -137,37 +134,7 @@ def _themes(genres: dict[int, tuple[str, ...]], keywords: dict[int, frozenset[st
     return out
 
 
-class _Holder:
-    def __init__(self):
-        self.index: CatalogIndex | None = None
-        self.checked_at = float("-inf")
-        self.lock = threading.Lock()
-
-
-_holders: dict[str, _Holder] = {}
-
-
 def catalog_index() -> CatalogIndex:
-    """The current index for this app's database, rebuilt when stale or when titles were added."""
-    key = str(db.engine.url)
-    holder = _holders.setdefault(key, _Holder())
-    now = time.monotonic()
-    index = holder.index
-    if index is not None and now - index.built_at < REFRESH and now - holder.checked_at < CHECK:
-        return index
-    with holder.lock:
-        index = holder.index
-        stale = index is None or time.monotonic() - index.built_at >= REFRESH
-        if not stale:
-            holder.checked_at = time.monotonic()
-            latest = db.session.scalar(select(func.max(Title.id))) or 0
-            stale = latest != index.max_id
-        if stale:
-            holder.index = _build()
-            holder.checked_at = time.monotonic()
-        return holder.index
-
-
-def invalidate() -> None:
-    """Forget every index (after catalog edits in this process, and in tests)."""
-    _holders.clear()
+    """The index of this app's catalog as of its last change."""
+    caches = catalog_caches()
+    return caches.get_or_build(caches.catalog, "index", _build)

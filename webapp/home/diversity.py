@@ -9,14 +9,14 @@ import numpy as np
 
 from recommender.calibration import calibrated_rerank, genre_distributions, history_distribution
 from webapp.home.catalog_index import CatalogIndex
+from webapp.personalization.experiments import arm_for
 
 EXPERIMENT = "diversity"
 LAMBDA = 0.5
 
 
 def arm(profile_id: int) -> str:
-    from webapp.insights.experiments import arm_for
-
+    """The profile's arm of the diversity experiment."""
     return arm_for(profile_id, EXPERIMENT)
 
 

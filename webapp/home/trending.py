@@ -1,11 +1,10 @@
-"""What is being watched now: time-decayed plays over the last days, cached per worker.
+"""What is being watched now: time-decayed plays over the last days, cached per app.
 
 Windows end at the newest play rather than at the clock, so a site that was
 quiet for a while (or a demo seeded last month) still has a Trending row.
 """
 
 import math
-import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -13,10 +12,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from webapp.caching import catalog_caches
 from webapp.extensions import db
 from webapp.models import Event
+from webapp.personalization.segments import segment_map
 
-TTL = 300.0
 WINDOW_DAYS = 7
 HALF_LIFE_DAYS = 2.0
 TODAY = timedelta(hours=24)
@@ -99,31 +99,14 @@ def compute_trending() -> Trending:
 
 
 def _segment_map() -> dict[int, int]:
-    """Profiles' taste segments from the insights studio, when it has computed them."""
-    try:
-        from webapp.insights.segments import segment_map
-    except ImportError:
-        return {}
+    """Profiles' taste segments as last computed (none before the first refresh)."""
     try:
         return segment_map()
     except (OSError, ValueError, KeyError):  # an unreadable cache means "no segments yet"
         return {}
 
 
-_cache: dict[str, Trending] = {}
-_lock = threading.Lock()
-
-
 def trending() -> Trending:
-    key = str(db.engine.url)
-    current = _cache.get(key)
-    if current is None or time.monotonic() - current.computed_at > TTL:
-        with _lock:
-            current = _cache.get(key)
-            if current is None or time.monotonic() - current.computed_at > TTL:
-                current = _cache[key] = compute_trending()
-    return current
-
-
-def invalidate() -> None:
-    _cache.clear()
+    """This app's trending figures, computed again after TRENDING_CACHE_SECONDS."""
+    caches = catalog_caches()
+    return caches.get_or_build(caches.trending, "trending", compute_trending)

@@ -1,5 +1,10 @@
-"""Rows of title cards as plain values: built in Python, only rendered by templates."""
+"""Rows of title cards as plain values: built in Python, only rendered by templates.
 
+`Card` and `PlannedRow` are a row while it is planned (title ids, best first);
+`Row` and `RowItem` what the page shows once the titles are loaded.
+"""
+
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -73,3 +78,24 @@ class Row:
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+@dataclass(slots=True)
+class Card:
+    title_id: int
+    reason: str | None = None
+    score: float | None = None  # 0..1: share of the visible catalog this title ranks above
+    progress: float | None = None
+    note: str | None = None
+    rank: int | None = None
+
+
+@dataclass
+class PlannedRow:
+    key: str
+    title: str
+    cards: Iterable[Card]  # best first; a generator until `fill` keeps what the page shows
+    relevance: float
+    kind: str = "recommendation"
+    anchor: int | None = None
+    href: str | None = None

@@ -3,8 +3,8 @@
 Reports are JSON files (arrays as .npz) in the instance folder's `insights/`
 directory, written atomically. Pages only read them; `webapp.insights.refresh`
 writes them (on demand from the admin pages, or on a schedule with
-`flask admin insights-refresh`). Readers in this process keep a parsed copy
-until the file changes.
+`flask admin insights-refresh`). Readers keep a parsed copy in their app's
+report cache (webapp.caching) until the file changes.
 """
 
 import dataclasses
@@ -14,12 +14,11 @@ import os
 import tempfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from flask import current_app
 
-_memo: dict[str, tuple[float, Any]] = {}
+from webapp.caching import app_caches, memo_file
 
 
 def cache_dir() -> Path:
@@ -73,7 +72,7 @@ def store(name: str, report) -> dict:
 def load(name: str) -> dict | None:
     """The cached report `name`, or None if it was never computed."""
     path = cache_dir() / f"{name}.json"
-    return _memoized(path, lambda: json.loads(path.read_bytes()))
+    return memo_file(path, lambda: json.loads(path.read_bytes()))
 
 
 def store_arrays(name: str, **arrays: np.ndarray) -> None:
@@ -87,31 +86,12 @@ def load_arrays(name: str) -> dict[str, np.ndarray] | None:
         with np.load(path, allow_pickle=False) as data:
             return {k: data[k] for k in data.files}
 
-    return _memoized(path, read)
-
-
-def memo(path: Path, build):
-    """Derived in-memory values of a cached file, rebuilt when the file changes."""
-    return _memoized(path, build, key_suffix=":derived")
-
-
-def _memoized(path: Path, read, key_suffix: str = ""):
-    try:
-        stamp = path.stat().st_mtime_ns
-    except FileNotFoundError:
-        return None
-    key = str(path) + key_suffix
-    hit = _memo.get(key)
-    if hit and hit[0] == stamp:
-        return hit[1]
-    value = read()
-    _memo[key] = (stamp, value)
-    return value
+    return memo_file(path, read)
 
 
 def clear() -> None:
     """Forget every cached report (files and memory)."""
-    _memo.clear()
+    app_caches().reports.clear()
     for path in cache_dir().glob("*"):
         if path.suffix in (".json", ".npz"):
             path.unlink(missing_ok=True)

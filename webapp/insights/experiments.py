@@ -1,9 +1,6 @@
-"""Experiments: deterministic arms for profiles, and per-arm results with intervals.
+"""Experiments: per-arm results with intervals.
 
-`arm_for(profile_id, key)` hashes "key:profile_id" (SHA-256) into [0, 1) and
-walks the experiment's arm weights, so a profile always lands in the same arm
-of an experiment, and arms of different experiments are independent.
-
+Profiles are put in arms by `webapp.personalization.experiments.arm_for`.
 Per arm: play rate from impressions (Wilson interval), viewing hours per
 profile (normal interval), and retention: the share of profiles active in
 the first half of the window who are active again in the last 14 days
@@ -11,7 +8,6 @@ the first half of the window who are active again in the last 14 days
 is given with a normal-approximation 95 % interval.
 """
 
-import hashlib
 import math
 from dataclasses import dataclass
 
@@ -19,44 +15,9 @@ import numpy as np
 
 from webapp.insights.logview import LogView
 from webapp.insights.stats import Z95, mean_interval, share, wilson_interval
+from webapp.personalization.experiments import EXPERIMENTS, arm_for
 
 RETENTION_DAYS = 14
-
-
-@dataclass(frozen=True)
-class Experiment:
-    key: str
-    arms: tuple[str, ...]
-    weights: tuple[float, ...]
-    description: str
-
-
-EXPERIMENTS = {
-    "diversity": Experiment(
-        "diversity",
-        ("control", "diverse"),
-        (0.5, 0.5),
-        "Home rows as ranked (control) against rows re-ranked for genre diversity and calibration (diverse).",
-    ),
-}
-
-
-def arm_for(profile_id: int, experiment_key: str) -> str:
-    """The arm of `experiment_key` this profile is in (stable across runs and processes)."""
-    experiment = EXPERIMENTS.get(experiment_key)
-    if experiment is None:
-        raise ValueError(
-            f"Unknown experiment {experiment_key!r}; known: {', '.join(sorted(EXPERIMENTS))}."
-        )
-    digest = hashlib.sha256(f"{experiment_key}:{int(profile_id)}".encode()).digest()
-    point = int.from_bytes(digest[:8], "big") / 2**64
-    total = sum(experiment.weights)
-    edge = 0.0
-    for arm, weight in zip(experiment.arms, experiment.weights, strict=True):
-        edge += weight / total
-        if point < edge:
-            return arm
-    return experiment.arms[-1]
 
 
 @dataclass

@@ -26,7 +26,7 @@ from webapp.insights.artwork_bandit import bandit_report
 from webapp.insights.churn import churn_report
 from webapp.insights.demand import demand_report
 from webapp.insights.engagement import engagement_report
-from webapp.insights.experiments import EXPERIMENTS, experiment_report
+from webapp.insights.experiments import experiment_report
 from webapp.insights.exposure import exposure_report
 from webapp.insights.logview import LogView, window_ending
 from webapp.insights.offline import compare_calibration
@@ -34,6 +34,7 @@ from webapp.insights.segments import segment_report, store_assignment
 from webapp.insights.supply import supply_report
 from webapp.models import Event
 from webapp.models.base import utcnow
+from webapp.personalization.experiments import EXPERIMENTS
 
 logger = logging.getLogger(__name__)
 

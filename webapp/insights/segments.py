@@ -17,15 +17,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import silhouette_score
 from sqlalchemy import select
 
-from webapp.insights import cache
 from webapp.insights.logview import DAYPARTS, LogView, daypart_of
 from webapp.models.catalog import Credit, Person
+from webapp.personalization.segments import store_segments
 
 MIN_HOURS = 0.5
 DAYPART_WEIGHT = 0.5
 K_RANGE = range(2, 9)
 SILHOUETTE_SAMPLE = 3000
-CACHE_NAME = "segments_map"
 
 
 @dataclass
@@ -244,22 +243,5 @@ def segment_report(log: LogView, k: int | None = None) -> tuple[SegmentReport, A
 
 
 def store_assignment(assignment: Assignment) -> None:
-    cache.store_arrays(CACHE_NAME, profiles=assignment.profiles, labels=assignment.labels)
-
-
-def segment_map() -> dict[int, int]:
-    """profile id -> segment number, from the last refresh (empty before the first)."""
-    path = cache.cache_dir() / f"{CACHE_NAME}.npz"
-
-    def build():
-        arrays = cache.load_arrays(CACHE_NAME)
-        if arrays is None:
-            return {}
-        return dict(zip(arrays["profiles"].tolist(), arrays["labels"].tolist(), strict=True))
-
-    return cache.memo(path, build) or {}
-
-
-def segment_for(profile_id: int) -> int | None:
-    """The profile's segment number at the last refresh, or None (new or too little viewing)."""
-    return segment_map().get(int(profile_id))
+    """Keep the clustering for the pages' per-profile choices."""
+    store_segments(assignment.profiles, assignment.labels)

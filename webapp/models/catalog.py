@@ -175,3 +175,16 @@ class Artwork(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     title: Mapped[Title] = relationship(back_populates="artworks")
+
+
+class CatalogGeneration(db.Model):
+    """One row whose number goes up in the transaction of every catalog edit.
+
+    Each worker on each host compares it with the number its caches were built
+    at (one primary-key read per request), so an edit reaches every cache.
+    """
+
+    __tablename__ = "catalog_generation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(default=0)

@@ -14,6 +14,7 @@ from flask import has_app_context
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
+from webapp.caching import app_caches
 from webapp.extensions import db
 from webapp.models import Credit, Person, Title
 from webapp.search.backends import backend
@@ -169,16 +170,12 @@ def _forget(session: Session) -> None:
     session.info.pop(PENDING, None)
 
 
-_present: set[str] = set()
-
-
 def _index_exists(session: Session) -> bool:
-    """The index tables exist (they do once migration 0002 ran); only a yes is cached."""
-    bind = session.get_bind()
-    key = bind.url.render_as_string(hide_password=True)
-    if key not in _present and inspect(bind).has_table("search_terms"):
-        _present.add(key)
-    return key in _present
+    """The index tables exist (they do once migration 0002 ran); only a yes is kept."""
+    known = app_caches().schema
+    if "search_terms" not in known and inspect(session.get_bind()).has_table("search_terms"):
+        known.add("search_terms")
+    return "search_terms" in known
 
 
 def watch_catalog_changes() -> None:

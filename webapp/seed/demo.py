@@ -42,6 +42,7 @@ from sqlalchemy import func, select
 from tqdm import tqdm
 
 from webapp.auth.accounts import register_account
+from webapp.caching import send_catalog_changed
 from webapp.catalog.service import Catalog
 from webapp.extensions import db
 from webapp.models import (
@@ -148,6 +149,7 @@ def seed_demo(
     rng = np.random.default_rng(seed)
     try:
         summary = _seed(records, n_profiles, seed, days, progress, now, rng)
+        send_catalog_changed()
         db.session.commit()
     except BaseException:
         db.session.rollback()

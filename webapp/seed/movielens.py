@@ -33,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import select
 from tqdm import tqdm
 
+from webapp.caching import send_catalog_changed
 from webapp.catalog.service import Catalog, TitleSpec, slugify
 from webapp.extensions import db
 from webapp.models import Account, Event, Keyword, Profile, Rating, Title, WatchState
@@ -132,6 +133,7 @@ def import_movielens(path: Path | str, progress: bool = True) -> ImportSummary:
     try:
         title_ids = add_titles(movies, tags, summary, progress)
         add_viewers(ratings, title_ids, summary, progress)
+        send_catalog_changed()
         db.session.commit()
     except BaseException:
         db.session.rollback()

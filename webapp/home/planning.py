@@ -1,77 +1,29 @@
-"""Putting one profile's home page together.
+"""Every row of a personal home page, planned as lists of title ids (cheap, in memory).
 
-The rows are decided as lists of title ids first (cheap, in memory), then
-ordered by how much this profile cares about each, then filled top to bottom
-so that a title appears at most twice on the page and no row is a wall of
-one franchise. Cards are made lazily, so the hundreds of candidates a row
-never reaches cost nothing. Only at the end are the chosen titles loaded, as
-plain rows in one query that applies the visibility rule once more.
+The profile's own rows, Top Picks, "Because you watched", trending, new, and
+genre and theme rows by taste are each a `PlannedRow` whose cards are best
+first (lazily, so the hundreds of candidates a row never reaches cost
+nothing); `webapp.home.fill` then caps and orders them.
 """
 
-import hashlib
-import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import select
 
-from webapp.catalog.visibility import restrict
-from webapp.extensions import db
 from webapp.home import diversity
-from webapp.home.catalog_index import CatalogIndex, catalog_index
-from webapp.home.state import ProfileState, load_state
+from webapp.home.catalog_index import CatalogIndex
+from webapp.home.fill import MAX_ROW
+from webapp.home.state import ProfileState
 from webapp.home.themes import THEMES
-from webapp.home.trending import trending
-from webapp.home.types import CARD_COLUMNS, CardTitle, Row, RowItem
-from webapp.models import Profile, Title
-from webapp.recommendations.feedback import profile_history, read_profile_rows
-from webapp.recommendations.store import model_for_catalog, model_store
+from webapp.home.trending import Trending, trending
+from webapp.home.types import Card, PlannedRow
+from webapp.models import Profile
+from webapp.personalization.segments import segment_for
 
-log = logging.getLogger(__name__)
-
-# Rows scroll sideways; two dozen cards fill several screens without bloating the page.
-MIN_ROW, MAX_ROW = 10, 20
-MAX_ROWS = 14
-MAX_APPEARANCES = 2
-PER_FRANCHISE = 2
-PER_DIRECTOR = 3
 ANCHORS = 3
 GENRE_ROWS = 6
-THEME_ROWS = 3
-N_ARTWORK_VARIANTS = 4
-# Rows a viewer expects to see even with one card in them.
-ALWAYS_SHOWN = {"continue", "my-list"}
-PINNED = {"continue", "my-list", "top10"}
-
-
-@dataclass(slots=True)
-class Card:
-    title_id: int
-    reason: str | None = None
-    score: float | None = None  # 0..1: share of the visible catalog this title ranks above
-    progress: float | None = None
-    note: str | None = None
-    rank: int | None = None
-
-
-@dataclass
-class PlannedRow:
-    key: str
-    title: str
-    cards: Iterable[Card]  # best first; a generator until _fill keeps what the page shows
-    relevance: float
-    kind: str = "recommendation"
-    anchor: int | None = None
-    href: str | None = None
-
-
-@dataclass
-class HomePage:
-    rows: list[Row]
-    model_version: str | None
-    personalised: bool
 
 
 class Scores:
@@ -93,29 +45,8 @@ class Scores:
         return None if pos is None else 1.0 - pos / self._n
 
 
-def _artwork_variants(profile_id: int, title_ids: list[int], index: CatalogIndex) -> dict[int, int]:
-    """The artwork bandit's choice when it is trained; otherwise a stable spread."""
-    try:
-        from webapp.insights.artwork_bandit import choose_variants
-    except ImportError:
-        choose_variants = None
-    if choose_variants is not None:
-        try:
-            return choose_variants(profile_id, title_ids, catalog_styles=index.artwork)
-        except Exception:  # the page must render even if the bandit's cache is broken
-            log.exception("artwork choice failed; using a stable spread")
-    out = {}
-    for t in title_ids:
-        digest = hashlib.blake2b(f"{profile_id}:{t}".encode(), digest_size=2).digest()
-        out[t] = int.from_bytes(digest, "big") % N_ARTWORK_VARIANTS
-    return out
-
-
 def _segment_of(profile_id: int) -> int | None:
-    try:
-        from webapp.insights.segments import segment_for
-    except ImportError:
-        return None
+    """The profile's taste segment; none when the last clustering cannot be read."""
     try:
         return segment_for(profile_id)
     except (OSError, ValueError, KeyError):
@@ -287,7 +218,7 @@ def _because_rows(ctx: _Context) -> Iterator[PlannedRow]:
         )
 
 
-def _trending_rows(ctx: _Context, trend) -> Iterator[PlannedRow]:
+def _trending_rows(ctx: _Context, trend: Trending) -> Iterator[PlannedRow]:
     """Trending Now (among the profile's taste segment when it watched enough) and the Top 10."""
     allowed, blocked, index = ctx.allowed, ctx.blocked, ctx.index
     segment = _segment_of(ctx.profile.id)
@@ -327,7 +258,7 @@ def _genre_cards(ctx: _Context, genre: str, fav_directors: set[str]) -> Iterator
         yield ctx.card(t, reason or f"Because you like {genre}")
 
 
-def _taste_rows(ctx: _Context, trend) -> Iterator[PlannedRow]:
+def _taste_rows(ctx: _Context, trend: Trending) -> Iterator[PlannedRow]:
     """Genre and theme rows, weighted by how much of the history falls in each."""
     index, fresh = ctx.index, ctx.fresh
     genre_aff, theme_aff, director_aff = _affinities(ctx.history, index)
@@ -368,9 +299,9 @@ def _taste_rows(ctx: _Context, trend) -> Iterator[PlannedRow]:
             )
 
 
-def _plan_rows(
+def plan_rows(
     profile: Profile, index: CatalogIndex, state: ProfileState, history: dict[int, float], model
-) -> tuple[list[PlannedRow], Scores]:
+) -> list[PlannedRow]:
     allowed_arr = index.allowed(profile)
     allowed = set(allowed_arr.tolist())
     # The profile's own past above its limit (watched before the limit was lowered) is kept
@@ -414,102 +345,4 @@ def _plan_rows(
     )
     rows += [r for r in own if r.key != "continue"]
     rows += _taste_rows(ctx, trend)
-    return rows, scores
-
-
-def _fill(rows: list[PlannedRow], index: CatalogIndex) -> list[PlannedRow]:
-    """Order rows and cap each title's appearances and each row's repetitiveness."""
-    themes_kept = 0
-    ordered = sorted(rows, key=lambda r: -r.relevance)
-    # The viewer's own rows and the numbered Top 10 claim their titles first;
-    # every other row then takes what is left under the two-appearance cap.
-    fill_order = sorted(ordered, key=lambda r: r.kind not in PINNED)
-    used: dict[int, int] = {}
-    out = []
-    for row in fill_order:
-        if row.kind == "theme" and themes_kept >= THEME_ROWS:
-            continue
-        varied = row.kind not in ("continue", "my-list", "top10")
-        families: dict[str | None, int] = {}
-        directors: dict[str, int] = {}
-        chosen, seen_here, deferred = [], set(), []
-        for c in row.cards:
-            t = c.title_id
-            if t in seen_here or used.get(t, 0) >= MAX_APPEARANCES:
-                continue
-            seen_here.add(t)
-            family = index.franchise.get(t)
-            row_directors = index.directors.get(t, ())
-            if varied and (
-                families.get(family, 0) >= PER_FRANCHISE
-                or any(directors.get(d, 0) >= PER_DIRECTOR for d in row_directors)
-            ):
-                deferred.append(c)
-                continue
-            chosen.append(c)
-            families[family] = families.get(family, 0) + 1
-            for d in row_directors:
-                directors[d] = directors.get(d, 0) + 1
-            if len(chosen) == MAX_ROW:
-                break
-        if len(chosen) < MIN_ROW:
-            # A small catalog may not have ten varied titles: variety yields to a full row.
-            chosen += deferred[: MIN_ROW - len(chosen)]
-        if row.kind == "top10" and len(chosen) < 10:
-            continue
-        if len(chosen) < (1 if row.key in ALWAYS_SHOWN else MIN_ROW):
-            continue
-        for c in chosen:
-            used[c.title_id] = used.get(c.title_id, 0) + 1
-        row.cards = chosen
-        if row.kind == "theme":
-            themes_kept += 1
-        out.append(row)
-    # A page of more rows than this is scrolled past; fewer rows keep it fast to build and load.
-    return sorted(out, key=lambda r: -r.relevance)[:MAX_ROWS]
-
-
-def build_home(profile: Profile) -> HomePage:
-    """The rows for this profile, as typed values ready for the template."""
-    index = catalog_index()
-    model = model_for_catalog(index.max_id)
-    own = read_profile_rows(profile.id)
-    state = load_state(profile.id, own)
-    history = profile_history(profile.id, rows=own)
-    planned, _ = _plan_rows(profile, index, state, history, model)
-    filled = _fill(planned, index)
-
-    needed = {c.title_id for r in filled for c in r.cards} | {r.anchor for r in filled if r.anchor}
-    titles = {
-        row[0]: CardTitle._make(row)
-        for row in db.session.execute(
-            restrict(select(*CARD_COLUMNS).where(Title.id.in_(needed)), profile)
-        )
-    }
-    variants = _artwork_variants(profile.id, sorted(titles), index)
-    rows = []
-    for row in filled:
-        name = row.title
-        if row.kind == "because":
-            anchor = titles.get(row.anchor)
-            if anchor is None:
-                continue
-            name = f"Because you watched {anchor.name}"
-        items = tuple(
-            RowItem(
-                titles[c.title_id],
-                variants.get(c.title_id, 0),
-                c.reason,
-                c.score,
-                c.progress,
-                c.note,
-                c.rank,
-            )
-            for c in row.cards
-            if c.title_id in titles
-        )
-        if len(items) < (1 if row.key in ALWAYS_SHOWN else MIN_ROW):
-            continue
-        rows.append(Row(row.key, name, items, row.href, row.kind, anchor=row.anchor))
-    store = model_store()
-    return HomePage(rows, store.version if model is not None else None, model is not None)
+    return rows
