@@ -12,8 +12,8 @@ their own transaction; a worker that reads a newer number empties its caches.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_catalog_generation"
-down_revision = "0008_shared_media"
+revision = "0010_catalog_generation"
+down_revision = "0009_event_partitions"
 branch_labels = None
 depends_on = None
 
