@@ -1,7 +1,7 @@
 """catalog generation: one counter bumped by every catalog edit
 
-Revision ID: 0009_catalog_generation
-Revises: 0008_shared_media
+Revision ID: 0010_catalog_generation
+Revises: 0009_event_partitions
 Create Date: 2026-12-04 10:00:00
 
 Every worker on every host keeps per-app caches built from the catalog
