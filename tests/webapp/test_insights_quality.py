@@ -202,6 +202,8 @@ def test_the_quality_page_opens_with_findings_folds_long_tables_and_says_its_age
     assert "<details" not in devices
     assert f'title="{TERMS["percentile"]}">Startup p95</abbr>' in html
     assert re.search(r'<abbr class="term" title="[^"]+">Rebuffer ratio</abbr>', html)
+    overview = client.get("/admin/insights/").get_data(as_text=True)
+    assert re.search(r'<span class="big">8\.2 s</span> startup, 95th percentile', overview)
     csv = client.get("/admin/insights/quality/devices.csv").get_data(as_text=True)
     assert csv.splitlines()[0].startswith("Device,Play attempts,Startups,Startup p50")
     with quality_log.app_context():

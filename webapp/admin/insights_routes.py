@@ -91,6 +91,7 @@ def insights_index():
         churn=churn,
         engagement=engagement,
         segments=cache.load("segments") or {},
+        quality=(cache.load("quality") or {}).get("overall", {}),
     )
 
 
