@@ -218,3 +218,12 @@ def test_an_empty_log_has_no_findings_to_state(app):
     for page in PAGES:
         html = client.get(f"/admin/insights/{page}").get_data(as_text=True)
         assert 'class="findings"' not in html, page
+
+
+def test_a_cache_from_before_the_quality_report_is_completed_on_first_visit(quality_log):
+    client = sign_in_directly(quality_log, quality_log.test_client(), is_admin=True)
+    assert client.get("/admin/insights/").status_code == 200
+    with quality_log.app_context():
+        (cache.cache_dir() / "quality.json").unlink()
+    page = client.get("/admin/insights/quality").get_data(as_text=True)
+    assert "<h1>Playback quality</h1>" in page and "being computed" not in page

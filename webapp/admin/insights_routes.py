@@ -62,7 +62,10 @@ def _meta() -> dict:
 
 
 def _payload(page: str) -> dict:
+    """The page's cached report; a cache from before the report existed is computed anew."""
     payload = cache.load(page)
+    if payload is None and refresh_now_or_later(db.session):
+        payload = cache.load(page)
     if payload is None:
         raise NotReady
     return payload
