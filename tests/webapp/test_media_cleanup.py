@@ -8,6 +8,7 @@ from tests.conftest import BACKENDS, sign_in_directly
 from tests.webapp.test_media_support import add_film, add_series, media_app
 from webapp.extensions import db
 from webapp.media import storage
+from webapp.media.assets import AssetRecord
 from webapp.media.demo import SOURCE_PREFIX
 from webapp.models import MediaAsset, MediaLink, Season
 
@@ -97,3 +98,22 @@ def test_a_refused_delete_leaves_every_file(app):
     admin = sign_in_directly(app, app.test_client(), is_admin=True)
     assert admin.get(f"/admin/titles/{film}/delete").status_code == 200  # the confirmation only
     assert _on_disk(app, own) and _rows(app) == {own}
+
+
+def test_a_transcode_that_finishes_after_its_film_was_deleted_leaves_no_files(app):
+    film = add_film(app)
+    with app.app_context():
+        asset = MediaAsset(title_id=film, state="queued", source_name="late.mp4")
+        db.session.add(asset)
+        db.session.commit()
+        record = AssetRecord(asset.id)
+        assert record.claim()
+    admin = sign_in_directly(app, app.test_client(), is_admin=True)
+    assert admin.post(f"/admin/titles/{film}/delete").status_code == 302
+    with app.app_context():
+        work = storage.media_dir() / ".work" / f"{record.asset_id}-late"
+        work.mkdir(parents=True)
+        (work / "master.m3u8").write_text("#EXTM3U\n")
+        storage.publish(work, record.asset_id)  # the transcode had got this far already
+        record.succeed()
+    assert not _on_disk(app, record.asset_id) and _rows(app) == set()
