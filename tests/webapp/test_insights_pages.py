@@ -12,7 +12,8 @@ from tests.conftest import sign_in_directly
 from webapp.admin.insights_routes import PAGES
 from webapp.extensions import db
 from webapp.insights import cache
-from webapp.insights.tables import charts_for, tables_for
+from webapp.insights.charts import charts_for
+from webapp.insights.tables import tables_for
 from webapp.models import Title
 
 URLS = [

@@ -19,6 +19,8 @@ from webapp.csv_export import csv_download
 from webapp.extensions import db
 from webapp.insights import cache
 from webapp.insights.artwork_bandit import EPSILON, title_cells
+from webapp.insights.charts import charts_for
+from webapp.insights.findings import findings_for
 from webapp.insights.refresh import (
     DEFAULT_MAX_AGE,
     ensure_computed,
@@ -26,7 +28,8 @@ from webapp.insights.refresh import (
     refresh_now_or_later,
     refresh_running,
 )
-from webapp.insights.tables import charts_for, find_table, tables_for
+from webapp.insights.tables import find_table, tables_for
+from webapp.insights.wording import TERMS, updated_ago
 from webapp.models import Title
 from webapp.models.base import utcnow
 
@@ -39,7 +42,10 @@ PAGES = {
     "churn": "Churn risk",
     "experiments": "Experiments",
     "exposure": "Exposure",
+    "quality": "Playback quality",
 }
+# Tables longer than this are folded (<details>) below the charts.
+FOLD_ROWS = 12
 
 
 class NotReady(Exception):
@@ -52,11 +58,14 @@ def _meta() -> dict:
         raise NotReady
     age = (utcnow() - datetime.fromisoformat(meta["computed_at"])).total_seconds()
     max_age = current_app.config.get("INSIGHTS_MAX_AGE", DEFAULT_MAX_AGE)
-    return dict(meta, age_minutes=int(age // 60), stale=age > max_age, running=refresh_running())
+    return dict(meta, updated=updated_ago(age), stale=age > max_age, running=refresh_running())
 
 
 def _payload(page: str) -> dict:
+    """The page's cached report; a cache from before the report existed is computed anew."""
     payload = cache.load(page)
+    if payload is None and refresh_now_or_later(db.session):
+        payload = cache.load(page)
     if payload is None:
         raise NotReady
     return payload
@@ -67,20 +76,25 @@ def insights_not_ready(error):
     return render_template("admin/insights/computing.html", pages=PAGES, page=None), 200
 
 
+def _render(template: str, **context):
+    """An insights page: the navigation, the glossary and the folding rule come with every one."""
+    return render_template(template, pages=PAGES, terms=TERMS, fold_rows=FOLD_ROWS, **context)
+
+
 @bp.get("/insights/")
 def insights_index():
     meta = _meta()
     supply, artwork = cache.load("supply") or {}, cache.load("artwork") or {}
     churn, engagement = cache.load("churn") or {}, cache.load("engagement") or {}
-    return render_template(
+    return _render(
         "admin/insights/index.html",
         meta=meta,
-        pages=PAGES,
         supply=supply,
         artwork=artwork,
         churn=churn,
         engagement=engagement,
         segments=cache.load("segments") or {},
+        quality=(cache.load("quality") or {}).get("overall", {}),
     )
 
 
@@ -102,12 +116,12 @@ def insights_page(page: str):
     meta = _meta()
     payload = _payload(page)
     tables = [(t, t.values(payload)) for t in tables_for(page)]
-    return render_template(
+    return _render(
         f"admin/insights/{page}.html",
         page=page,
-        pages=PAGES,
         meta=meta,
         report=payload,
+        findings=findings_for(page, payload),
         tables=tables,
         charts=charts_for(page, payload),
         epsilon=EPSILON,
@@ -120,10 +134,9 @@ def insights_artwork_title(title_id: int):
     meta = _meta()
     payload = _payload("artwork")
     cells = title_cells(title_id, payload.get("segment_labels", {}))
-    return render_template(
+    return _render(
         "admin/insights/artwork_title.html",
         page="artwork",
-        pages=PAGES,
         meta=meta,
         title=title,
         cells=cells,

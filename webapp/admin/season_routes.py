@@ -14,6 +14,7 @@ from webapp.admin.title_routes import load_title, render_edit
 from webapp.caching import send_catalog_changed
 from webapp.extensions import db
 from webapp.media.admin_routes import panel_for
+from webapp.media.cleanup import prepare_cleanup
 from webapp.models import Episode, Season
 
 
@@ -101,9 +102,11 @@ def season_delete(season_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         number = season.number
+        media = prepare_cleanup(title.id, [e.id for e in season.episodes])
         title.seasons.remove(season)
         send_catalog_changed()
         db.session.commit()
+        media.remove_files()
         reindex([title.id])
         flash(f"Removed season {number} of “{title.name}”.", "success")
         return _title_page(title.id)
@@ -152,9 +155,11 @@ def episode_delete(episode_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         number = episode.number
+        media = prepare_cleanup(season.title_id, [episode.id])
         season.episodes.remove(episode)
         send_catalog_changed()
         db.session.commit()
+        media.remove_files()
         reindex([season.title_id])
         flash(f"Removed episode {number}.", "success")
         return _season_page(season.id)

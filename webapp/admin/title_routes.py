@@ -21,6 +21,7 @@ from webapp.caching import send_catalog_changed
 from webapp.catalog.ai_use import AI_USES, DISCLOSED, NONE, needs_note
 from webapp.extensions import db
 from webapp.media.admin_routes import panel_for
+from webapp.media.cleanup import prepare_cleanup
 from webapp.models import Credit, Season, Title
 
 UNANSWERED = "unanswered"
@@ -129,9 +130,11 @@ def title_delete(title_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         name = item.name
+        media = prepare_cleanup(item.id)
         db.session.delete(item)
         send_catalog_changed()
         db.session.commit()
+        media.remove_files()
         reindex([title_id])
         flash(f"Deleted “{name}”.", "success")
         return redirect(url_for("admin.titles"))

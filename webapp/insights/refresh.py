@@ -30,6 +30,7 @@ from webapp.insights.experiments import experiment_report
 from webapp.insights.exposure import exposure_report
 from webapp.insights.logview import LogView, window_ending
 from webapp.insights.offline import compare_calibration
+from webapp.insights.quality import quality_report
 from webapp.insights.segments import segment_report, store_assignment
 from webapp.insights.supply import supply_report
 from webapp.models import Event
@@ -51,6 +52,7 @@ REPORTS = (
     "churn",
     "experiments",
     "exposure",
+    "quality",
 )
 
 
@@ -93,6 +95,7 @@ def refresh_all(
     )
     calibration = timed("calibration", lambda: compare_calibration(log))
     timed("exposure", lambda: cache.store("exposure", exposure_report(log, calibration)))
+    timed("quality", lambda: cache.store("quality", quality_report(log)))
     summary = RefreshSummary(
         utcnow().isoformat(timespec="seconds"),
         log.start.isoformat(timespec="seconds"),

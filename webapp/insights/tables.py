@@ -12,7 +12,8 @@ from dataclasses import dataclass
 class Column:
     header: str
     key: str | Callable[[dict], object]
-    kind: str = "text"  # text | int | num | pct | hours | ci
+    kind: str = "text"  # text | int | num | pct | hours | seconds | ci
+    term: str | None = None  # a statistical term the header explains (webapp.insights.glossary)
 
     def value(self, row: dict):
         return self.key(row) if callable(self.key) else row.get(self.key)
@@ -72,7 +73,7 @@ CELL_COLUMNS = (
     Column("Impressions", "impressions", "int"),
     Column("Plays within 30 min", "plays", "int"),
     Column("Play rate", "rate", "pct"),
-    Column("95 % interval (Wilson)", _ci("low", "high")),
+    Column("95 % interval (Wilson)", _ci("low", "high"), term="Wilson interval"),
 )
 SHARE_COLUMNS = (
     Column("Group", "name"),
@@ -104,7 +105,7 @@ def _cohort_columns(weeks: int = 8) -> tuple[Column, ...]:
     )
 
 
-def _arm_rows(payload: dict) -> list[dict]:
+def arm_rows(payload: dict) -> list[dict]:
     return [dict(arm, experiment=key) for key, report in payload.items() for arm in report["arms"]]
 
 
@@ -251,24 +252,26 @@ TABLES = [
         "coefficients",
         "Model coefficients (per standard deviation)",
         lambda p: [{"name": c[0], "value": c[1]} for c in p["coefficients"]],
-        (Column("Feature", "name"), Column("Coefficient", "value", "num")),
+        (Column("Feature", "name"), Column("Coefficient", "value", "num", "coefficient")),
     ),
     Table(
         "experiments",
         "arms",
         "Results per arm",
-        _arm_rows,
+        arm_rows,
         (
             Column("Experiment", "experiment"),
             Column("Arm", "arm"),
             Column("Profiles", "profiles", "int"),
             Column("Impressions", "impressions", "int"),
             Column("Play rate", "play_rate", "pct"),
-            Column("95 % interval", _ci("play_rate_low", "play_rate_high")),
-            Column("Play rate vs control", _diff("play_rate_diff")),
+            Column("95 % interval", _ci("play_rate_low", "play_rate_high"), term="Wilson interval"),
+            Column("Play rate vs control", _diff("play_rate_diff"), term="control"),
             Column("Hours per profile", "hours_per_profile", "num"),
             Column(
-                "95 % interval (hours)", lambda r: f"{r['hours_low']:.2f}–{r['hours_high']:.2f}"
+                "95 % interval (hours)",
+                lambda r: f"{r['hours_low']:.2f}–{r['hours_high']:.2f}",
+                term="confidence interval",
             ),
             Column("Retention (active in last 14 days)", "retention", "pct"),
             Column("95 % interval (retention)", _ci("retention_low", "retention_high")),
@@ -297,122 +300,65 @@ TABLES = [
 ]
 
 
+QUALITY_COLUMNS = (
+    Column("Play attempts", "attempts", "int"),
+    Column("Startups", "startups", "int"),
+    Column("Startup p50", "startup_p50", "seconds", "percentile"),
+    Column("Startup p95", "startup_p95", "seconds", "percentile"),
+    Column("Hours watched", "watched_hours", "hours"),
+    Column("Rebuffer ratio", "rebuffer_ratio", "pct", "rebuffer ratio"),
+    Column("Rendition switches", "switches", "int"),
+    Column("Median rendition (p)", "median_height", "int", "median"),
+    Column("Switches to HD", "hd_share", "pct"),
+    Column("Errors", "errors", "int"),
+    Column("Attempts with an error", "error_rate", "pct"),
+)
+
+TABLES += [
+    Table(
+        "quality",
+        "devices",
+        "Playback quality by device",
+        lambda p: p["devices"],
+        (Column("Device", "name"),) + QUALITY_COLUMNS,
+    ),
+    Table(
+        "quality",
+        "renditions",
+        "Renditions reached by device (share of each device's switches)",
+        lambda p: p["renditions"],
+        (
+            Column("Device", "device"),
+            Column("Rendition (p)", "height", "int"),
+            Column("Switches", "switches", "int"),
+            Column("Share of the device's switches", "share", "pct"),
+        ),
+    ),
+    Table(
+        "quality",
+        "errors",
+        "Errors by kind",
+        lambda p: p["errors_by_kind"],
+        (
+            Column("Kind", "kind"),
+            Column("Errors", "errors", "int"),
+            Column("Attempts with this error", "attempts", "int"),
+            Column("Share of all attempts", "rate", "pct"),
+        ),
+    ),
+    Table(
+        "quality",
+        "daily",
+        "Playback quality by day",
+        lambda p: p["days"],
+        (Column("Day", "name"),) + QUALITY_COLUMNS,
+    ),
+]
+
+
 def tables_for(page: str) -> list[Table]:
     return [t for t in TABLES if t.page == page]
 
 
 def find_table(page: str, name: str) -> Table | None:
     return next((t for t in TABLES if t.page == page and t.name == name), None)
-
-
-def _bar(labels, datasets, percent=False, horizontal=False) -> dict:
-    return {
-        "type": "bar",
-        "labels": labels,
-        "datasets": datasets,
-        "percent": percent,
-        "horizontal": horizontal,
-    }
-
-
-def _line(labels, datasets, percent=False) -> dict:
-    return {"type": "line", "labels": labels, "datasets": datasets, "percent": percent}
-
-
-def charts_for(page: str, payload: dict) -> dict[str, dict]:
-    """Chart specs (label arrays and series) for the page, by the table they illustrate."""
-    if page == "demand":
-        genres = payload["genres"][:15]
-        return {
-            "genres": _bar(
-                [g["name"] for g in genres],
-                [{"label": "Hours", "data": [g["hours"] for g in genres]}],
-            ),
-            "weekly": _line(
-                payload["weeks"],
-                [{"label": k, "data": v} for k, v in payload["genre_weekly_hours"].items()],
-            ),
-        }
-    if page == "supply":
-        genres = payload["genres"]
-        return {
-            "genres": _bar(
-                [g["name"] for g in genres],
-                [
-                    {"label": "Share of catalog", "data": [g["catalog_share"] for g in genres]},
-                    {"label": "Share of hours", "data": [g["hours_share"] for g in genres]},
-                ],
-                percent=True,
-            )
-        }
-    if page == "segments":
-        segs = payload["segments"]
-        return {
-            "segments": _bar(
-                [s["label"] for s in segs],
-                [{"label": "Profiles", "data": [s["size"] for s in segs]}],
-            )
-        }
-    if page == "artwork":
-        cells = payload["by_segment_style"]
-        segments = list(dict.fromkeys(c["segment"] for c in cells))
-        styles = sorted({c["style"] for c in cells})
-        rate = {(c["segment"], c["style"]): c["rate"] for c in cells}
-        return {
-            "segment-styles": _bar(
-                segments,
-                [{"label": st, "data": [rate.get((s, st), 0) for s in segments]} for st in styles],
-                percent=True,
-            )
-        }
-    if page == "engagement":
-        days = payload["days"]
-        return {
-            "daily": _line(
-                [d["day"] for d in days],
-                [{"label": "Active profiles", "data": [d["active_profiles"] for d in days]}],
-            ),
-            "dayparts": _bar(
-                [d["name"] for d in payload["dayparts"]],
-                [{"label": "Completion", "data": [d["completion"] for d in payload["dayparts"]]}],
-                percent=True,
-            ),
-        }
-    if page == "churn":
-        cal = payload["calibration"]
-        return {
-            "calibration": _bar(
-                [f"{c['predicted']:.0%}" for c in cal],
-                [
-                    {"label": "Mean predicted", "data": [c["predicted"] for c in cal]},
-                    {"label": "Observed", "data": [c["observed"] for c in cal]},
-                ],
-                percent=True,
-            )
-        }
-    if page == "experiments":
-        arms = _arm_rows(payload)
-        return {
-            "arms": _bar(
-                [f"{a['experiment']}: {a['arm']}" for a in arms],
-                [{"label": "Play rate", "data": [a["play_rate"] for a in arms]}],
-                percent=True,
-            )
-        }
-    if page == "exposure":
-        deciles = payload["by_decile"]
-        return {
-            "deciles": _bar(
-                [d["name"] for d in deciles],
-                [
-                    {"label": "Share of catalog", "data": [d["catalog_share"] for d in deciles]},
-                    {
-                        "label": "Share of impressions",
-                        "data": [d["impressions_share"] for d in deciles],
-                    },
-                    {"label": "Share of viewing", "data": [d["viewing_share"] for d in deciles]},
-                ],
-                percent=True,
-            )
-        }
-    return {}

@@ -120,7 +120,10 @@ class AssetRecord:
         self._set(**values)
 
     def succeed(self) -> None:
-        self._set(state="ready", stage="ready", percent=100, error=None)
+        if self._set(state="ready", stage="ready", percent=100, error=None) == 0:
+            # Its film or episode was deleted while it transcoded: nothing will play the files.
+            storage.remove_asset(self.asset_id)
+            return
         _retire_older(self.asset_id)
 
     def fail(self, reason: str) -> None:

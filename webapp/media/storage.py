@@ -14,7 +14,7 @@ whole one, and a failure removes its work folder.
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -67,6 +67,15 @@ def publish(work: Path, asset_id: int) -> Path:
 
 def remove_asset(asset_id: int) -> None:
     shutil.rmtree(asset_dir(asset_id), ignore_errors=True)
+
+
+def remove_assets(asset_ids: Iterable[int]) -> None:
+    """Remove the published folders of these assets and any transcode of theirs in progress."""
+    work = media_dir() / ".work"
+    for asset_id in asset_ids:
+        remove_asset(asset_id)
+        for folder in work.glob(f"{int(asset_id)}-*"):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @contextmanager
