@@ -119,7 +119,7 @@ class AssetRecord:
         """Store what the probe and the ladder found (duration, size, renditions)."""
         self._set(**values)
 
-    def succeed(self) -> None:
+    def succeed(self, summary: str | None = None) -> None:
         self._set(state="ready", stage="ready", percent=100, error=None)
         _retire_older(self.asset_id)
 
