@@ -33,7 +33,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 # reports run in the background, and pages switch to the tuned model when saved.
 SETUP_LOG := instance/demo-setup.log
 define stage
-	@mkdir -p instance; printf '%-34s' "$(1)"; began=$$(date +%s); \
+	@mkdir -p instance; printf '%-40s' "$(1)"; began=$$(date +%s); \
 	if $(2) >>$(SETUP_LOG) 2>&1; then echo "done ($$(( $$(date +%s) - began )) s)"; \
 	else echo "failed: the end of $(SETUP_LOG) says"; tail -n 15 $(SETUP_LOG); exit 1; fi
 endef
