@@ -20,19 +20,32 @@ $(VENV)/bin/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --quiet -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
+# The demo: one line per set-up stage (each stage's full output goes to SETUP_LOG,
+# whose tail is shown when a stage fails). The site answers as soon as a model
+# fitted with the site's defaults is saved; the tuned training and the insights
+# reports run in the background, and pages switch to the tuned model when saved.
+SETUP_LOG := instance/demo-setup.log
+define stage
+	@mkdir -p instance; printf '%-40s' "$(1)"; began=$$(date +%s); \
+	if $(2) >>$(SETUP_LOG) 2>&1; then echo "done ($$(( $$(date +%s) - began )) s)"; \
+	else echo "failed: the end of $(SETUP_LOG) says"; tail -n 15 $(SETUP_LOG); exit 1; fi
+endef
+
 demo: install
-	$(FLASK) db upgrade
-	$(FLASK) seed-demo --if-empty
-	$(FLASK) media seed-demo
-	$(FLASK) recommender train --if-missing
-	$(FLASK) admin insights-refresh
+	$(call stage,Database schema,$(FLASK) db upgrade)
+	$(call stage,Demo catalog and viewing,$(FLASK) seed-demo --if-empty)
+	$(call stage,Demo video clips,$(FLASK) media seed-demo)
+	$(call stage,First model (site defaults),$(FLASK) recommender train --quick --if-missing)
+	$(call stage,Tuned model (in the background),$(FLASK) recommender train --background --if-untuned)
+	$(call stage,Insights reports (in the background),sh -c '$(FLASK) admin insights-refresh >>$(SETUP_LOG) 2>&1 &')
+	@echo "Serving on http://$(HOST):$(PORT)/ (access log below; set-up details in $(SETUP_LOG))"
 	$(GUNICORN) wsgi:app
 
 serve: install

@@ -19,6 +19,9 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url(INSTANCE_PATH)
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     MODEL_DIR = Path(os.environ.get("MARQUEE_MODEL_DIR", INSTANCE_PATH / "models"))
+    # Model versions kept on disk after each training (the new one included); the
+    # version being served is kept as well, even when older.
+    MODEL_KEEP_VERSIONS = int(os.environ.get("MARQUEE_MODEL_KEEP_VERSIONS", "3"))
     ARTWORK_CACHE_DIR = Path(os.environ.get("MARQUEE_ARTWORK_CACHE", INSTANCE_PATH / "artwork"))
     # Media: uploaded sources, their HLS ladders, posters and thumbnail sprites.
     MEDIA_DIR = Path(os.environ.get("MARQUEE_MEDIA_DIR", INSTANCE_PATH / "media"))

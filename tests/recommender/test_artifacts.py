@@ -84,3 +84,14 @@ def test_train_and_save_keeps_the_newest_versions(planted, tmp_path):
     assert load_latest(tmp_path).version == model.version
     assert load_latest(tmp_path).metrics["n_users"] == model.n_users
     assert "ease" in stages and "saved" in stages
+
+
+def test_prune_versions_never_removes_a_protected_version(planted, tmp_path):
+    from recommender.train import train_and_save
+
+    inter, feats, _ = planted
+    _, served = train_and_save(inter, feats, tmp_path, params={"lam": 5.0}, keep=3)
+    for _ in range(5):
+        train_and_save(inter, feats, tmp_path, params={"lam": 5.0}, keep=3, protect=[served.name])
+    names = [p.name for p in list_versions(tmp_path)]
+    assert len(names) == 4 and names[-1] == served.name

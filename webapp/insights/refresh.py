@@ -3,23 +3,22 @@
 One LogView (WINDOW_DAYS ending at the newest event) is shared, so each
 grouped query runs once per refresh. The admin pages read the cache only;
 they call `ensure_computed`, which computes only when there is no cache yet
-(inline for a small log, in a background thread for a large one).
+(inline for a small log; for a large one, the job runner's "insights-refresh"
+job in a background thread, which every worker sees).
 Reports older than INSIGHTS_MAX_AGE seconds (default 6 hours) are marked
 stale on the pages.
 """
 
-import logging
-import os
 import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp import jobs
 from webapp.extensions import db
 from webapp.insights import cache
 from webapp.insights.artwork_bandit import bandit_report
@@ -37,12 +36,10 @@ from webapp.models import Event
 from webapp.models.base import utcnow
 from webapp.personalization.experiments import EXPERIMENTS
 
-logger = logging.getLogger(__name__)
-
 WINDOW_DAYS = 56
 DEFAULT_MAX_AGE = 6 * 3600
 INLINE_MAX_EVENTS = 200_000  # larger logs are refreshed in a background thread
-LOCK_STALE = 2 * 3600
+JOB = "insights-refresh"
 REPORTS = (
     "demand",
     "supply",
@@ -135,49 +132,20 @@ def log_size(session: Session) -> int:
     return int(session.scalar(select(func.max(Event.id))) or 0)
 
 
-def _lock_path() -> Path:
-    return cache.cache_dir() / "refresh.lock"
-
-
 def refresh_running() -> bool:
-    """True while a background refresh holds the lock (a lock older than LOCK_STALE is ignored)."""
-    try:
-        age = time.time() - _lock_path().stat().st_mtime
-    except FileNotFoundError:
-        return False
-    return age < LOCK_STALE
-
-
-def _take_lock() -> bool:
-    path = _lock_path()
-    if path.exists() and not refresh_running():
-        path.unlink(missing_ok=True)
-    try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
-    except FileExistsError:
-        return False
-    return True
+    """True while a background refresh is queued or running in any worker."""
+    return jobs.status(JOB).running
 
 
 def refresh_in_background(app: Flask) -> threading.Thread | None:
     """Start a refresh in a thread of this process; None if one is already running anywhere."""
-    if not _take_lock():
-        return None
-    lock = _lock_path()
 
-    def work() -> None:
-        with app.app_context():
-            try:
-                refresh_all(db.session)
-            except Exception:
-                logger.exception("insights refresh failed")
-            finally:
-                db.session.remove()
-                lock.unlink(missing_ok=True)
+    def work(report: jobs.Report) -> str:
+        report("computing the reports", 0.0)
+        summary = refresh_all(db.session)
+        return f"reports over {summary.start} to {summary.end} computed at {summary.computed_at}"
 
-    thread = threading.Thread(target=work, name="insights-refresh", daemon=True)
-    thread.start()
-    return thread
+    return jobs.start_named(app, JOB, work)
 
 
 def refresh_now_or_later(session: Session) -> bool:

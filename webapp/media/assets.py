@@ -119,7 +119,7 @@ class AssetRecord:
         """Store what the probe and the ladder found (duration, size, renditions)."""
         self._set(**values)
 
-    def succeed(self) -> None:
+    def succeed(self, summary: str | None = None) -> None:
         if self._set(state="ready", stage="ready", percent=100, error=None) == 0:
             # Its film or episode was deleted while it transcoded: nothing will play the files.
             storage.remove_asset(self.asset_id)

@@ -41,23 +41,6 @@ def _target(title_id: int, episode_id: int | None) -> tuple[Title, Episode | Non
     return title, episode
 
 
-class StageLines:
-    """One line per finished stage, with how long it took."""
-
-    def __init__(self):
-        self.stage, self.began = None, time.monotonic()
-
-    def __call__(self, stage: str, fraction: float) -> None:
-        if stage != self.stage:
-            self.close()
-            self.stage, self.began = stage, time.monotonic()
-
-    def close(self) -> None:
-        if self.stage is not None:
-            click.echo(f"  {self.stage}: {time.monotonic() - self.began:.1f} s")
-        self.stage = None
-
-
 @media_cli.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--title", "title_id", required=True, type=int, help="The film's or series' id.")
@@ -73,7 +56,7 @@ def import_command(path: Path, title_id: int, episode_id: int | None) -> None:
         _fail(str(error))
     click.echo(f"{path.name}: {info.describe()}")
     asset = assets.create(title.id, episode.id if episode else None, path.name)
-    asset_id, lines = asset.id, StageLines()
+    asset_id, lines = asset.id, jobs.StageLines()
     record = AssetRecord(asset_id)
     transcode = transcode_work(record, path)
 

@@ -14,11 +14,13 @@ from webapp.models.catalog import (
     title_genres,
     title_keywords,
 )
+from webapp.models.jobs import JOB_STATES, Job
 from webapp.models.media import MEDIA_STATES, MediaAsset, MediaLink
 from webapp.models.ratelimits import RateLimitCounter
 
 __all__ = [
     "EVENT_TYPES",
+    "JOB_STATES",
     "MEDIA_STATES",
     "Account",
     "Artwork",
@@ -27,6 +29,7 @@ __all__ = [
     "EpisodeProgress",
     "Event",
     "Genre",
+    "Job",
     "Keyword",
     "ListItem",
     "MediaAsset",

@@ -1,4 +1,9 @@
-"""`flask --app wsgi recommender ...`: train now, train on a schedule, show what is served."""
+"""`flask --app wsgi recommender ...`: train now, train on a schedule, show what is served.
+
+Every run goes through the job runner's "training" record, so the admin page
+shows its stage and progress wherever it was started, and a run started here
+never overlaps one started from the page.
+"""
 
 import sys
 import time
@@ -6,9 +11,10 @@ import time
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from tqdm import tqdm
 
-from webapp.recommendations.training import TrainingError, train_model
+from webapp import jobs
+from webapp.recommendations import background
+from webapp.recommendations.training import served_version, train_model
 
 recommender_cli = AppGroup("recommender", help="Train and inspect the recommender model.")
 
@@ -46,24 +52,61 @@ def _engine(name: str, master: str | None):
     )
 
 
-def _train_once(engine=None) -> None:
-    bar = tqdm(total=100, unit="%", desc="training", leave=False)
+def _train_once(engine, quick: bool, queued: bool) -> str | None:
+    """One run through the job runner, a line per stage; None when it succeeded, else why not."""
+    record = jobs.NamedJob(background.JOB)
+    if not queued and not record.request():
+        return "a training run is already going (from the admin page or another command)."
+    lines = jobs.StageLines()
+    summary: list[str] = []
 
-    def progress(stage: str, fraction: float) -> None:
-        bar.set_description(stage[:40])
-        bar.n = int(fraction * 100)
-        bar.refresh()
+    def work(report: jobs.Report) -> str:
+        def both(stage: str, fraction: float) -> None:
+            lines(stage, fraction)
+            report(stage, fraction)
 
-    try:
-        result = train_model(current_app.config["MODEL_DIR"], progress=progress, engine=engine)
-    finally:
-        bar.close()
-    click.echo(result.describe())
+        result = train_model(
+            current_app.config["MODEL_DIR"], progress=both, evaluate=not quick, engine=engine
+        )
+        summary.append(result.describe())
+        return summary[0]
+
+    failure = jobs.run(record, work)
+    lines.close()
+    if not failure:
+        click.echo(summary[0])
+    return failure
+
+
+def _tuned_model_served() -> bool:
+    """True when the model pages serve was tuned (not a --quick fit)."""
+    from webapp.recommendations.store import ModelStore
+
+    store = ModelStore(current_app.config["MODEL_DIR"])
+    model = store.get()
+    return model is not None and "tuned_params" in model.metrics
 
 
 @recommender_cli.command("train")
 @click.option("--every", default=None, help="Keep running and retrain on this interval (e.g. 6h).")
 @click.option("--if-missing", is_flag=True, help="Only train when no model has been saved yet.")
+@click.option(
+    "--if-untuned",
+    is_flag=True,
+    help="Only train when the model served was not tuned (none yet, or a --quick fit).",
+)
+@click.option(
+    "--quick",
+    is_flag=True,
+    help="Fit with the site's default parameters: no tuning and no offline check (seconds).",
+)
+@click.option(
+    "--background",
+    "in_background",
+    is_flag=True,
+    help="Start the run as a background job, as the admin page's Train now does, and return.",
+)
+@click.option("--queued", is_flag=True, hidden=True, help="Run the job a worker has queued.")
 @click.option(
     "--engine",
     type=click.Choice(["embedded", "spark"]),
@@ -78,26 +121,55 @@ def _train_once(engine=None) -> None:
     help="Spark master for --engine spark: local[N], spark://HOST:PORT, k8s://... "
     "(default: SPARK_MASTER).",
 )
-def train_command(every: str | None, if_missing: bool, engine: str, master: str | None) -> None:
+def train_command(
+    every: str | None,
+    if_missing: bool,
+    if_untuned: bool,
+    quick: bool,
+    in_background: bool,
+    queued: bool,
+    engine: str,
+    master: str | None,
+) -> None:
     """Fit a new model on the event log and save it; pages switch to it within seconds."""
-    from recommender.artifacts import list_versions
-
     interval = _parse_every(every) if every else None
+    if in_background and (every or quick or engine != "embedded"):
+        raise click.BadParameter(
+            "--background runs one tuned embedded training; leave out --every, --quick and --engine",
+            param_hint="--background",
+        )
     chosen = _engine(engine, master)
-    if if_missing and list_versions(current_app.config["MODEL_DIR"]):
+    if if_missing and served_version(current_app.config["MODEL_DIR"]):
         click.echo("A model exists already; not training.")
         return
+    if if_untuned and _tuned_model_served():
+        click.echo("A tuned model is served already; not training.")
+        return
+    if in_background:
+        if not _start_in_background():
+            click.echo("A training run is already going.")
+        return
     while True:
-        try:
-            _train_once(chosen)
-        except TrainingError as exc:
-            click.echo(f"Error: {exc}", err=True)
+        failure = _train_once(chosen, quick, queued)
+        if failure:
+            click.echo(f"Error: {failure}", err=True)
             if interval is None:
                 sys.exit(2)
         if interval is None:
             return
+        queued = False
         click.echo(f"next training in {every}")
         time.sleep(interval)
+
+
+def _start_in_background() -> bool:
+    started = background.start()
+    if started:
+        click.echo(
+            "Training started in the background; pages switch to the new model when it is "
+            "saved (`flask --app wsgi recommender status`, or the admin page, follows it)."
+        )
+    return started
 
 
 @recommender_cli.command("status")
@@ -105,6 +177,7 @@ def status_command() -> None:
     """Say which model this app would serve, or why there is none."""
     from webapp.recommendations.store import model_store
 
+    click.echo(describe_job(background.status()))
     store = model_store()
     model = store.get()
     if model is None:
@@ -116,6 +189,17 @@ def status_command() -> None:
         f"trained {model.trained_at}; metrics {metrics}"
     )
     click.echo(describe_context(model.metrics.get("context")))
+
+
+def describe_job(job: jobs.JobStatus) -> str:
+    """The training job in one line: running (stage, percent), or how the last run ended."""
+    if job.running:
+        return f"Training: {job.state}, {job.stage} ({job.percent} %)."
+    if job.state == "failed":
+        return f"Training: the last run failed: {job.error}"
+    if job.state == "done":
+        return f"Training: the last run finished: {job.summary}"
+    return "Training: no run recorded."
 
 
 def describe_context(summary: dict | None) -> str:

@@ -1,11 +1,13 @@
 """Fitting a new model on the site's own log, with a quick offline check.
 
-Parameters are tuned on a validation split carved from the training part
+The site's settings around the library's one pipeline (`recommender.train`):
+parameters are tuned on a validation split carved from the training part
 (each profile's most recent fifth of it); the check then holds out each
 profile's most recent fifth (the library protocol's temporal rule), scores
 NDCG@10 and Recall@10 for the tuned hybrid and for popularity, and the model
-is refitted on everything and saved. The figures travel with
-the model so that the admin page can show what was measured.
+is refitted on everything, saved, and the versions beyond MODEL_KEEP_VERSIONS
+pruned (never the one served). The figures travel with the model so that
+the admin page can show what was measured.
 """
 
 import logging
@@ -13,26 +15,25 @@ import os
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-import numpy as np
+from flask import current_app
 
-from recommender import HybridRecommender, Interactions, PopularityRecommender, save_model
-from recommender.metrics import ndcg_at_k, recall_at_k
-from recommender.protocol import temporal_split
+from recommender import HybridRecommender
+from recommender.train import holdout_metrics, train_and_save, tune
+from webapp.jobs import JobFailed
 from webapp.models.base import utcnow
 from webapp.recommendations.context_stage import context_stage
 from webapp.recommendations.features import load_item_features
 from webapp.recommendations.feedback import training_feedback
+from webapp.recommendations.store import ModelStore
 
 log = logging.getLogger(__name__)
 
 MIN_INTERACTIONS = 20
-EVAL_USERS = 300
 
 
-class TrainingError(RuntimeError):
-    """Training could not run; the message says why and what to do."""
+class TrainingError(JobFailed):
+    """Training could not run; the message says why and what to do (the job's one line)."""
 
 
 @dataclass
@@ -87,94 +88,23 @@ GRID = {
 }
 
 
-def _relevant(test: Interactions) -> dict[int, set[int]]:
-    positives = test.subset(test.weights > 0)
-    relevant: dict[int, set[int]] = {}
-    for user, item in zip(positives.user_ids.tolist(), positives.item_ids.tolist()):
-        relevant.setdefault(user, set()).add(item)
-    return relevant
-
-
-def _score(model, relevant: dict[int, set[int]], users: np.ndarray) -> tuple[float, float]:
-    ndcg, recall = [], []
-    for user in users.tolist():
-        ranked = [r.item_id for r in model.recommend(user, k=10)]
-        ndcg.append(ndcg_at_k(ranked, relevant[user], 10))
-        recall.append(recall_at_k(ranked, relevant[user], 10))
-    return float(np.mean(ndcg)), float(np.mean(recall))
-
-
-def _sample(relevant: dict, seed: int) -> np.ndarray:
-    users = np.array(sorted(relevant))
-    if len(users) > EVAL_USERS:
-        users = np.sort(np.random.default_rng(seed).choice(users, EVAL_USERS, replace=False))
-    return users
-
-
 def site_defaults() -> dict:
     """SITE_DEFAULTS restricted to what this version of the library accepts."""
     valid = set(HybridRecommender().get_params())
     return {k: v for k, v in SITE_DEFAULTS.items() if k in valid}
 
 
-def tune_params(inter: Interactions, features, report=None) -> dict:
-    """Parameters chosen on a validation split carved from the training part of the log."""
-    train, _ = temporal_split(inter)
-    fit_part, validation = temporal_split(train)
-    relevant = _relevant(validation)
-    if not relevant:
-        return site_defaults()
-    users = _sample(relevant, 7)
+def site_stages() -> list[dict]:
+    """GRID as one coordinate-search stage per parameter the library accepts."""
     valid = set(HybridRecommender().get_params())
-    best: dict = site_defaults()
-    best_score = _score(HybridRecommender(**best).fit(fit_part, features), relevant, users)[0]
-    steps = [(name, v) for name, values in GRID.items() if name in valid for v in values]
-    for n, (name, value) in enumerate(steps):
-        if report:
-            report(f"tuning {name}", n / len(steps))
-        trial = {**best, name: value}
-        if trial == best:
-            continue
-        score = _score(HybridRecommender(**trial).fit(fit_part, features), relevant, users)[0]
-        if score > best_score:
-            best, best_score = trial, score
-    log.info("tuned recommender parameters %s (validation NDCG@10 %.4f)", best, best_score)
-    return best
+    return [{name: list(values)} for name, values in GRID.items() if name in valid]
 
 
-def holdout_metrics(inter: Interactions, features, params: dict, seed: int = 42) -> dict:
-    """NDCG@10 and Recall@10 of the hybrid and of popularity on a temporal holdout."""
-    train, test = temporal_split(inter)
-    relevant = _relevant(test)
-    if not relevant:
-        return {}
-    users = _sample(relevant, seed)
-    metrics: dict = {
-        "holdout_users": len(users),
-        "holdout_pairs": int(sum(map(len, relevant.values()))),
-    }
-    for prefix, model in (
-        ("", HybridRecommender(**params).fit(train, features)),
-        ("popularity_", PopularityRecommender().fit(train, features)),
-    ):
-        metrics[f"{prefix}ndcg@10"], metrics[f"{prefix}recall@10"] = _score(model, relevant, users)
-    return metrics
-
-
-def _save(model, model_dir) -> Path:
-    """save_model, with a full disk or a read-only directory told as a TrainingError.
-
-    save_model removes its temporary directory when a write fails, so nothing
-    half-written is left for a worker to pick up.
-    """
-    try:
-        return save_model(model, model_dir)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise TrainingError(
-            f"could not write the model to {model_dir}: {reason}. Nothing was written and pages "
-            "keep what they serve now; free space there (or fix its permissions) and train again."
-        ) from exc
+def served_version(model_dir: str | os.PathLike) -> str | None:
+    """The version pages serve from `model_dir` now (the newest that loads): pruning keeps it."""
+    store = ModelStore(model_dir)
+    store.get()
+    return store.version
 
 
 def train_model(
@@ -205,26 +135,51 @@ def train_model(
     metrics: dict = {}
     params: dict = site_defaults()
     if evaluate:
-        params = tune_params(inter, features, lambda stage, f: report(stage, 0.15 + 0.25 * f))
+        params = tune(
+            inter, features, site_stages(), params, lambda stage, f: report(stage, 0.15 + 0.25 * f)
+        )
         report("holdout evaluation", 0.4)
         metrics = holdout_metrics(inter, features, params)
         metrics["tuned_params"] = params
     report("fitting", 0.5)
     fit_inputs = engine.fit_inputs(inter, features, params) if engine else {}
-    model = HybridRecommender(**params).fit(
-        inter,
-        features,
-        progress=lambda stage, f: report(f"fitting: {stage}", 0.5 + 0.4 * f),
-        **fit_inputs,
-    )
-    report("time of day and device", 0.9)
-    metrics["context"] = context_stage(model, inter, features, params, evaluate)
-    metrics["engine"] = engine.name if engine else "embedded"
-    metrics["n_interactions"] = len(inter)
-    metrics["fit_seconds"] = round(time.perf_counter() - started, 2)
-    model.metrics = {**model.metrics, **metrics}
-    report("saving", 0.95)
-    path = _save(model, model_dir)
+
+    def finish(model) -> dict:
+        report("time of day and device", 0.9)
+        metrics["context"] = context_stage(model, inter, features, params, evaluate)
+        metrics["engine"] = engine.name if engine else "embedded"
+        metrics["n_interactions"] = len(inter)
+        metrics["fit_seconds"] = round(time.perf_counter() - started, 2)
+        report("saving", 0.95)
+        return metrics
+
+    def fit_progress(stage: str, fraction: float) -> None:
+        if stage == "saved":
+            report("saved", 0.99)
+        else:
+            report(f"fitting: {stage}", 0.5 + 0.4 * fraction)
+
+    config = current_app.config
+    try:
+        model, path = train_and_save(
+            inter,
+            features,
+            model_dir,
+            params,
+            progress=fit_progress,
+            keep=config["MODEL_KEEP_VERSIONS"],
+            protect=[v for v in (served_version(model_dir),) if v],
+            fit_inputs=fit_inputs,
+            finish=finish,
+        )
+    except OSError as exc:
+        # save_model removes its temporary directory when a write fails, so
+        # nothing half-written is left for a worker to pick up.
+        reason = exc.strerror or str(exc)
+        raise TrainingError(
+            f"could not write the model to {model_dir}: {reason}. Nothing was written and pages "
+            "keep what they serve now; free space there (or fix its permissions) and train again."
+        ) from exc
     report("done", 1.0)
     result = TrainingResult(
         version=path.name,
