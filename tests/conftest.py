@@ -28,9 +28,16 @@ PG_ADMIN_URL = os.environ.get(
 SEED_ARGS = {"n_profiles": 24, "seed": 11, "days": 30}
 
 
+# CI (and `make test`) set this: a PostgreSQL that does not answer fails the run
+# instead of leaving SQLite tested alone.
+REQUIRE_POSTGRES = os.environ.get("MARQUEE_REQUIRE_POSTGRES", "0") == "1"
+
+
+def _postgres_wanted() -> bool:
+    return "postgresql" in os.environ.get("MARQUEE_TEST_DATABASES", "sqlite,postgresql")
+
+
 def _postgres_reachable() -> bool:
-    if os.environ.get("MARQUEE_TEST_DATABASES", "sqlite,postgresql").find("postgresql") < 0:
-        return False
     try:
         engine = sa.create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 2})
         with engine.connect():
@@ -41,7 +48,26 @@ def _postgres_reachable() -> bool:
         return False
 
 
-BACKENDS = ["sqlite"] + (["postgresql"] if _postgres_reachable() else [])
+POSTGRES_READY = (_postgres_wanted() or REQUIRE_POSTGRES) and _postgres_reachable()
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_READY else [])
+
+
+def pytest_sessionstart(session):
+    if REQUIRE_POSTGRES and not POSTGRES_READY:
+        pytest.exit(
+            f"PostgreSQL does not answer at {PG_ADMIN_URL} and MARQUEE_REQUIRE_POSTGRES=1: "
+            "start it (or set MARQUEE_TEST_POSTGRES_URL) rather than test SQLite alone",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
+
+
+def on_backends(fixture: str, *wanted: str):
+    """Run a test on some backends only, by narrowing `fixture`'s parameters.
+
+    For a check that one backend cannot make (psycopg's own errors) or that does
+    not depend on the database (model files), so the test never runs to skip.
+    """
+    return pytest.mark.parametrize(fixture, [b for b in wanted if b in BACKENDS], indirect=True)
 
 
 def _pg_url(database: str) -> str:

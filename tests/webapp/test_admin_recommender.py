@@ -4,6 +4,7 @@ import time
 
 import pytest
 
+from tests.conftest import on_backends
 from webapp.auth.accounts import register_account
 from webapp.extensions import db
 from webapp.recommendations.training import train_model
@@ -33,9 +34,10 @@ def test_page_shows_version_and_offline_metrics(seeded_app):
     assert "NDCG@10" in body and "Popularity" in body
 
 
+# One backend is enough for the subprocess round trip.
+@pytest.mark.slow
+@on_backends("seeded_app", "sqlite")
 def test_train_button_runs_training_in_the_background(seeded_app):
-    if seeded_app.config["TEST_BACKEND"] != "sqlite":
-        pytest.skip("one backend is enough for the subprocess round trip")
     client = _admin_client(seeded_app)
     response = client.post("/admin/recommender/train", follow_redirects=True)
     assert response.status_code == 200

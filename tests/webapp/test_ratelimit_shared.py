@@ -200,6 +200,7 @@ def database(request, templates, tmp_path):
     cleanup()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("database", BACKENDS, indirect=True)
 def test_gunicorn_workers_share_one_sign_in_limit(database):
     url, instance = database
@@ -216,6 +217,7 @@ def test_gunicorn_workers_share_one_sign_in_limit(database):
     assert "per worker" not in server.log()
 
 
+@pytest.mark.slow
 def test_gunicorn_says_at_start_when_limits_are_per_worker(tmp_path):
     instance = tmp_path / "instance"
     instance.mkdir()
