@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from tests.conftest import AuthActions, on_backends
-from tests.webapp.catalog_factory import PASSWORD, build_catalog, make_account
+from tests.webapp.catalog_factory import build_catalog, make_account
 from webapp.extensions import db
 from webapp.models import Event, WatchState
 
@@ -33,10 +33,9 @@ def household(app):
 
 
 def _tab(app, profile_id: int, email: str):
-    """A browser tab of the profile: its own client, signed in through the forms."""
+    """A browser tab of the profile: its own client and sign-in session."""
     client = app.test_client()
-    AuthActions(client).login(email, PASSWORD)
-    AuthActions(client).choose_profile(profile_id)
+    AuthActions(client).as_viewer(profile_id)
     return client
 
 

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from benchmarks.tcp_proxy import TcpProxy
-from tests.conftest import BACKENDS, PG_ADMIN_URL, make_config, on_backends
+from tests.conftest import BACKENDS, PG_ADMIN_URL, AuthActions, make_config, on_backends
 from tests.webapp.catalog_factory import page_text
 from webapp import create_app
 from webapp.extensions import db
@@ -115,8 +115,7 @@ def _active_adult(app) -> tuple[int, str]:
 def _signed_in(app):
     profile_id, email = _active_adult(app)
     client = app.test_client()
-    client.post("/auth/login", data={"email": email, "password": DEMO_PASSWORD})
-    client.post(f"/profiles/{profile_id}/choose")
+    AuthActions(client).as_viewer(profile_id)
     return client, profile_id
 
 
@@ -247,16 +246,7 @@ def test_only_corrupt_models_mean_popularity_rows_and_a_clear_report(seeded_app,
 
 
 def _admin_client(app):
-    from webapp.auth.accounts import register_account
-
-    with app.app_context():
-        register_account("faults-admin@example.com", "correct horse 42", is_admin=True)
-        db.session.commit()
-    client = app.test_client()
-    client.post(
-        "/auth/login", data={"email": "faults-admin@example.com", "password": "correct horse 42"}
-    )
-    return client
+    return AuthActions(app.test_client()).as_admin()
 
 
 def _mount_tmpfs(path: Path, size_bytes: int) -> None:
