@@ -5,10 +5,14 @@
   package importing its routes) is the one edge left out;
 - `recommender/` is a pure library: it imports no Flask, SQLAlchemy or webapp;
 - no module over MAX_LINES lines unless LONG_MODULES states why;
-- every module of `webapp/` and `recommender/` opens with a docstring.
+- every module of `webapp/` and `recommender/` opens with a docstring;
+- timings live in benchmarks/RESULTS.md, not in the code's comments and docstrings.
 """
 
 import ast
+import io
+import re
+import tokenize
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +44,6 @@ LONG_MODULES = {
     "benchmarks/search.py": "being split: suggestions apart from ingest",
     "tests/webapp/test_admin.py": "being split: one test module per admin page",
     "tests/webapp/test_seed.py": "being split: catalog files apart from the simulation",
-    "tests/webapp/test_home.py": "being split: rows apart from the page cache",
 }
 
 
@@ -161,3 +164,40 @@ def test_every_module_says_what_it_holds_and_why():
         if not (ast.get_docstring(ast.parse(path.read_text())) or "").strip()
     ]
     assert missing == [], "give these modules a docstring: what they hold, and why"
+
+
+# "12 ms", "0.8 µs", "3x faster": a figure measured on one machine, on one day.
+TIMING = re.compile(
+    r"\b\d+(?:\.\d+)?\s?(?:ms|µs|us|ns)\b|\b\d+(?:\.\d+)?\s?(?:x|times) (?:faster|slower)\b", re.I
+)
+
+
+def _prose(source: str) -> list[tuple[int, str]]:
+    """(line, text) of every comment and docstring of a module."""
+    found = [
+        (token.start[0], token.string)
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.COMMENT
+    ]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            docstring = ast.get_docstring(node)
+            if docstring:
+                found.append((getattr(node, "lineno", 1), docstring))
+    return found
+
+
+def test_timing_finder_sees_figures_in_comments_and_docstrings():
+    source = '"""Fast: 3x faster than before."""\n\nx = 1  # about 12.5 ms a page\nlimit_ms = 40\n'
+    assert [TIMING.findall(text) for _, text in _prose(source)] == [["12.5 ms"], ["3x faster"]]
+
+
+def test_no_timings_in_code_comments():
+    """Measurements go to benchmarks/RESULTS.md, where they are dated and rerun."""
+    figures = [
+        f"{path.relative_to(REPO)}:{line}: {match}"
+        for path in _modules("webapp", "recommender")
+        for line, text in _prose(path.read_text())
+        for match in TIMING.findall(text)
+    ]
+    assert figures == []
