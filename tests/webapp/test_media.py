@@ -51,7 +51,7 @@ def published(request, templates, tmp_path_factory, clip):
 
 
 def sign_in(app, email: str, **profile) -> tuple:
-    """A client signed in through the real forms, with one profile chosen."""
+    """A client signed in, with one profile chosen."""
     with app.app_context():
         _, (profile_id,) = make_account(email, [{"name": "Viewer", **profile}])
     client = app.test_client()

@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+import redis
 
 from tests.conftest import BACKENDS, REPO, AuthActions, make_config
 from webapp import create_app
@@ -52,8 +53,7 @@ def workers(request, templates, tmp_path):
 
 
 def _redis_url() -> str:
-    """The Redis of this machine, when its client is installed (`.[redis]`) and it answers."""
-    redis = pytest.importorskip("redis")
+    """The Redis of this machine (its client comes with the dev extras), when it answers."""
     url = os.environ.get("MARQUEE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
