@@ -1,3 +1,10 @@
+"""Alembic's environment for Marquee, as Flask-Migrate generates it.
+
+Migrations run against the app's own engine (`flask --app wsgi db upgrade`),
+and autogenerate compares with the models' metadata, leaving out the search
+index tables that the ORM does not map.
+"""
+
 import logging
 from logging.config import fileConfig
 

@@ -28,9 +28,16 @@ PG_ADMIN_URL = os.environ.get(
 SEED_ARGS = {"n_profiles": 24, "seed": 11, "days": 30}
 
 
+# CI (and `make test`) set this: a PostgreSQL that does not answer fails the run
+# instead of leaving SQLite tested alone.
+REQUIRE_POSTGRES = os.environ.get("MARQUEE_REQUIRE_POSTGRES", "0") == "1"
+
+
+def _postgres_wanted() -> bool:
+    return "postgresql" in os.environ.get("MARQUEE_TEST_DATABASES", "sqlite,postgresql")
+
+
 def _postgres_reachable() -> bool:
-    if os.environ.get("MARQUEE_TEST_DATABASES", "sqlite,postgresql").find("postgresql") < 0:
-        return False
     try:
         engine = sa.create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 2})
         with engine.connect():
@@ -41,7 +48,26 @@ def _postgres_reachable() -> bool:
         return False
 
 
-BACKENDS = ["sqlite"] + (["postgresql"] if _postgres_reachable() else [])
+POSTGRES_READY = (_postgres_wanted() or REQUIRE_POSTGRES) and _postgres_reachable()
+BACKENDS = ["sqlite"] + (["postgresql"] if POSTGRES_READY else [])
+
+
+def pytest_sessionstart(session):
+    if REQUIRE_POSTGRES and not POSTGRES_READY:
+        pytest.exit(
+            f"PostgreSQL does not answer at {PG_ADMIN_URL} and MARQUEE_REQUIRE_POSTGRES=1: "
+            "start it (or set MARQUEE_TEST_POSTGRES_URL) rather than test SQLite alone",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
+
+
+def on_backends(fixture: str, *wanted: str):
+    """Run a test on some backends only, by narrowing `fixture`'s parameters.
+
+    For a check that one backend cannot make (psycopg's own errors) or that does
+    not depend on the database (model files), so the test never runs to skip.
+    """
+    return pytest.mark.parametrize(fixture, [b for b in wanted if b in BACKENDS], indirect=True)
 
 
 def _pg_url(database: str) -> str:
@@ -195,55 +221,111 @@ def movielens_path() -> Path:
     return MOVIELENS
 
 
-def sign_in_directly(app, client, email: str | None = None, is_admin: bool = False):
-    """A signed-in session without hashing a password: Flask-Login's testing pattern.
-
-    The account gets an unusable password and a server-side sign-in session, as a
-    real sign-in would; the sign-in form itself is tested through AuthActions.
-    """
-    from webapp.auth.sessions import start_session
-    from webapp.extensions import db
-    from webapp.models import Account
-
-    with app.app_context():
-        account = Account(
-            email=email or f"{uuid.uuid4().hex[:8]}@example.com",
-            password_hash="!",
-            is_admin=is_admin,
-        )
-        db.session.add(account)
-        db.session.commit()
-        user_id = start_session(account, None).id
-    with client.session_transaction() as session:
-        session["_user_id"] = user_id
-        session["_fresh"] = True
-    return client
-
-
 class AuthActions:
-    """Sign-up, sign-in and profile choice through the real forms."""
+    """Signing in for tests, after flaskr's AuthActions.
+
+    `as_admin()` and `as_viewer(profile=...)` sign this client in at once, for
+    the tests of everything but signing in: a server-side sign-in session as a
+    real sign-in makes, put in the cookie session as Flask-Login's testing
+    pattern does, without hashing a password. `signup`, `login`, `logout` and
+    `choose_profile` go through the real forms, for the tests of signing in.
+    """
 
     def __init__(self, client):
-        self._client = client
+        self.client = client
+        self.app = client.application
+
+    def as_admin(self, email: str | None = None, profile: dict | None = None):
+        """Signed in as an admin (made now unless `email` names one); returns the client.
+
+        With `profile` (Profile fields), a new profile of the admin's is chosen too.
+        """
+        with self.app.app_context():
+            account = self._account(email, is_admin=True)
+            if not account.is_admin:
+                raise ValueError(f"{account.email} is not an admin: leave email out for a new one")
+            profile_id = self._new_profile(account, profile) if profile is not None else None
+            self._sign_in(account, profile_id)
+        return self.client
+
+    def as_viewer(self, profile: int | dict | None = None, email: str | None = None) -> int:
+        """Signed in with a profile chosen; returns the profile's id.
+
+        `profile` is the id of an existing profile (its own account signs in), or
+        the Profile fields of a new profile (default: one adult, "Viewer") on
+        the account `email` names, made now when there is none.
+        """
+        from webapp.extensions import db
+        from webapp.models import Account, Profile
+
+        with self.app.app_context():
+            if isinstance(profile, int):
+                chosen = db.session.get(Profile, profile)
+                if chosen is None:
+                    raise ValueError(f"there is no profile {profile}")
+                account, profile_id = db.session.get(Account, chosen.account_id), chosen.id
+            else:
+                account = self._account(email, is_admin=False)
+                profile_id = self._new_profile(account, profile or {})
+            self._sign_in(account, profile_id)
+        return profile_id
+
+    @staticmethod
+    def _new_profile(account, fields: dict) -> int:
+        from webapp.extensions import db
+        from webapp.models import Profile
+
+        fields = {"name": "Viewer", **fields}
+        pin = fields.pop("pin", None)
+        profile = Profile(**fields)
+        profile.set_pin(pin)
+        account.profiles.append(profile)
+        db.session.commit()
+        return profile.id
+
+    def _account(self, email: str | None, is_admin: bool):
+        from sqlalchemy import select
+
+        from webapp.extensions import db
+        from webapp.models import Account
+
+        email = email or f"{uuid.uuid4().hex[:8]}@example.com"
+        account = db.session.scalar(select(Account).where(Account.email == email))
+        if account is None:
+            # An unusable password: this account only ever signs in here.
+            account = Account(email=email, password_hash="!", is_admin=is_admin)
+            db.session.add(account)
+            db.session.commit()
+        return account
+
+    def _sign_in(self, account, profile_id: int | None) -> None:
+        from webapp.auth.sessions import start_session
+
+        user_id = start_session(account, None).id
+        with self.client.session_transaction() as session:
+            session["_user_id"] = user_id
+            session["_fresh"] = True
+            if profile_id is not None:
+                session["profile_id"] = profile_id
 
     def signup(self, email="viewer@example.com", password="correct horse 42", follow=True):
-        return self._client.post(
+        return self.client.post(
             "/auth/signup",
             data={"email": email, "password": password, "confirm": password},
             follow_redirects=follow,
         )
 
     def login(self, email="viewer@example.com", password="correct horse 42", follow=True):
-        return self._client.post(
+        return self.client.post(
             "/auth/login", data={"email": email, "password": password}, follow_redirects=follow
         )
 
     def logout(self):
-        return self._client.post("/auth/logout", follow_redirects=True)
+        return self.client.post("/auth/logout", follow_redirects=True)
 
     def choose_profile(self, profile_id: int, pin: str | None = None):
         data = {"pin": pin} if pin else {}
-        return self._client.post(f"/profiles/{profile_id}/choose", data=data, follow_redirects=True)
+        return self.client.post(f"/profiles/{profile_id}/choose", data=data, follow_redirects=True)
 
 
 @pytest.fixture

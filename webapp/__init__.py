@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp.config import ROOT, Config
+from webapp.config import Config, site_folder
 from webapp.extensions import csrf, db, login_manager, migrate
 
 log = logging.getLogger(__name__)
@@ -32,8 +32,8 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
     """Build the application: config, extensions, blueprints, CLI commands."""
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(site_folder("templates")),
+        static_folder=str(site_folder("static")),
         instance_path=str(Path(config_class.INSTANCE_PATH).resolve()),
     )
     app.config.from_object(config_class)
@@ -50,7 +50,7 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
     # First, so that every later hook (CSRF included) already has the request id.
     logs.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(site_folder("migrations")))
     login_manager.init_app(app)
     csrf.init_app(app)
 

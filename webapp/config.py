@@ -7,6 +7,16 @@ from typing import ClassVar
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def site_folder(name: str) -> Path:
+    """templates/, static/ or migrations/: inside the installed package, else the checkout's.
+
+    A wheel carries them in `webapp` (see setup.py); a checkout, editable or
+    not, keeps them at its top.
+    """
+    packaged = Path(__file__).resolve().parent / name
+    return packaged if packaged.is_dir() else ROOT / name
+
+
 def _default_database_url(instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'marquee.db'}"
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.screenshots import ARTIFACTS
 
@@ -186,15 +187,12 @@ def _ensure_chromium() -> Path | None:
 @pytest.fixture(scope="session")
 def browser():
     """Chromium, launched once per session."""
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="install the dev extras: pip install -e '.[dev]'"
-    )
     executable = _ensure_chromium()
     if executable is None:
-        pytest.skip(f"Chromium is not installed at {CHROMIUM} and apt-get could not install it")
-    with sync_api.sync_playwright() as playwright:
+        pytest.fail(f"Chromium is not installed at {CHROMIUM} and apt-get could not install it")
+    with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_ARGS)
-        sync_api.expect.set_options(timeout=ACTION_TIMEOUT_MS)
+        expect.set_options(timeout=ACTION_TIMEOUT_MS)
         yield browser
         browser.close()
 

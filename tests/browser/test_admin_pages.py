@@ -3,16 +3,14 @@
 import re
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from tests.browser.screenshots import save_screenshot
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="install the dev extras (playwright)")
-Page, expect = sync_api.Page, sync_api.expect
 
 ADMIN_EMAIL = "admin@marquee.local"
 DEMO_PASSWORD = "marquee-demo"
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_admin_signs_in_and_sees_the_catalog(page: Page):

@@ -6,11 +6,9 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import Page, expect
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="install the dev extras (playwright)")
-Page, expect = sync_api.Page, sync_api.expect
-
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "popcorn and 42 trailers"
 # How long a beacon sent as the page is left may take to be written.

@@ -5,14 +5,12 @@ import sqlite3
 import uuid
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.browser.test_viewer_journey import choose_profile, is_events_post, sign_up
 from webapp.profiles.defaults import name_from_email
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="install the dev extras (playwright)")
-Page = sync_api.Page
-
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 QUERY = "zebra submarine"
 

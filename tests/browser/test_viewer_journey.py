@@ -11,14 +11,12 @@ import re
 import uuid
 
 import pytest
+from playwright.sync_api import Page, expect
 
 from tests.browser.screenshots import save_screenshot
 from webapp.catalog.maturity import KIDS_MAX_LIMIT, rating_age
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="install the dev extras (playwright)")
-Page, expect = sync_api.Page, sync_api.expect
-
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "popcorn and 42 trailers"
 ADULT, KIDS = "Grown Up", "Little One"

@@ -103,8 +103,7 @@ def sign_in_as(app, client, auth, email: str, profile_spec: dict) -> int:
     """Make an account with one profile, sign in through the form and choose it."""
     with app.app_context():
         _, (profile_id,) = make_account(email, [profile_spec])
-    auth.login(email, PASSWORD)
-    auth.choose_profile(profile_id)
+    auth.as_viewer(profile_id)
     return profile_id
 
 

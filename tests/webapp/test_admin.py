@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import BACKENDS, make_config, sign_in_directly
+from tests.conftest import BACKENDS, AuthActions, make_config
 from webapp import create_app
 from webapp.admin.routes import CATALOG_MODULES
 from webapp.auth.accounts import register_account
@@ -71,7 +71,7 @@ def make_account(app, email: str, is_admin: bool) -> None:
 @pytest.fixture
 def admin(app, client):
     """The test client, signed in as an admin."""
-    return sign_in_directly(app, client, ADMIN_EMAIL, is_admin=True)
+    return AuthActions(client).as_admin(ADMIN_EMAIL)
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -89,10 +89,9 @@ def guard_app(request, templates, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def viewer_client(guard_app):
-    """A signed-in viewer who is not an admin, signed in through the real form."""
-    make_account(guard_app, VIEWER_EMAIL, is_admin=False)
+    """A signed-in viewer who is not an admin."""
     client = guard_app.test_client()
-    client.post("/auth/login", data={"email": VIEWER_EMAIL, "password": PASSWORD})
+    AuthActions(client).as_viewer(email=VIEWER_EMAIL)
     assert client.get("/profiles/").status_code == 200
     return client
 
@@ -171,7 +170,7 @@ def test_anonymous_is_sent_to_sign_in(guard_app, method, url):
 def test_admin_signs_in_through_the_form(app, auth):
     make_account(app, ADMIN_EMAIL, is_admin=True)
     auth.login(ADMIN_EMAIL, PASSWORD)
-    page = auth._client.get("/admin/")
+    page = auth.client.get("/admin/")
     assert page.status_code == 200 and "Catalog admin" in text_of(page)
 
 

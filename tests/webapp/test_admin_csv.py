@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from tests.conftest import sign_in_directly
+from tests.conftest import AuthActions
 from webapp.catalog.service import Catalog, TitleSpec
 from webapp.extensions import db
 from webapp.models import Credit, Episode, Genre, Person, Season, Title
@@ -34,7 +34,7 @@ GOOD_ROWS = [
 
 @pytest.fixture
 def admin(app, client):
-    return sign_in_directly(app, client, "boss@example.com", is_admin=True)
+    return AuthActions(client).as_admin("boss@example.com")
 
 
 def upload(client, data: bytes | str, filename: str = "titles.csv"):

@@ -4,18 +4,12 @@ import time
 
 import pytest
 
-from webapp.auth.accounts import register_account
-from webapp.extensions import db
+from tests.conftest import AuthActions, on_backends
 from webapp.recommendations.training import train_model
 
 
 def _admin_client(app):
-    with app.app_context():
-        register_account("boss@example.com", "correct horse 42", is_admin=True)
-        db.session.commit()
-    client = app.test_client()
-    client.post("/auth/login", data={"email": "boss@example.com", "password": "correct horse 42"})
-    return client
+    return AuthActions(app.test_client()).as_admin()
 
 
 def test_page_says_when_no_model_is_served(seeded_app):
@@ -33,9 +27,10 @@ def test_page_shows_version_and_offline_metrics(seeded_app):
     assert "NDCG@10" in body and "Popularity" in body
 
 
+# One backend is enough for the subprocess round trip.
+@pytest.mark.slow
+@on_backends("seeded_app", "sqlite")
 def test_train_button_runs_training_in_the_background(seeded_app):
-    if seeded_app.config["TEST_BACKEND"] != "sqlite":
-        pytest.skip("one backend is enough for the subprocess round trip")
     client = _admin_client(seeded_app)
     response = client.post("/admin/recommender/train", follow_redirects=True)
     assert response.status_code == 200
@@ -54,11 +49,8 @@ def test_train_button_runs_training_in_the_background(seeded_app):
     assert versions[0].name in client.get("/admin/recommender").get_data(as_text=True)
 
 
-def test_non_admins_cannot_train(seeded_app, client=None):
-    with seeded_app.app_context():
-        register_account("viewer@example.com", "correct horse 42")
-        db.session.commit()
+def test_non_admins_cannot_train(seeded_app):
     client = seeded_app.test_client()
-    client.post("/auth/login", data={"email": "viewer@example.com", "password": "correct horse 42"})
+    AuthActions(client).as_viewer()
     assert client.get("/admin/recommender").status_code == 403
     assert client.post("/admin/recommender/train").status_code == 403

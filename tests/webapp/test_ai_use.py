@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import sign_in_directly
+from tests.conftest import AuthActions
 from tests.webapp.catalog_factory import build_catalog, page_text, sign_in_as
 from tests.webapp.test_insights_support import NOW, LogBuilder
 from webapp.catalog.service import Catalog, TitleSpec
@@ -191,7 +191,7 @@ def test_the_insights_pages_count_both_levels_of_ai_use(app):
         b.show(first, robo, b.ago(days=4, minutes=5))
         b.commit()
         refresh_all(db.session, end=NOW + timedelta(seconds=1))
-    admin = sign_in_directly(app, app.test_client(), "boss@example.com", is_admin=True)
+    admin = AuthActions(app.test_client()).as_admin("boss@example.com")
     supply = page_text(admin.get("/admin/insights/supply"))
     assert (
         "AI-generated titles: 1 (33.3 % of the catalog, 100.0 % of impressions, 25.0 % of hours)"

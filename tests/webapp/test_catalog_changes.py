@@ -8,7 +8,7 @@ of them, and the next load of every affected page on both shows the edit.
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import make_config, sign_in_directly
+from tests.conftest import AuthActions, make_config
 from tests.webapp.catalog_factory import PASSWORD, build_catalog, make_account, page_text
 from webapp import create_app
 from webapp.extensions import db
@@ -76,7 +76,7 @@ def test_an_admin_edit_shows_on_the_next_load_of_every_page_in_every_worker(app,
         for name, (status, text) in _pages(client, title_id).items():
             assert status == 200 and OLD in text, (who, name)
 
-    admin = sign_in_directly(app, app.test_client(), "boss@example.com", is_admin=True)
+    admin = AuthActions(app.test_client()).as_admin("boss@example.com")
     response = admin.post(
         f"/admin/titles/{title_id}",
         data={

@@ -6,6 +6,7 @@ import pytest
 
 from recommender.artifacts import load_latest
 from recommender.context import context_rerank
+from tests.conftest import AuthActions
 from tests.webapp.test_insights_support import NOW, LogBuilder
 from webapp.auth.accounts import register_account
 from webapp.extensions import db
@@ -122,8 +123,7 @@ def test_status_and_admin_page_show_the_figures_and_the_decision(known_log):
     assert "Time of day and device: " + ("ON" if summary["enabled"] else "off") in output
     overall = summary["figures"]["overall"]
     assert f"NDCG@10 {overall['ndcg@10']:.4f} -> {overall['ndcg@10_context']:.4f}" in output
-    client = known_log.test_client()
-    client.post("/auth/login", data={"email": "boss@example.com", "password": "correct horse 42"})
+    client = AuthActions(known_log.test_client()).as_admin("boss@example.com")
     body = client.get("/admin/recommender").get_data(as_text=True)
     state = "on" if summary["enabled"] else "off"
     assert f"Context re-ranking is <strong>{state}</strong>" in body

@@ -4,8 +4,8 @@ import csv
 import io
 
 import webapp.admin.insights_routes  # noqa: F401  (registers the routes on the admin blueprint)
-from tests.conftest import sign_in_directly
-from tests.webapp.catalog_factory import PASSWORD, make_account
+from tests.conftest import AuthActions
+from tests.webapp.catalog_factory import make_account
 from webapp.admin.insights_routes import PAGES
 from webapp.insights.tables import tables_for
 
@@ -23,8 +23,7 @@ def _search_as_viewer(app, queries: list[tuple[str, int]]) -> None:
     viewer = app.test_client()
     with app.app_context():
         _, (profile_id,) = make_account("searcher@example.com")
-    viewer.post("/auth/login", data={"email": "searcher@example.com", "password": PASSWORD})
-    viewer.post(f"/profiles/{profile_id}/choose")
+    AuthActions(viewer).as_viewer(profile_id)
     events = [{"type": "search", "text": q, "value": n, "page": "search"} for q, n in queries]
     assert viewer.post("/api/events", json={"events": events}).status_code == 200
 
@@ -44,7 +43,7 @@ def _is_number(cell: str) -> bool:
 
 def test_zero_result_searches_download_as_text_not_formulas(app):
     _search_as_viewer(app, [(p, 0) for p in PAYLOADS])
-    admin = sign_in_directly(app, app.test_client(), is_admin=True)
+    admin = AuthActions(app.test_client()).as_admin()
     assert admin.post("/admin/insights/refresh").status_code == 302
     rows = _rows(admin.get("/admin/insights/supply/zero-results.csv"))
     queries = {row[0] for row in rows[1:]}
@@ -54,7 +53,7 @@ def test_zero_result_searches_download_as_text_not_formulas(app):
 
 def test_every_csv_download_quotes_cells_a_spreadsheet_would_evaluate(app):
     _search_as_viewer(app, [(p, 0) for p in PAYLOADS] + [(p, 3) for p in PAYLOADS])
-    admin = sign_in_directly(app, app.test_client(), is_admin=True)
+    admin = AuthActions(app.test_client()).as_admin()
     assert admin.post("/admin/insights/refresh").status_code == 302
     cells = 0
     for page in PAGES:

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
+from tests.conftest import AuthActions
 from tests.webapp.catalog_factory import build_catalog, sign_in_as
-from webapp.auth.sessions import start_session
 from webapp.extensions import db
 from webapp.models import Event, WatchState
 
@@ -199,24 +199,16 @@ def test_position_is_clamped_to_the_catalog_duration(app, client, viewer):
 @pytest.fixture
 def csrf_viewer(csrf_app):
     """Signed in on the CSRF-protected app; returns (client, title id, the page's token)."""
-    from tests.webapp.catalog_factory import PASSWORD, make_account
+    from tests.webapp.catalog_factory import make_account
 
     client = csrf_app.test_client()
     with csrf_app.app_context():
         made = build_catalog(n_kid=1)
         _, (profile_id,) = make_account("csrf@example.com", [{"name": "Ana"}])
-        from webapp.models import Account
-
-        account = db.session.scalar(select(Account).where(Account.email == "csrf@example.com"))
-        user_id = start_session(account, None).id
-    with client.session_transaction() as session:
-        session["_user_id"] = user_id
-        session["_fresh"] = True
-        session["profile_id"] = profile_id
+    AuthActions(client).as_viewer(profile_id)
     page = client.get(f"/watch/{made.titles['Sunny Meadow 0']}")
     assert page.status_code == 200
     token = page.get_data(as_text=True).split('name="csrf-token" content="')[1].split('"')[0]
-    assert PASSWORD
     return client, made.titles["Sunny Meadow 0"], token
 
 

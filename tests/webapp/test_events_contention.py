@@ -12,8 +12,8 @@ import psycopg
 import pytest
 from sqlalchemy import event, func, select
 
-from tests.conftest import AuthActions
-from tests.webapp.catalog_factory import PASSWORD, build_catalog, make_account
+from tests.conftest import AuthActions, on_backends
+from tests.webapp.catalog_factory import build_catalog, make_account
 from webapp.extensions import db
 from webapp.models import Event, WatchState
 
@@ -33,10 +33,9 @@ def household(app):
 
 
 def _tab(app, profile_id: int, email: str):
-    """A browser tab of the profile: its own client, signed in through the forms."""
+    """A browser tab of the profile: its own client and sign-in session."""
     client = app.test_client()
-    AuthActions(client).login(email, PASSWORD)
-    AuthActions(client).choose_profile(profile_id)
+    AuthActions(client).as_viewer(profile_id)
     return client
 
 
@@ -94,9 +93,8 @@ def test_overlapping_batches_in_opposite_orders_all_succeed_once(app, household)
     assert states == len(films)
 
 
-def _postgres_only(app) -> None:
-    if app.config["TEST_BACKEND"] != "postgresql":
-        pytest.skip("raises psycopg's own errors: PostgreSQL only")
+# These raise psycopg's own errors: PostgreSQL only.
+postgres_only = on_backends("app", "postgresql")
 
 
 class FailOnce:
@@ -131,8 +129,8 @@ def inject(app):
         hook.remove()
 
 
+@postgres_only
 def test_a_deadlock_victim_is_retried_and_stored_once(app, household, inject):
-    _postgres_only(app)
     films, profile_id, email = household
     client = _tab(app, profile_id, email)
     hook = inject(psycopg.errors.DeadlockDetected("deadlock detected"))
@@ -145,8 +143,8 @@ def test_a_deadlock_victim_is_retried_and_stored_once(app, household, inject):
     assert _stored_by_tag(app) == {"victim": 3}
 
 
+@postgres_only
 def test_a_serialization_failure_is_retried_too(app, household, inject):
-    _postgres_only(app)
     films, profile_id, email = household
     client = _tab(app, profile_id, email)
     hook = inject(psycopg.errors.SerializationFailure("could not serialize access"), times=2)
@@ -158,8 +156,8 @@ def test_a_serialization_failure_is_retried_too(app, household, inject):
     assert _stored_by_tag(app) == {"serial": 2}
 
 
+@postgres_only
 def test_endless_deadlocks_give_up_with_a_busy_answer_and_store_nothing(app, household, inject):
-    _postgres_only(app)
     films, profile_id, email = household
     client = _tab(app, profile_id, email)
     attempts = app.config["DATABASE_RETRY_ATTEMPTS"]
@@ -174,8 +172,8 @@ def test_endless_deadlocks_give_up_with_a_busy_answer_and_store_nothing(app, hou
     assert _stored_by_tag(app) == {}
 
 
+@postgres_only
 def test_a_lost_connection_is_not_retried_and_still_answers_503(app, household, inject):
-    _postgres_only(app)
     films, profile_id, email = household
     client = _tab(app, profile_id, email)
     hook = inject(psycopg.errors.AdminShutdown("terminating connection"), times=5)

@@ -139,8 +139,7 @@ def test_erased_history_leaves_the_export(seeded_app, tmp_path):
 
     client = seeded_app.test_client()
     auth = AuthActions(client)
-    auth.login("viewer1@marquee.local", "marquee-demo")
-    auth.choose_profile(profile_id)
+    auth.as_viewer(profile_id)
     response = client.post(
         f"/account/profiles/{profile_id}/history/delete",
         data={"confirm": "y"},

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy import select
 
 from benchmarks.tcp_proxy import TcpProxy
-from tests.conftest import BACKENDS, PG_ADMIN_URL, make_config
+from tests.conftest import BACKENDS, PG_ADMIN_URL, AuthActions, make_config, on_backends
 from tests.webapp.catalog_factory import page_text
 from webapp import create_app
 from webapp.extensions import db
@@ -112,8 +112,7 @@ def _active_adult(app) -> tuple[int, str]:
 def _signed_in(app):
     profile_id, email = _active_adult(app)
     client = app.test_client()
-    client.post("/auth/login", data={"email": email, "password": DEMO_PASSWORD})
-    client.post(f"/profiles/{profile_id}/choose")
+    AuthActions(client).as_viewer(profile_id)
     return client, profile_id
 
 
@@ -194,10 +193,13 @@ def _odd_manifest(version: Path) -> None:
 CORRUPTIONS = [_truncate_array, _garble_array, _odd_manifest]
 
 
+# Model files do not depend on the database: SQLite is enough.
+model_files_only = on_backends("seeded_app", "sqlite")
+
+
+@model_files_only
 @pytest.mark.parametrize("corrupt", CORRUPTIONS, ids=lambda f: f.__name__.strip("_"))
 def test_a_corrupt_newer_version_leaves_pages_on_the_last_good_one(seeded_app, corrupt):
-    if seeded_app.config["TEST_BACKEND"] != "sqlite":
-        pytest.skip("model files do not depend on the database")
     good = _trained_version(seeded_app)
     broken = _newer_copy(good)
     corrupt(broken)
@@ -216,10 +218,9 @@ def test_a_corrupt_newer_version_leaves_pages_on_the_last_good_one(seeded_app, c
     assert "A newer model could not be loaded" in text and broken.name in text
 
 
+@model_files_only
 @pytest.mark.parametrize("corrupt", CORRUPTIONS, ids=lambda f: f.__name__.strip("_"))
 def test_only_corrupt_models_mean_popularity_rows_and_a_clear_report(seeded_app, corrupt):
-    if seeded_app.config["TEST_BACKEND"] != "sqlite":
-        pytest.skip("model files do not depend on the database")
     version = _trained_version(seeded_app)
     corrupt(version)
     store = seeded_app.extensions["marquee_models"]
@@ -242,16 +243,7 @@ def test_only_corrupt_models_mean_popularity_rows_and_a_clear_report(seeded_app,
 
 
 def _admin_client(app):
-    from webapp.auth.accounts import register_account
-
-    with app.app_context():
-        register_account("faults-admin@example.com", "correct horse 42", is_admin=True)
-        db.session.commit()
-    client = app.test_client()
-    client.post(
-        "/auth/login", data={"email": "faults-admin@example.com", "password": "correct horse 42"}
-    )
-    return client
+    return AuthActions(app.test_client()).as_admin()
 
 
 def _mount_tmpfs(path: Path, size_bytes: int) -> None:
@@ -283,8 +275,6 @@ def _fill(path: Path) -> None:
 @pytest.fixture
 def full_model_disk(seeded_app):
     """The model directory on a full tmpfs holding one good version; yields that version."""
-    if seeded_app.config["TEST_BACKEND"] != "sqlite":
-        pytest.skip("the model directory does not depend on the database")
     staging = Path(seeded_app.instance_path) / "staging"
     good = _trained_version_in(seeded_app, staging)
     model_dir = seeded_app.config["MODEL_DIR"]
@@ -310,6 +300,7 @@ def _entries(model_dir: Path) -> set[str]:
     return {p.name for p in model_dir.iterdir()}
 
 
+@model_files_only
 def test_training_on_a_full_disk_fails_clearly_and_leaves_the_served_model(
     seeded_app, full_model_disk
 ):
@@ -328,6 +319,8 @@ def test_training_on_a_full_disk_fails_clearly_and_leaves_the_served_model(
     assert home.status_code == 200 and _served_version(home) == full_model_disk.name
 
 
+@pytest.mark.slow
+@model_files_only
 def test_train_now_on_a_full_disk_shows_the_failure_on_the_admin_page(seeded_app, full_model_disk):
     admin = _admin_client(seeded_app)
     assert admin.post("/admin/recommender/train").status_code == 302
@@ -344,9 +337,9 @@ def test_train_now_on_a_full_disk_shows_the_failure_on_the_admin_page(seeded_app
     assert _entries(full_model_disk.parent) == {full_model_disk.name, "filler"}
 
 
+# An open SQLite connection is a file: it cannot be dropped.
+@on_backends("outage", "postgresql")
 def test_a_connection_dropped_after_the_page_was_built_does_not_fail_it(outage):
-    if outage.proxy is None:
-        pytest.skip("an open SQLite connection is a file, it cannot be dropped")
     app = outage.app
     with app.test_request_context("/"):
         assert db.session.execute(sa.text("SELECT 1")).scalar() == 1

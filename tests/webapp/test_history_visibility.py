@@ -11,7 +11,8 @@ from collections import Counter
 import pytest
 from sqlalchemy import select
 
-from tests.webapp.catalog_factory import PASSWORD, make_account, page_text
+from tests.conftest import AuthActions
+from tests.webapp.catalog_factory import make_account, page_text
 from webapp.extensions import db
 from webapp.models import Profile, Title, WatchState
 from webapp.recommendations.store import model_store
@@ -45,8 +46,7 @@ def lowered(seeded_app):
         )
         mature = _popular_mature("film", 4) + _popular_mature("series", 1)
         mature = [(t.id, t.name, (t.runtime_minutes or 60) * 60) for t in mature]
-    client.post("/auth/login", data={"email": "household@example.com", "password": PASSWORD})
-    client.post(f"/profiles/{sam}/choose")
+    AuthActions(client).as_viewer(sam)
     events = []
     for title_id, _, seconds in mature[:4]:
         events += [

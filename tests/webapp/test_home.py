@@ -7,7 +7,8 @@ import pytest
 from markupsafe import escape
 from sqlalchemy import event, func, select
 
-from tests.webapp.catalog_factory import PASSWORD, make_account, page_text
+from tests.conftest import AuthActions
+from tests.webapp.catalog_factory import make_account, page_text
 from webapp.caching import send_catalog_changed
 from webapp.catalog.service import Catalog, TitleSpec
 from webapp.extensions import db
@@ -206,10 +207,7 @@ def test_a_new_title_by_a_favourite_director_is_recommended_before_anyone_watche
 def test_model_files_missing_or_corrupt_fall_back_to_popularity(seeded_app, caplog):
     profile_id = _active_adult(seeded_app)
     client = seeded_app.test_client()
-    with seeded_app.app_context():
-        email = db.session.get(Profile, profile_id).account.email
-    client.post("/auth/login", data={"email": email, "password": "marquee-demo"})
-    client.post(f"/profiles/{profile_id}/choose")
+    AuthActions(client).as_viewer(profile_id)
     response = client.get("/")
     assert response.status_code == 200
     assert "Top Picks for" not in page_text(response)
@@ -232,8 +230,7 @@ def test_onboarding_picks_give_a_personal_page_at_once(trained):
     with trained.app_context():
         _, (profile_id,) = make_account("new@example.com", [{"name": "Newbie"}])
     client = trained.test_client()
-    client.post("/auth/login", data={"email": "new@example.com", "password": PASSWORD})
-    client.post(f"/profiles/{profile_id}/choose")
+    AuthActions(client).as_viewer(profile_id)
     response = client.get("/")
     assert response.status_code == 302 and "/welcome/picks" in response.headers["Location"]
     page = client.get("/welcome/picks")
@@ -259,15 +256,12 @@ def test_hiding_from_continue_watching_keeps_the_resume_point(trained):
     profile_id = _active_adult(trained)
     _, page = _page(trained, profile_id)
     row = next((r for r in page.rows if r.key == "continue"), None)
-    if row is None:
-        pytest.skip("this seed gave the profile nothing in progress")
+    assert row is not None, "the seeded profile has something in progress"
     title_id = row.items[0].title.id
     client = trained.test_client()
     with trained.app_context():
-        email = db.session.get(Profile, profile_id).account.email
         position = db.session.get(WatchState, (profile_id, title_id)).position
-    client.post("/auth/login", data={"email": email, "password": "marquee-demo"})
-    client.post(f"/profiles/{profile_id}/choose")
+    AuthActions(client).as_viewer(profile_id)
     assert client.post(f"/continue-watching/{title_id}/hide").status_code == 302
     _, page = _page(trained, profile_id)
     cont = next((r for r in page.rows if r.key == "continue"), None)
@@ -281,10 +275,8 @@ def test_home_page_issues_a_bounded_number_of_statements(trained):
     profile_id = _active_adult(trained)
     client = trained.test_client()
     with trained.app_context():
-        email = db.session.get(Profile, profile_id).account.email
         engine = db.engine
-    client.post("/auth/login", data={"email": email, "password": "marquee-demo"})
-    client.post(f"/profiles/{profile_id}/choose")
+    AuthActions(client).as_viewer(profile_id)
     client.get("/")  # warm the per-worker caches
     seen = []
 
@@ -305,15 +297,13 @@ def test_title_page_has_more_like_this_within_the_profile_limit(trained):
     kids = _profiles(trained, kids=True)[0]
     client = trained.test_client()
     with trained.app_context():
-        email = db.session.get(Profile, kids.id).account.email
         adult_titles = set(
             db.session.scalars(select(Title.id).where(Title.maturity_age > kids.maturity_limit))
         )
         kid_title = db.session.scalar(
             select(Title.id).where(Title.maturity_age <= kids.maturity_limit).order_by(Title.id)
         )
-    client.post("/auth/login", data={"email": email, "password": "marquee-demo"})
-    client.post(f"/profiles/{kids.id}/choose")
+    AuthActions(client).as_viewer(kids.id)
     body = client.get(f"/title/{kid_title}", follow_redirects=True).get_data(as_text=True)
     assert "More like this" in body
     shown = {
@@ -331,7 +321,6 @@ def test_a_title_added_after_training_has_more_like_this_by_its_content(trained)
     profile_id = _active_adult(trained)
     client = trained.test_client()
     with trained.app_context():
-        email = db.session.get(Profile, profile_id).account.email
         template = db.session.scalar(
             select(Title)
             .join(Title.genres)
@@ -351,8 +340,7 @@ def test_a_title_added_after_training_has_more_like_this_by_its_content(trained)
         )
         db.session.commit()
         new_id, genres = new.id, {g.name for g in template.genres}
-    client.post("/auth/login", data={"email": email, "password": "marquee-demo"})
-    client.post(f"/profiles/{profile_id}/choose")
+    AuthActions(client).as_viewer(profile_id)
     body = client.get(f"/title/{new_id}", follow_redirects=True).get_data(as_text=True)
     assert "More like this" in body
     with trained.test_request_context():
@@ -368,10 +356,7 @@ def test_the_cached_home_page_changes_with_the_profiles_own_actions(trained):
     """Pages are kept per profile, but a rating, a list change or a hide shows on the next load."""
     profile_id = _active_adult(trained)
     client = trained.test_client()
-    with trained.app_context():
-        email = db.session.get(Profile, profile_id).account.email
-    client.post("/auth/login", data={"email": email, "password": "marquee-demo"})
-    client.post(f"/profiles/{profile_id}/choose")
+    AuthActions(client).as_viewer(profile_id)
     first = client.get("/").get_data(as_text=True)
     assert client.get("/").get_data(as_text=True).count("<article") == first.count("<article")
     top = re.search(r'data-title-id="(\d+)" data-row-key="top-picks"', first)
@@ -390,10 +375,7 @@ def test_a_renamed_title_shows_its_new_name_when_the_rows_are_next_built(trained
     """Card markup is kept per title between pages; an edit must still reach every card."""
     profile_id = _active_adult(trained)
     client = trained.test_client()
-    with trained.app_context():
-        email = db.session.get(Profile, profile_id).account.email
-    client.post("/auth/login", data={"email": email, "password": "marquee-demo"})
-    client.post(f"/profiles/{profile_id}/choose")
+    AuthActions(client).as_viewer(profile_id)
     first = client.get("/").get_data(as_text=True)
     title_id = int(re.search(r'data-title-id="(\d+)" data-row-key="top-picks"', first).group(1))
     with trained.app_context():

@@ -8,7 +8,7 @@ import time
 import pytest
 
 import webapp.admin.insights_routes  # noqa: F401  (registers the routes on the admin blueprint)
-from tests.conftest import sign_in_directly
+from tests.conftest import AuthActions
 from webapp.admin.insights_routes import PAGES
 from webapp.extensions import db
 from webapp.insights import cache
@@ -28,13 +28,14 @@ URLS = [
 def test_visitors_sign_in_and_viewers_are_refused(app, url):
     anonymous = app.test_client()
     assert anonymous.get(url).status_code == 302
-    viewer = sign_in_directly(app, app.test_client(), is_admin=False)
+    viewer = app.test_client()
+    AuthActions(viewer).as_viewer()
     assert viewer.get(url).status_code == 403
     assert viewer.post("/admin/insights/refresh").status_code == 403
 
 
 def test_every_page_renders_its_tables_charts_and_csvs_on_the_demo_seed(seeded_app):
-    client = sign_in_directly(seeded_app, seeded_app.test_client(), is_admin=True)
+    client = AuthActions(seeded_app.test_client()).as_admin()
     index = client.get("/admin/insights/")
     assert index.status_code == 200
     assert b"Insights studio" in index.data and b"AI-generated" in index.data
@@ -64,7 +65,7 @@ def test_every_page_renders_its_tables_charts_and_csvs_on_the_demo_seed(seeded_a
 
 
 def test_figures_on_the_pages_come_from_the_demo_log(seeded_app):
-    client = sign_in_directly(seeded_app, seeded_app.test_client(), is_admin=True)
+    client = AuthActions(seeded_app.test_client()).as_admin()
     client.get("/admin/insights/")
     with seeded_app.app_context():
         demand, artwork = cache.load("demand"), cache.load("artwork")
@@ -79,7 +80,7 @@ def test_figures_on_the_pages_come_from_the_demo_log(seeded_app):
 
 
 def test_refresh_recomputes_the_cache(app):
-    client = sign_in_directly(app, app.test_client(), is_admin=True)
+    client = AuthActions(app.test_client()).as_admin()
     for page in ("", *PAGES):  # an empty log still gives every page, with "no data" tables
         assert client.get(f"/admin/insights/{page}").status_code == 200, page
     with app.app_context():
@@ -92,7 +93,7 @@ def test_refresh_recomputes_the_cache(app):
 
 
 def test_refresh_needs_the_csrf_token(csrf_app):
-    client = sign_in_directly(csrf_app, csrf_app.test_client(), is_admin=True)
+    client = AuthActions(csrf_app.test_client()).as_admin()
     assert client.post("/admin/insights/refresh").status_code == 400
 
 
@@ -111,7 +112,7 @@ def _wait_for_refresh(app, seconds: float = 120.0) -> None:
 
 def test_a_large_log_is_computed_in_the_background(app):
     app.config["INSIGHTS_INLINE_MAX_EVENTS"] = -1  # treat even this log as large
-    client = sign_in_directly(app, app.test_client(), is_admin=True)
+    client = AuthActions(app.test_client()).as_admin()
     first = client.get("/admin/insights/demand")
     assert first.status_code == 200
     assert b"being computed" in first.data or b"Demand" in first.data

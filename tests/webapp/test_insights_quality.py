@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import sign_in_directly
+from tests.conftest import AuthActions
 from tests.webapp.test_insights_support import NOW, LogBuilder
 from webapp.admin.insights_routes import PAGES
 from webapp.extensions import db
@@ -189,7 +189,7 @@ def test_a_reports_age_in_words(seconds, words):
 
 
 def test_the_quality_page_opens_with_findings_folds_long_tables_and_says_its_age(quality_log):
-    client = sign_in_directly(quality_log, quality_log.test_client(), is_admin=True)
+    client = AuthActions(quality_log.test_client()).as_admin()
     html = client.get("/admin/insights/quality").get_data(as_text=True)
     assert "<h1>Playback quality</h1>" in html and "Updated just now" in html
     findings = html[html.index('class="findings"') : html.index("</section>")]
@@ -214,14 +214,14 @@ def test_the_quality_page_opens_with_findings_folds_long_tables_and_says_its_age
 
 
 def test_an_empty_log_has_no_findings_to_state(app):
-    client = sign_in_directly(app, app.test_client(), is_admin=True)
+    client = AuthActions(app.test_client()).as_admin()
     for page in PAGES:
         html = client.get(f"/admin/insights/{page}").get_data(as_text=True)
         assert 'class="findings"' not in html, page
 
 
 def test_a_cache_from_before_the_quality_report_is_completed_on_first_visit(quality_log):
-    client = sign_in_directly(quality_log, quality_log.test_client(), is_admin=True)
+    client = AuthActions(quality_log.test_client()).as_admin()
     assert client.get("/admin/insights/").status_code == 200
     with quality_log.app_context():
         (cache.cache_dir() / "quality.json").unlink()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.conftest import make_config, sign_in_directly
+from tests.conftest import AuthActions, make_config
 from webapp import create_app, jobs
 from webapp.extensions import db
 from webapp.models import Job
@@ -112,7 +112,7 @@ def test_the_admin_page_shows_stage_and_progress_not_a_log(app):
         record = jobs.NamedJob("training")
         assert record.request() and record.claim()
         record.progress("tuning cold_k", 37)
-    client = sign_in_directly(app, app.test_client(), is_admin=True)
+    client = AuthActions(app.test_client()).as_admin()
     page = client.get("/admin/recommender").get_data(as_text=True)
     assert "Training is running: tuning cold_k (37 %)" in page
     assert '<progress max="100" value="37">' in page

@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import BACKENDS
-from tests.webapp.catalog_factory import PASSWORD, make_account
+from tests.conftest import BACKENDS, AuthActions
+from tests.webapp.catalog_factory import make_account
 from tests.webapp.test_media_support import (
     add_film,
     add_series,
@@ -51,12 +51,11 @@ def published(request, templates, tmp_path_factory, clip):
 
 
 def sign_in(app, email: str, **profile) -> tuple:
-    """A client signed in through the real forms, with one profile chosen."""
+    """A client signed in, with one profile chosen."""
     with app.app_context():
         _, (profile_id,) = make_account(email, [{"name": "Viewer", **profile}])
     client = app.test_client()
-    client.post("/auth/login", data={"email": email, "password": PASSWORD})
-    client.post(f"/profiles/{profile_id}/choose")
+    AuthActions(client).as_viewer(profile_id)
     return client, profile_id
 
 
@@ -273,8 +272,7 @@ def test_only_the_current_unlocked_profile_gets_urls(published):
             "pins@example.com", [{"name": "Adult"}, {"name": "Locked", "pin": "4321"}]
         )
     client = app.test_client()
-    client.post("/auth/login", data={"email": "pins@example.com", "password": PASSWORD})
-    client.post(f"/profiles/{adult_id}/choose")
+    AuthActions(client).as_viewer(adult_id)
     assert playback(client, locked_id, title_id) is None  # not chosen with its PIN
     assert client.post(f"/profiles/{locked_id}/choose", data={"pin": "0000"}).status_code == 403
     assert playback(client, locked_id, title_id) is None

@@ -4,7 +4,7 @@ commit; shared demo clips still played by other titles stay."""
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import BACKENDS, sign_in_directly
+from tests.conftest import BACKENDS, AuthActions
 from tests.webapp.test_media_support import add_film, add_series, media_app
 from webapp.extensions import db
 from webapp.media import storage
@@ -63,7 +63,7 @@ def test_deleting_a_film_removes_its_media_and_keeps_shared_clips_others_play(ap
         in_progress = storage.media_dir() / ".work" / f"{own}-abc123"
         in_progress.mkdir(parents=True)
         (in_progress / "partial.ts").write_bytes(b"half")
-    admin = sign_in_directly(app, app.test_client(), is_admin=True)
+    admin = AuthActions(app.test_client()).as_admin()
     assert admin.post(f"/admin/titles/{film}/delete").status_code == 302
     assert not _on_disk(app, own) and not in_progress.exists()
     assert not _on_disk(app, only_mine)  # a shared clip nothing else plays goes, row and files
@@ -81,7 +81,7 @@ def test_deleting_an_episode_then_its_season_removes_their_media(app):
         both_episodes = _asset(links=[(series, first), (series, second)])
         with_a_film = _asset(links=[(series, second), (film, None)])
         season_id = db.session.scalar(select(Season.id).where(Season.title_id == series))
-    admin = sign_in_directly(app, app.test_client(), is_admin=True)
+    admin = AuthActions(app.test_client()).as_admin()
     assert admin.post(f"/admin/episodes/{first}/delete").status_code == 302
     assert not _on_disk(app, first_own)
     assert all(_on_disk(app, a) for a in (second_own, both_episodes, with_a_film))
@@ -95,7 +95,7 @@ def test_a_refused_delete_leaves_every_file(app):
     film = add_film(app)
     with app.app_context():
         own = _asset(film)
-    admin = sign_in_directly(app, app.test_client(), is_admin=True)
+    admin = AuthActions(app.test_client()).as_admin()
     assert admin.get(f"/admin/titles/{film}/delete").status_code == 200  # the confirmation only
     assert _on_disk(app, own) and _rows(app) == {own}
 
@@ -108,7 +108,7 @@ def test_a_transcode_that_finishes_after_its_film_was_deleted_leaves_no_files(ap
         db.session.commit()
         record = AssetRecord(asset.id)
         assert record.claim()
-    admin = sign_in_directly(app, app.test_client(), is_admin=True)
+    admin = AuthActions(app.test_client()).as_admin()
     assert admin.post(f"/admin/titles/{film}/delete").status_code == 302
     with app.app_context():
         work = storage.media_dir() / ".work" / f"{record.asset_id}-late"

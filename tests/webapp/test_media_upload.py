@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import BACKENDS, sign_in_directly
+from tests.conftest import BACKENDS, AuthActions
 from tests.webapp.test_admin import ADMIN_EMAIL, VIEWER_EMAIL
 from tests.webapp.test_media_support import (
     add_film,
@@ -64,7 +64,7 @@ def wait_for_jobs() -> None:
 
 def test_an_uploaded_film_is_transcoded_in_the_background_and_shown(app, clips):
     title_id = add_film(app)
-    admin = sign_in_directly(app, app.test_client(), ADMIN_EMAIL, is_admin=True)
+    admin = AuthActions(app.test_client()).as_admin(ADMIN_EMAIL)
     response = upload(admin, f"/admin/titles/{title_id}/media", clips["video"].read_bytes())
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/admin/titles/{title_id}#media")
@@ -97,7 +97,7 @@ def test_an_uploaded_film_is_transcoded_in_the_background_and_shown(app, clips):
 )
 def test_a_bad_upload_is_refused_and_writes_nothing(app, clips, kind, filename, message):
     title_id = add_film(app)
-    admin = sign_in_directly(app, app.test_client(), ADMIN_EMAIL, is_admin=True)
+    admin = AuthActions(app.test_client()).as_admin(ADMIN_EMAIL)
     data = {
         "text": b"Just some notes, not a film at all.\n" * 20,
         "empty": b"",
@@ -114,7 +114,7 @@ def test_a_video_above_the_length_limit_is_refused(templates, tmp_path, clips):
     app, close = media_app(templates, "sqlite", tmp_path / "instance", MEDIA_MAX_SECONDS=1)
     try:
         title_id = add_film(app)
-        admin = sign_in_directly(app, app.test_client(), ADMIN_EMAIL, is_admin=True)
+        admin = AuthActions(app.test_client()).as_admin(ADMIN_EMAIL)
         response = upload(admin, f"/admin/titles/{title_id}/media", clips["video"].read_bytes())
         assert response.status_code == 400
         assert "The video is 2 s long; Marquee takes at most 1 s" in response.get_data(as_text=True)
@@ -133,7 +133,7 @@ def test_a_file_above_the_size_limit_is_refused(templates, tmp_path, clips):
     )
     try:
         title_id = add_film(app)
-        admin = sign_in_directly(app, app.test_client(), ADMIN_EMAIL, is_admin=True)
+        admin = AuthActions(app.test_client()).as_admin(ADMIN_EMAIL)
         response = upload(admin, f"/admin/titles/{title_id}/media", clips["video"].read_bytes())
         assert response.status_code == 413
         assert "The file is larger than 4.0 KB" in response.get_data(as_text=True)
@@ -152,7 +152,7 @@ def test_uploads_beyond_the_site_wide_body_limit_are_accepted(templates, tmp_pat
     )
     try:
         title_id = add_film(app)
-        admin = sign_in_directly(app, app.test_client(), ADMIN_EMAIL, is_admin=True)
+        admin = AuthActions(app.test_client()).as_admin(ADMIN_EMAIL)
         page = admin.get(f"/admin/titles/{title_id}").get_data(as_text=True)
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         response = admin.post(
@@ -174,7 +174,7 @@ def test_a_failed_transcode_says_why_and_publishes_nothing(templates, tmp_path, 
     )
     try:
         title_id = add_film(app)
-        admin = sign_in_directly(app, app.test_client(), ADMIN_EMAIL, is_admin=True)
+        admin = AuthActions(app.test_client()).as_admin(ADMIN_EMAIL)
         upload(admin, f"/admin/titles/{title_id}/media", clips["video"].read_bytes())
         wait_for_jobs()
         with app.app_context():
@@ -190,7 +190,7 @@ def test_a_failed_transcode_says_why_and_publishes_nothing(templates, tmp_path, 
 
 def test_episodes_take_uploads_and_series_do_not(app, clips):
     series_id, (episode_id, _) = add_series(app)
-    admin = sign_in_directly(app, app.test_client(), ADMIN_EMAIL, is_admin=True)
+    admin = AuthActions(app.test_client()).as_admin(ADMIN_EMAIL)
     assert "Upload a video" in admin.get(f"/admin/episodes/{episode_id}").get_data(as_text=True)
     refused = upload(admin, f"/admin/titles/{series_id}/media", clips["video"].read_bytes())
     assert refused.status_code == 400 and "upload on each episode" in refused.get_data(as_text=True)
@@ -204,7 +204,8 @@ def test_episodes_take_uploads_and_series_do_not(app, clips):
 
 def test_only_admins_may_upload_or_read_status(app, clips):
     title_id = add_film(app)
-    viewer = sign_in_directly(app, app.test_client(), VIEWER_EMAIL, is_admin=False)
+    viewer = app.test_client()
+    AuthActions(viewer).as_viewer(email=VIEWER_EMAIL)
     response = upload(viewer, f"/admin/titles/{title_id}/media", clips["video"].read_bytes())
     assert response.status_code == 403
     assert viewer.get("/admin/media/1").status_code == 403
@@ -287,7 +288,7 @@ def test_the_edit_page_shows_stage_and_percentage_while_transcoding(app):
             MediaAsset(title_id=title_id, state="transcoding", stage="encoding 480p", percent=37)
         )
         db.session.commit()
-    admin = sign_in_directly(app, app.test_client(), ADMIN_EMAIL, is_admin=True)
+    admin = AuthActions(app.test_client()).as_admin(ADMIN_EMAIL)
     page = admin.get(f"/admin/titles/{title_id}").get_data(as_text=True)
     assert "Transcoding: encoding 480p · 37%" in page
     assert "No video yet" not in page
@@ -304,6 +305,6 @@ def test_a_transcode_that_went_silent_shows_as_cut_off(app):
         asset.updated_at = utcnow() - timedelta(seconds=jobs.STALE_AFTER_SECONDS + 60)
         db.session.add(asset)
         db.session.commit()
-    admin = sign_in_directly(app, app.test_client(), ADMIN_EMAIL, is_admin=True)
+    admin = AuthActions(app.test_client()).as_admin(ADMIN_EMAIL)
     page = admin.get(f"/admin/titles/{title_id}").get_data(as_text=True)
     assert "The last upload failed: The transcode was cut off" in page

@@ -14,6 +14,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import redis
 
 from tests.conftest import BACKENDS, AuthActions, make_config
 from tests.gunicorn_server import Gunicorn
@@ -46,8 +47,7 @@ def workers(request, templates, tmp_path):
 
 
 def _redis_url() -> str:
-    """The Redis of this machine, when its client is installed (`.[redis]`) and it answers."""
-    redis = pytest.importorskip("redis")
+    """The Redis of this machine (its client comes with the dev extras), when it answers."""
     url = os.environ.get("MARQUEE_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
@@ -112,6 +112,7 @@ def database(request, templates, tmp_path):
     cleanup()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("database", BACKENDS, indirect=True)
 def test_gunicorn_workers_share_one_sign_in_limit(database):
     url, instance = database
@@ -128,6 +129,7 @@ def test_gunicorn_workers_share_one_sign_in_limit(database):
     assert "per worker" not in server.log()
 
 
+@pytest.mark.slow
 def test_gunicorn_says_at_start_when_limits_are_per_worker(tmp_path):
     instance = tmp_path / "instance"
     instance.mkdir()

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
 
-from tests.conftest import sign_in_directly
+from tests.conftest import AuthActions
 from tests.webapp.catalog_factory import sign_in_as
 from webapp.catalog.service import Catalog, TitleSpec
 from webapp.extensions import db
@@ -260,7 +260,7 @@ def _vocabulary(app) -> set[str]:
 
 def _admin_client(app):
     admin = app.test_client()
-    return sign_in_directly(app, admin, "boss@example.com", is_admin=True)
+    return AuthActions(admin).as_admin("boss@example.com")
 
 
 def _edit_form(name: str) -> dict:

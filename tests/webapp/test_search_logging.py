@@ -13,7 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 import webapp.admin.insights_routes  # noqa: F401  (registers the routes on the admin blueprint)
-from tests.webapp.catalog_factory import PASSWORD, build_catalog, make_account
+from tests.conftest import AuthActions
+from tests.webapp.catalog_factory import build_catalog, make_account
 from webapp.extensions import db
 from webapp.models import Account, Event
 
@@ -37,19 +38,13 @@ def _events() -> list[tuple]:
 
 @pytest.fixture
 def signed_in(csrf_app):
-    """A viewer signed in through the real forms, with CSRF protection on."""
+    """A viewer signed in, with CSRF protection on."""
     app = csrf_app
     with app.app_context():
         build_catalog(n_kid=3)
         _, (profile_id,) = make_account("searcher@example.com")
     client = app.test_client()
-    login = client.get("/auth/login").get_data(as_text=True)
-    client.post(
-        "/auth/login",
-        data={"email": "searcher@example.com", "password": PASSWORD, "csrf_token": _token(login)},
-    )
-    choose = client.get("/profiles/").get_data(as_text=True)
-    client.post(f"/profiles/{profile_id}/choose", data={"csrf_token": _token(choose)})
+    AuthActions(client).as_viewer(profile_id)
     assert client.get("/my-list").status_code == 200
     return app, client
 

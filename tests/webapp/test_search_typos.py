@@ -6,6 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import AuthActions
 from tests.webapp.catalog_factory import page_text, sign_in_as
 from tests.webapp.test_search import _catalog, _suggest
 from webapp.extensions import db
@@ -22,10 +23,9 @@ def _sign_in(app, kids: bool = False):
             .where(Profile.is_kids.is_(kids))
             .order_by(Profile.maturity_limit.desc(), Profile.id)
         )
-        email, profile_id = profile.account.email, profile.id
+        profile_id = profile.id
     client = app.test_client()
-    client.post("/auth/login", data={"email": email, "password": "marquee-demo"})
-    client.post(f"/profiles/{profile_id}/choose")
+    AuthActions(client).as_viewer(profile_id)
     return client
 
 

@@ -7,7 +7,8 @@ profiles answer 404; the admin area answers 403 to everyone but admins.
 from sqlalchemy import select
 from werkzeug.routing.converters import AnyConverter
 
-from tests.webapp.catalog_factory import PASSWORD, build_catalog, make_account
+from tests.conftest import AuthActions
+from tests.webapp.catalog_factory import build_catalog, make_account
 from webapp.extensions import db
 from webapp.models import Account, Credit, Episode, Genre, Person, Profile, Title
 
@@ -82,8 +83,7 @@ def _sign_in(app, client, email: str, *, is_admin: bool = False) -> int:
         if is_admin:
             db.session.scalar(select(Account).where(Account.email == email)).is_admin = True
             db.session.commit()
-    client.post("/auth/login", data={"email": email, "password": PASSWORD})
-    client.post(f"/profiles/{profile_id}/choose")
+    AuthActions(client).as_viewer(profile_id)
     return profile_id
 
 

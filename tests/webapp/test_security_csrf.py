@@ -1,29 +1,16 @@
 """CSRF: every state-changing route, found in app.url_map, refuses a request without a token."""
 
-from sqlalchemy import select
-
-from tests.webapp.catalog_factory import make_account
+from tests.conftest import AuthActions
 from tests.webapp.test_security_authz import _ids, _rules, _url
-from webapp.auth.sessions import start_session
 from webapp.extensions import db
-from webapp.models import Account, Profile
+from webapp.models import Profile
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def test_every_state_changing_route_needs_a_csrf_token(csrf_app):
     values = _ids(csrf_app)
-    with csrf_app.app_context():
-        _, (profile_id,) = make_account("admin@example.com", [{"name": "Admin"}])
-        account = db.session.scalar(select(Account).where(Account.email == "admin@example.com"))
-        account.is_admin = True
-        db.session.commit()
-        user_id = start_session(account, None).id
-    client = csrf_app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = user_id
-        session["_fresh"] = True
-        session["profile_id"] = profile_id
+    client = AuthActions(csrf_app.test_client()).as_admin(profile={"name": "Admin"})
     checked = 0
     for rule in _rules(csrf_app):
         url = _url(rule, values)

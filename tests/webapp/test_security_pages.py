@@ -4,6 +4,7 @@ from html.parser import HTMLParser
 
 from sqlalchemy import select
 
+from tests.conftest import AuthActions
 from webapp.extensions import db
 from webapp.models import Account, Episode, Profile, Season, Title
 
@@ -70,8 +71,7 @@ def test_main_pages_have_no_inline_scripts_or_handlers(seeded_app):
         assert _problems(response.get_data(as_text=True)) == [], url
 
     profile_id, film_id, series_id, episode_id = _demo_ids(seeded_app)
-    client.post("/auth/login", data={"email": "admin@marquee.local", "password": "marquee-demo"})
-    client.post(f"/profiles/{profile_id}/choose")
+    AuthActions(client).as_viewer(profile_id)
     pages = [
         "/",
         "/profiles/",

@@ -26,12 +26,10 @@ from webapp.models import (
     Title,
     WatchState,
 )
-from webapp.seed.catalog_files import CATALOG_DIR, CATALOG_FILES
+from webapp.seed.catalog_files import CATALOG_FILES
 from webapp.seed.demo import SeedError, database_is_empty, seed_demo
 
 NOW = datetime(2026, 3, 1, 12, 0, 0)
-CATALOG_READY = all((CATALOG_DIR / name).is_file() for name in CATALOG_FILES)
-needs_catalog = pytest.mark.skipif(not CATALOG_READY, reason="demo catalog files not written yet")
 
 GENRE_SETS = [
     ["Action", "Thriller"],
@@ -340,7 +338,6 @@ def test_kids_and_state_tables_on_a_small_seed(app, tiny_catalog):
         check_state_matches_log()
 
 
-@needs_catalog
 def test_seeded_app_is_consistent(seeded_app):
     with seeded_app.app_context():
         assert count(Profile) == SEED_ARGS["n_profiles"]
@@ -424,7 +421,6 @@ def test_cli_bad_catalog_exits_2_with_a_message(app, runner, tmp_path):
 # -- the full default seed ----------------------------------------------------------------
 
 
-@needs_catalog
 def test_default_seed_meets_the_demo_targets(tmp_path):
     """The default seed on SQLite: the catalog and audience sizes the demo promises."""
     instance = tmp_path / "instance"

@@ -40,8 +40,7 @@ def _client(site, who: str):
     client = app.test_client()
     auth = AuthActions(client)
     email, profile_id = people[who]
-    auth.login(email, PASSWORD)
-    auth.choose_profile(profile_id)
+    auth.as_viewer(profile_id)
     return client
 
 

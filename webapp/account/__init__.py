@@ -1,4 +1,8 @@
-"""The account area."""
+"""The account area (/account): settings, the data export and the sign-in sessions.
+
+One blueprint for everything an account holder manages about the account itself;
+its routes live in routes.py and sign_in_routes.py.
+"""
 
 from flask import Blueprint
 

@@ -1,4 +1,8 @@
-"""The admin area."""
+"""The admin area (/admin): catalog, people, imports, insights and the recommender.
+
+One blueprint for everything only an admin may do; access.py says who that is,
+and each kind of record has its own *_routes.py module.
+"""
 
 from flask import Blueprint
 

@@ -1,4 +1,8 @@
-"""The api area."""
+"""The JSON API (/api): the event log's intake, a title's state for a profile
+and search suggestions.
+
+One blueprint whose answers are JSON, errors included; guard.py says who may call it.
+"""
 
 from flask import Blueprint
 

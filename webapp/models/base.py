@@ -1,4 +1,7 @@
-"""Shared column helpers."""
+"""Shared column helpers: one notion of "now" for every timestamp column.
+
+Timestamps are stored naive in UTC, so SQLite and PostgreSQL hold the same values.
+"""
 
 from datetime import UTC, datetime
 

@@ -1,4 +1,7 @@
-"""The profiles area."""
+"""The profiles area (/profiles): who is watching, and managing the household's profiles.
+
+One blueprint; current.py holds the chosen profile for every other area.
+"""
 
 from flask import Blueprint
 
