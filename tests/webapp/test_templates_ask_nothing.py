@@ -17,6 +17,7 @@ from jinja2 import meta
 from sqlalchemy import event, select, text
 from werkzeug.exceptions import HTTPException
 
+from tests.conftest import sign_in_directly
 from webapp.extensions import db
 from webapp.models import Account, Episode, Profile, Season
 from webapp.recommendations.store import model_store
@@ -195,3 +196,25 @@ def test_every_template_a_template_names_exists(app):
         if ref is not None and ref not in sources
     }
     assert missing == set()
+
+
+def test_files_and_health_probes_do_not_read_the_signed_in_account(app):
+    """The account and profile are read before views that render pages, not before these."""
+    client = sign_in_directly(app, app.test_client())
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for url in ("/healthz", "/static/css/marquee.css"):
+            with client.get(url) as response:
+                assert response.status_code == 200, url
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert statements == []
+    # The session is live: a page does read the account.
+    assert "Sign out of Marquee" in client.get("/account/what-we-collect").get_data(as_text=True)
