@@ -1,11 +1,15 @@
-"""Template globals: the current profile, URLs for titles and artwork, labels."""
+"""Template globals: the current profile, URLs for titles and artwork, labels.
+
+Nothing here asks the database or the model store: each view passes what its
+page shows, and the account and profile are read before the view runs.
+"""
 
 from flask import Flask, request, url_for
 
 from webapp.artwork.svg import url_version
 from webapp.catalog.ai_use import ai_label
 from webapp.catalog.maturity import PROFILE_LIMITS
-from webapp.profiles.current import load_current_profile
+from webapp.profiles.current import load_viewer, viewer_profile
 from webapp.profiles.defaults import AVATAR_COLOURS
 
 ROLE_LABELS = {"cast": "Cast", "director": "Director", "creator": "Creator"}
@@ -60,13 +64,6 @@ def limit_label(limit: int) -> str:
     return dict(PROFILE_LIMITS).get(limit, f"Up to age {limit}")
 
 
-def _model_version():
-    from webapp.recommendations.store import model_store
-
-    store = model_store()
-    return store.version if store.get() is not None else None
-
-
 def init_app(app: Flask) -> None:
     # Rows hold hundreds of cards: dropping template indentation keeps pages lean.
     app.jinja_env.trim_blocks = True
@@ -75,7 +72,6 @@ def init_app(app: Flask) -> None:
         title_url=title_url,
         artwork_url=artwork_url,
         play_url=play_url,
-        model_version=_model_version,
         avatar_colours=AVATAR_COLOURS,
         avatar_class=avatar_class,
         role_labels=ROLE_LABELS,
@@ -84,9 +80,11 @@ def init_app(app: Flask) -> None:
         runtime=runtime_label, years=years_label, limit_label=limit_label, ai_label=ai_label
     )
 
+    app.before_request(load_viewer)
+
     @app.context_processor
     def inject_globals():
         return {
-            "current_profile": load_current_profile(),
+            "current_profile": viewer_profile(),
             "profile_limits": dict(PROFILE_LIMITS),
         }

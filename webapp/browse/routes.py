@@ -12,9 +12,11 @@ from webapp.browse import bp, queries
 from webapp.browse.rows import home_rows
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
+from webapp.home.more_like_this import more_like_this
 from webapp.input_guard import page_arg
 from webapp.models import Title
 from webapp.profiles.current import load_current_profile, profile_required
+from webapp.watch.viewer import viewer_state
 
 GRID_PAGE_SIZE = 40
 ART_MAX_AGE = 60 * 60 * 24 * 365
@@ -60,12 +62,15 @@ def kind(kind: str):
 @profile_required
 def title(title_id: int, slug: str | None = None):
     """A title's page; any other slug redirects to the canonical address."""
-    item = queries.title_or_404(title_id, load_current_profile())
+    profile = load_current_profile()
+    item = queries.title_or_404(title_id, profile)
     if slug != item.slug:
         return redirect(url_for("browse.title", title_id=item.id, slug=item.slug), 301)
     return render_template(
         "browse/title.html",
         title=item,
+        viewer=viewer_state(profile, item),
+        similar=more_like_this(item, profile),
         cast=[c for c in item.credits if c.role == "cast"],
         directors=[c.person for c in item.credits if c.role == "director"],
         creators=[c.person for c in item.credits if c.role == "creator"],

@@ -10,8 +10,5 @@ catalog index (`catalog_index`, kept per app until the catalog changes);
 def init_app(app) -> None:
     """Give templates the card and row writers (templating stays below home: no cycle)."""
     from webapp.home.cards import render_card, render_row
-    from webapp.home.more_like_this import more_like_this
 
-    app.jinja_env.globals.update(
-        render_card=render_card, render_row=render_row, more_like_this=more_like_this
-    )
+    app.jinja_env.globals.update(render_card=render_card, render_row=render_row)

@@ -1,4 +1,8 @@
-"""'More like this' on a title page: the recommender's similar titles, visible to the profile."""
+"""'More like this' on a title page: the recommender's similar titles, visible to the profile.
+
+The title page's view calls it and hands the row to its template; the row's
+`meta["model_version"]` names the model that chose it, for the page's event log.
+"""
 
 from sqlalchemy import select
 
@@ -7,13 +11,16 @@ from webapp.extensions import db
 from webapp.home.catalog_index import catalog_index
 from webapp.home.types import Row, RowItem
 from webapp.models import Profile, Rating, Title
-from webapp.recommendations.store import model_for_catalog
+from webapp.recommendations.store import model_for_catalog, model_store
 
 LIMIT = 20
 
 
 def more_like_this(title: Title, profile: Profile | None) -> Row | None:
-    """A row of similar titles with their reasons, or None when there is no model or nothing fits."""
+    """A row of similar titles with their reasons, or None when there is no model or nothing fits.
+
+    The row's meta holds `model_version`, the version of the model that chose it.
+    """
     if profile is None:
         return None
     index = catalog_index()
@@ -42,5 +49,10 @@ def more_like_this(title: Title, profile: Profile | None) -> Row | None:
     if not items:
         return None
     return Row(
-        key="more-like-this", title="More like this", items=items, kind="similar", anchor=title.id
+        key="more-like-this",
+        title="More like this",
+        items=items,
+        kind="similar",
+        anchor=title.id,
+        meta={"model_version": model_store().version},
     )

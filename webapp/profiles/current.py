@@ -1,4 +1,8 @@
-"""The profile that is watching: stored in the session, always owned by the signed-in account."""
+"""The profile that is watching: stored in the session, always owned by the signed-in account.
+
+`load_viewer` reads the account and its profile before each view, so views
+ask for them without a second query and templates only read what was loaded.
+"""
 
 from functools import wraps
 
@@ -25,6 +29,20 @@ def load_current_profile() -> Profile | None:
             session.pop(SESSION_KEY, None)
     g.current_profile = profile
     return profile
+
+
+def load_viewer() -> None:
+    """Before each request: the signed-in account and its chosen profile, read once."""
+    # Files and health probes render no page and must not wait on the database.
+    if request.endpoint == "static" or request.blueprint == "health":
+        return
+    if current_user.is_authenticated:
+        load_current_profile()
+
+
+def viewer_profile() -> Profile | None:
+    """The profile `load_viewer` read for this request; never asks the database."""
+    return g.get("current_profile")
 
 
 def set_current_profile(profile: Profile | None) -> None:

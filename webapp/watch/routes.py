@@ -12,11 +12,8 @@ from webapp.models import Episode, ListItem, Title
 from webapp.profiles.current import load_current_profile, profile_required
 from webapp.watch import bp
 from webapp.watch.resume import PlayTarget, episode_target, resume_target
-from webapp.watch.viewer import viewer_state
 
 MY_LIST_LIMIT = 500
-
-bp.add_app_template_global(viewer_state, "viewer_state")
 
 
 @bp.get("/watch/<int:title_id>")

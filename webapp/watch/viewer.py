@@ -1,10 +1,9 @@
-"""What the title page's controls need to know about the current profile and a title."""
+"""What the title page's controls need to know about a profile and a title."""
 
 from dataclasses import dataclass
 
 from webapp.extensions import db
-from webapp.models import ListItem, Rating, Title
-from webapp.profiles.current import load_current_profile
+from webapp.models import ListItem, Profile, Rating, Title
 from webapp.watch.resume import PlayTarget, resume_target
 
 
@@ -15,11 +14,8 @@ class ViewerState:
     in_list: bool
 
 
-def viewer_state(title: Title) -> ViewerState | None:
-    """The Play/Resume target, thumbs and My List of the current profile (three key lookups)."""
-    profile = load_current_profile()
-    if profile is None:
-        return None
+def viewer_state(profile: Profile, title: Title) -> ViewerState:
+    """The Play/Resume target, thumbs and My List of a profile (three key lookups)."""
     rating = db.session.get(Rating, (profile.id, title.id))
     listed = db.session.get(ListItem, (profile.id, title.id)) is not None
     return ViewerState(resume_target(profile, title), rating.value if rating else None, listed)
