@@ -18,6 +18,9 @@ candidates, exclusions and allowed-item filters, popularity fallback, ties
 (:meth:`~BaseRecommender.top`) returns positions and scores; reasons
 (:meth:`~BaseRecommender.reasons`) are a separate step that only the calls
 returning :class:`~recommender.results.Recommendation` take.
+
+The module runs past 400 lines on purpose: it is one class, the API every
+model shares, and most of it is that API's documentation.
 """
 
 from __future__ import annotations

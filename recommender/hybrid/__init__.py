@@ -1,6 +1,7 @@
 """The hybrid recommender: EASE + content, with titles nobody has played mapped in.
 
-``model`` holds the model and its fitting, ``cold`` the cold-title model,
+``model`` holds the model and its fitting, ``head`` the titles that enter
+EASE, ``cold`` the cold-title model,
 ``scoring`` the one batched scoring path, ``reasons`` why a title was
 picked, ``persist`` its arrays.
 """

@@ -78,52 +78,20 @@ with the history.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import scipy.sparse as sp
 
 from ..base import PREPARED, BaseRecommender, Progress
-from ..collaborative import ease_dual, ease_from_gram, ease_weights, spd_inverse
+from ..collaborative import ease_from_gram, ease_weights, spd_inverse
 from ..content import ContentModel, align_features
 from ..data import Interactions, ItemFeatures
 from ..histories import Histories, History, Query
-from ..metrics import tie_break_ranks
 from ..results import Recommendation
 from . import persist, reasons, scoring
 from .cold import add_items, cold_mapping, fit_cold_content, set_prior, set_years
+from .head import HeadGram, check_gram, fit_dual, head_titles
 
 __all__ = ["HeadGram", "HybridRecommender", "head_titles"]
-
-#: Up to this many profiles (and fewer than head titles) the model keeps
-#: EASE's user-space factors (``4 n_users^2`` bytes) for long histories.
-_DUAL_MAX_USERS = 4096
-
-
-@dataclass
-class HeadGram:
-    """``X'X`` over the head titles, summed outside the library (e.g. on a cluster).
-
-    ``item_ids``: the head titles' external ids, ascending (:func:`head_titles`);
-    ``matrix``: the Gram matrix of the positive feedback over them, in that
-    order; ``pop``: their popularity (profiles with positive feedback).
-    """
-
-    item_ids: np.ndarray
-    matrix: np.ndarray
-    pop: np.ndarray
-
-
-def head_titles(pop: np.ndarray, max_items: int) -> np.ndarray:
-    """Positions of the titles that enter EASE: the ``max_items`` most popular, ascending.
-
-    ``pop`` is the popularity of every title of the fit (ascending ids, titles
-    without plays included); equal popularity is ordered by the protocol's
-    fixed permutation of that many titles, never by id.
-    """
-    pop = np.asarray(pop)
-    order = np.lexsort((tie_break_ranks(len(pop)), -pop))
-    return np.sort(order[: int(min(max_items, (pop > 0).sum()))])
 
 
 class HybridRecommender(BaseRecommender):
@@ -254,11 +222,11 @@ class HybridRecommender(BaseRecommender):
                 Xcf, self.lam, progress=ease_progress, return_diag=True
             )
         else:
-            self._check_gram(gram)
+            check_gram(self, gram)
             self.B, self.ease_d = ease_from_gram(
                 gram.matrix, self.lam, progress=ease_progress, return_diag=True
             )
-        self._fit_dual(Xcf)
+        fit_dual(self, Xcf)
         del Xcf
         report("ease", 0.8)
         aligned = align_features(features, self.item_ids)
@@ -274,19 +242,6 @@ class HybridRecommender(BaseRecommender):
         self.content_scale, self.cold_scale = self._calibrate()
         report("calibrate", 0.98)
         return self._fitted(report)
-
-    def _check_gram(self, gram: HeadGram) -> None:
-        ids = np.asarray(gram.item_ids)
-        head = self.item_ids[self.cf_items]
-        if ids.shape != head.shape or not np.array_equal(ids, head):
-            raise ValueError(
-                f"the Gram matrix covers {len(ids)} titles, but this fit's head is {len(head)} "
-                "other titles; compute it over head_titles() of the same feedback."
-            )
-        if not np.array_equal(np.asarray(gram.pop, dtype=np.float32), self.pop[self.cf_items]):
-            raise ValueError("the Gram matrix came with another popularity than this feedback's.")
-        if np.shape(gram.matrix) != (len(ids), len(ids)):
-            raise ValueError(f"the Gram matrix must be {len(ids)} x {len(ids)}.")
 
     def _frequent_columns(self, F: sp.csr_matrix) -> np.ndarray:
         """The ``max_content_features`` columns of ``F`` most frequent among head titles."""
@@ -320,38 +275,6 @@ class HybridRecommender(BaseRecommender):
         # description titles without plays have.
         self.pop_coef = (np.log1p(self.pop[self.cf_items]) @ self.Rc).astype(np.float32)
         set_prior(self)
-
-    def _fit_dual(self, Xcf: sp.csr_matrix) -> None:
-        """EASE's user-space factors (``collaborative.ease_dual``), where they can pay.
-
-        ``Xcf``: the positive feedback over the head titles, as EASE saw it.
-        Kept when the site has fewer profiles than head titles, and at most
-        ``_DUAL_MAX_USERS``; otherwise empty.
-        """
-        n_users, n_cf = Xcf.shape
-        if 0 < n_users < n_cf and n_users <= _DUAL_MAX_USERS:
-            self.dual_kinv, self.dual_d = ease_dual(Xcf, self.lam)
-        else:
-            self.dual_kinv, self.dual_d = np.zeros((0, 0), np.float32), np.zeros(0)
-        self._use_dual(Xcf)
-
-    def _use_dual(self, Xcf: sp.csr_matrix | None = None) -> None:
-        """What scoring derives from the factors: ``X'`` and the length past which they pay.
-
-        A loaded model passes no ``Xcf``: it is rebuilt from the stored
-        histories, and only when there are factors to use.
-        """
-        self._dual_rows = np.inf
-        if self.dual_kinv.size == 0:
-            return
-        if Xcf is None:
-            Xcf = self._hist_raw.maximum(0).tocsc()[:, self.cf_items].tocsr()
-        n_users, n_cf = Xcf.shape
-        self._dual_xt = Xcf.T.tocsr().astype(self.dual_kinv.dtype)
-        # A history of more head rows than this reads more of B than the
-        # user-space form reads: K^-1, X twice (values and indices) and a
-        # few passes over a vector of the head titles. In values of 4 bytes.
-        self._dual_rows = (n_users**2 + 4 * Xcf.nnz + 6 * n_cf) / n_cf
 
     def _set_cf(self, cf_items: np.ndarray) -> None:
         self.cf_items = cf_items.astype(np.int64)

@@ -16,6 +16,7 @@ import scipy.sparse as sp
 
 from ..content import ContentModel
 from .cold import set_prior, set_years
+from .head import use_dual
 
 if TYPE_CHECKING:
     from .model import HybridRecommender
@@ -77,7 +78,7 @@ def from_arrays(
         np.asarray(m.cold_cols),
     )
     m._set_cf(m.cf_items)
-    m._use_dual()
+    use_dual(m)
     n = len(m.item_ids)
     m.F = _csr(arrays, "F", (n, meta["n_features"]))
     m.Fc = _csr(arrays, "Fc", (n, meta["n_cold_features"]))
