@@ -58,6 +58,12 @@ def truncate(W: sp.csr_matrix) -> sp.csr_matrix:
     if not W.nnz:
         return W
     a = np.abs(W.data)
+    if W.shape[0] == 1:  # one history: no per-row bookkeeping
+        keep = a >= a.max() * QUERY_CUTOFF
+        if keep.all():
+            return W
+        indptr = np.array([0, int(keep.sum())], dtype=W.indptr.dtype)
+        return sp.csr_matrix((W.data[keep], W.indices[keep], indptr), shape=W.shape)
     keep = a >= np.repeat(_row_max(a, W), np.diff(W.indptr)) * QUERY_CUTOFF
     if keep.all():
         return W

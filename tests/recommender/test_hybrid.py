@@ -232,9 +232,9 @@ def test_cold_power_weighs_neighbours_by_similarity_to_that_power(planted):
     model.add_items(
         ItemFeatures(item_ids=[5000], genres=[["Crime", "Thriller"]], year=[1995], people=[[]])
     )
-    row = int(np.searchsorted(model.noncf_items, model._item_index([5000])[0]))
+    row = int(np.searchsorted(model.noncf_items, model._item_index([40])[0]))
     m = model.M[row]
-    sims = (model.Fc[model._item_index([5000])] @ model.Fc[model.cf_items[m.indices]].T).toarray()
+    sims = (model.Fc[model._item_index([40])] @ model.Fc[model.cf_items[m.indices]].T).toarray()
     expected = sims.ravel() ** 3.0
     assert m.data == pytest.approx(expected / expected.sum(), rel=1e-5)
     model.set_scoring(cold_power=1.0)
@@ -371,3 +371,24 @@ def test_reasons_read_the_same_values_of_b_value_by_value_or_row_by_row(planted,
         assert reasons._b_times(model, rows, cols, W) == pytest.approx(
             direct @ W, rel=1e-4, abs=1e-6
         )
+
+
+def test_one_history_and_a_batch_see_the_same_newest_title_however_old():
+    # Profile 0 liked a 2010 title first, then twenty older ones: with a short
+    # half life the 2010 title's decayed weight vanishes, yet it still dates
+    # the profile, so a 2005 title without plays (40) is not "after its time".
+    ids = list(range(1, 41))
+    years = [2010] + [1990] * 38 + [2005]  # title 40: no plays
+    users, items = [], []
+    for u in range(12):
+        picks = [1] + list(range(2 + u, 22 + u)) if u == 0 else list(range(2 + u, 22 + u))
+        users += [u] * len(picks)
+        items += picks
+    inter = Interactions(users, items, None, np.arange(len(users), dtype=float))
+    feats = ItemFeatures(item_ids=ids, genres=[["Drama"]] * 40, year=years)
+    model = HybridRecommender(lam=5.0, history_half_life=0.1, cold_year_weight=4.0)
+    model.fit(inter, feats)
+    assert model._hist.data[0] == 0, "the 2010 title's decayed weight has vanished"
+    one = model.recommend(0, k=1, allowed=[40])[0].score
+    batch = model.score_users(np.array([0]))[0, model._item_index([40])[0]]
+    assert one == pytest.approx(batch, rel=1e-5, abs=1e-6)
