@@ -298,14 +298,16 @@ class BaseRecommender(ABC):
         return parse_history(history, self.item_ids, self.history_half_life, self.content_history)
 
     # --------------------------------------------------------------- scoring
+    def _histories(self, rows: np.ndarray) -> Histories:
+        """The histories of the training users at ``rows``, as one batch."""
+        rows = np.asarray(rows)
+        return Histories(
+            self._hist[rows].tocsr(), self._hist_raw[rows].tocsr(), self._chist[rows].tocsr()
+        )
+
     def score_users(self, rows: np.ndarray) -> np.ndarray:
         """Dense scores (len(rows) x n_items) for training users at ``rows`` (evaluation)."""
-        rows = np.asarray(rows)
-        return self.score(
-            Histories(
-                self._hist[rows].tocsr(), self._hist_raw[rows].tocsr(), self._chist[rows].tocsr()
-            )
-        )
+        return self.score(self._histories(rows))
 
     def _score_one(self, q: Query) -> np.ndarray:
         """Scores of every item for one history (a batch of one)."""

@@ -356,11 +356,6 @@ class HybridRecommender(BaseRecommender):
         return self
 
     # ------------------------------------------------------------ scoring
-    def _histories(self, rows: np.ndarray) -> Histories:
-        return Histories(
-            self._hist[rows].tocsr(), self._hist_raw[rows].tocsr(), self._chist[rows].tocsr()
-        )
-
     def score(self, histories: Histories) -> np.ndarray:
         """Scores of every title for each history (:func:`scoring.score`)."""
         return scoring.score(self, histories)
