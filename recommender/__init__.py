@@ -17,17 +17,22 @@ scaling of memory and time, and the measured results.
 """
 
 from .artifacts import load_latest, load_model, save_model
-from .base import BaseRecommender, Recommendation
+from .base import BaseRecommender
 from .baselines import ItemKNNRecommender, PopularityRecommender
 from .data import FEEDBACK_WEIGHTS, Interactions, ItemFeatures, events_to_feedback
 from .errors import ModelError
+from .histories import Histories
 from .hybrid import HeadGram, HybridRecommender, head_titles
+from .registry import MODELS
+from .results import Recommendation, Source
 from .train import train_and_save
 
 __all__ = [
     "FEEDBACK_WEIGHTS",
+    "MODELS",
     "BaseRecommender",
     "HeadGram",
+    "Histories",
     "HybridRecommender",
     "Interactions",
     "ItemFeatures",
@@ -35,6 +40,7 @@ __all__ = [
     "ModelError",
     "PopularityRecommender",
     "Recommendation",
+    "Source",
     "events_to_feedback",
     "head_titles",
     "load_latest",

@@ -4,7 +4,7 @@ Layout of a models directory::
 
     models/
       20261128T130501123456Z-1a2b3c/     one directory per version
-        meta.json                          class, parameters, metadata
+        meta.json                          model name (registry), parameters, metadata
         manifest.json                      file -> size and SHA-256
         B.npy, item_ids.npy, ...           one .npy array per file
         context__lifts.npy, ...            optional: the context re-ranker (``model.context``)
@@ -19,7 +19,8 @@ Reading: the manifest is checked first (every file present with the recorded
 size; SHA-256 verified unless ``verify_checksums=False``), then arrays are
 opened with ``np.load(mmap_mode="r", allow_pickle=False)``, so that several
 gunicorn workers share the same page cache. Any missing, truncated or corrupt
-file raises :class:`~recommender.errors.ModelError`.
+file, or a file of another format version, raises
+:class:`~recommender.errors.ModelError` with a message to retrain.
 """
 
 from __future__ import annotations
@@ -37,21 +38,17 @@ import numpy as np
 from .base import BaseRecommender
 from .context import ContextModel
 from .errors import ModelError
+from .registry import model_class, name_of
 
 __all__ = ["FORMAT_VERSION", "list_versions", "load_latest", "load_model", "save_model"]
 
-FORMAT_VERSION = 1
-# Arrays of the optional context re-ranker; versions without them load as before.
+#: Version 2: the model is named by its registry name, and every array of the
+#: hybrid (EASE's diagonal and user-space factors, the cold description) is
+#: always present. Older files are refused; retraining writes a new one.
+FORMAT_VERSION = 2
+# Arrays of the optional context re-ranker.
 CONTEXT_PREFIX = "context__"
 log = logging.getLogger(__name__)
-
-
-def _classes() -> dict[str, type[BaseRecommender]]:
-    from .baselines import ContentRecommender, ItemKNNRecommender, PopularityRecommender
-    from .hybrid import HybridRecommender
-
-    classes = (HybridRecommender, PopularityRecommender, ItemKNNRecommender, ContentRecommender)
-    return {c.__name__: c for c in classes}
 
 
 def _sha256(path: Path) -> str:
@@ -102,13 +99,14 @@ def save_model(model: BaseRecommender, models_dir: str | os.PathLike) -> Path:
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=root))
     try:
         manifest = {}
-        for name, arr in model._arrays().items():
+        meta, arrays = model.to_arrays()
+        for name, arr in arrays.items():
             fname = f"{name}.npy"
             _write(
                 tmp / fname,
                 lambda fh, a=arr: np.save(fh, np.ascontiguousarray(a), allow_pickle=False),
             )
-        meta = dict(model._meta(), format_version=FORMAT_VERSION)
+        meta = dict(meta, model=name_of(model), format_version=FORMAT_VERSION)
         context = getattr(model, "context", None)
         if context is not None:
             for name, arr in context.to_arrays().items():
@@ -165,12 +163,13 @@ def load_model(
         raise ModelError(f"{path / 'meta.json'} is unreadable ({exc}); retrain.") from None
     if meta.get("format_version") != FORMAT_VERSION:
         raise ModelError(
-            f"{path} has format {meta.get('format_version')}, this code reads {FORMAT_VERSION}; "
-            "retrain with this version."
+            f"{path} has model format {meta.get('format_version')}, this code reads "
+            f"format {FORMAT_VERSION}; retrain the model to replace it."
         )
-    cls = _classes().get(meta.get("class"))
-    if cls is None:
-        raise ModelError(f"{path} holds an unknown model class {meta.get('class')!r}.")
+    try:
+        cls = model_class(meta.get("model"))
+    except KeyError as exc:
+        raise ModelError(f"{path}: {exc.args[0]} Retrain the model.") from None
     arrays = {}
     try:
         for fname in manifest:
@@ -183,8 +182,7 @@ def load_model(
             for k in list(arrays)
             if k.startswith(CONTEXT_PREFIX)
         }
-        model = cls(**meta["params"])
-        model._restore(meta, arrays)
+        model = cls.from_arrays(meta, arrays)
         model.context = (
             ContextModel.from_stored(meta["context"], context) if "context" in meta else None
         )
@@ -221,7 +219,5 @@ def load_latest(models_dir: str | os.PathLike, verify_checksums: bool = True) ->
             log.error("skipping model %s: %s", path.name, exc)
             errors.append(str(exc))
     if not errors:
-        raise ModelError(
-            f"no model in {models_dir}; train one with `flask --app wsgi recommender train`."
-        )
+        raise ModelError(f"no model in {models_dir}; train one first.")
     raise ModelError(f"no loadable model in {models_dir}: " + " | ".join(errors))

@@ -30,7 +30,7 @@ from sklearn.preprocessing import normalize
 
 from .data import ItemFeatures
 
-__all__ = ["BLOCK_WEIGHTS", "ContentModel"]
+__all__ = ["BLOCK_WEIGHTS", "ContentModel", "align_features"]
 
 #: Relative weight of each block in an item vector (each block is unit length).
 BLOCK_WEIGHTS = {
@@ -42,6 +42,18 @@ BLOCK_WEIGHTS = {
     "text": 0.5,
 }
 _ROLE_WEIGHT = {"director": 2, "creator": 2}
+
+
+def align_features(features: ItemFeatures | None, item_ids: np.ndarray) -> ItemFeatures:
+    """Features for exactly ``item_ids`` (missing titles get empty metadata)."""
+    empty = ItemFeatures(item_ids=item_ids)
+    if features is None:
+        return empty
+    pos = np.searchsorted(item_ids, features.item_ids)
+    for src, dst in enumerate(pos.tolist()):
+        for name in ("genres", "people", "keywords", "year", "maturity", "text", "titles"):
+            getattr(empty, name)[dst] = getattr(features, name)[src]
+    return empty
 
 
 def _identity(tokens):

@@ -190,7 +190,24 @@ def _odd_manifest(version: Path) -> None:
     (version / "manifest.json").write_text("[1, 2, 3]")  # valid JSON, not a manifest
 
 
-CORRUPTIONS = [_truncate_array, _garble_array, _odd_manifest]
+def _older_format(version: Path) -> None:
+    """Intact files of a previous model format (checksums fixed): only the version differs."""
+    import json
+
+    from recommender.artifacts import FORMAT_VERSION, _sha256
+
+    meta = json.loads((version / "meta.json").read_text())
+    meta["format_version"] = FORMAT_VERSION - 1
+    (version / "meta.json").write_text(json.dumps(meta))
+    manifest = json.loads((version / "manifest.json").read_text())
+    manifest["meta.json"] = {
+        "size": (version / "meta.json").stat().st_size,
+        "sha256": _sha256(version / "meta.json"),
+    }
+    (version / "manifest.json").write_text(json.dumps(manifest))
+
+
+CORRUPTIONS = [_truncate_array, _garble_array, _odd_manifest, _older_format]
 
 
 # Model files do not depend on the database: SQLite is enough.
@@ -211,6 +228,7 @@ def test_a_corrupt_newer_version_leaves_pages_on_the_last_good_one(seeded_app, c
     assert (
         ready["recommender"]["model"] == good.name and broken.name in ready["recommender"]["error"]
     )
+    assert "flask --app wsgi recommender train" in ready["recommender"]["error"]
 
     admin = _admin_client(seeded_app)
     text = page_text(admin.get("/admin/recommender"))

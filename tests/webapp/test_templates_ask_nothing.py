@@ -17,13 +17,11 @@ from jinja2 import meta
 from sqlalchemy import event, select, text
 from werkzeug.exceptions import HTTPException
 
-from tests.conftest import sign_in_directly
+from tests.conftest import AuthActions
 from webapp.extensions import db
 from webapp.models import Account, Episode, Profile, Season
 from webapp.recommendations.store import model_store
 from webapp.recommendations.training import train_model
-
-pytestmark = pytest.mark.usefixtures("fresh_caches")
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # Not pages: files, artwork, media, JSON, and a sign-out that must not be followed.
@@ -200,7 +198,8 @@ def test_every_template_a_template_names_exists(app):
 
 def test_files_and_health_probes_do_not_read_the_signed_in_account(app):
     """The account and profile are read before views that render pages, not before these."""
-    client = sign_in_directly(app, app.test_client())
+    client = app.test_client()
+    AuthActions(client).as_viewer()
     statements = []
     with app.app_context():
         engine = db.engine

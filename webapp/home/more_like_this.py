@@ -12,6 +12,7 @@ from webapp.home.catalog_index import catalog_index
 from webapp.home.types import Row, RowItem
 from webapp.models import Profile, Rating, Title
 from webapp.recommendations.store import model_for_catalog, model_store
+from webapp.recommendations.wording import reason
 
 LIMIT = 20
 
@@ -45,7 +46,9 @@ def more_like_this(title: Title, profile: Profile | None) -> Row | None:
         t.id: t
         for t in db.session.scalars(restrict(select(Title).where(Title.id.in_(ids)), profile))
     }
-    items = tuple(RowItem(titles[r.item_id], 0, r.reason) for r in similar if r.item_id in titles)
+    items = tuple(
+        RowItem(titles[r.item_id], 0, reason(r, model)) for r in similar if r.item_id in titles
+    )
     if not items:
         return None
     return Row(

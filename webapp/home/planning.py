@@ -21,6 +21,7 @@ from webapp.home.trending import Trending, trending
 from webapp.home.types import Card, PlannedRow
 from webapp.models import Profile
 from webapp.personalization.segments import segment_for
+from webapp.recommendations import wording
 
 ANCHORS = 3
 GENRE_ROWS = 6
@@ -60,7 +61,9 @@ def _personal_scores(model, history: dict[int, float], allowed: np.ndarray) -> S
         return Scores(order, {}, {})
     if not history:
         ranked = model.popular(len(allowed), allowed=allowed)
-        return Scores([r.item_id for r in ranked], {r.item_id: r.reason for r in ranked}, {})
+        return Scores(
+            [r.item_id for r in ranked], {r.item_id: wording.reason(r, model) for r in ranked}, {}
+        )
     # Reasons come with the rows that show them (Top Picks, "Because you watched");
     # the whole catalog is only ordered here.
     return Scores(model.order(history, allowed), {}, {})
@@ -155,8 +158,8 @@ def _top_picks(ctx: _Context) -> PlannedRow:
     if model is None or not history:
         return PlannedRow(
             "top-picks",
-            "Popular on Marquee",
-            _cards(ctx, ctx.fresh, "Popular on Marquee"),
+            wording.POPULAR,
+            _cards(ctx, ctx.fresh, wording.POPULAR),
             relevance=9.0,
             kind="popular",
         )
@@ -168,7 +171,7 @@ def _top_picks(ctx: _Context) -> PlannedRow:
         exclude=ctx.blocked | ctx.seen,
         allowed=ctx.allowed_arr,
     )
-    reasons = {r.item_id: r.reason for r in picks}
+    reasons = {r.item_id: wording.reason(r, model) for r in picks}
     order = [r.item_id for r in picks]
     if diverse:
         order = diversity.calibrate(
@@ -211,7 +214,7 @@ def _because_rows(ctx: _Context) -> Iterator[PlannedRow]:
         yield PlannedRow(
             f"because-{anchor}",
             "",
-            [ctx.card(r.item_id, r.reason) for r in similar],
+            [ctx.card(r.item_id, wording.reason(r, ctx.model)) for r in similar],
             relevance=8.0 - 0.5 * n,
             kind="because",
             anchor=anchor,

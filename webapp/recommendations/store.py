@@ -18,6 +18,7 @@ from flask import Flask, current_app
 
 from recommender import ModelError, load_model
 from recommender.artifacts import list_versions
+from webapp.recommendations.wording import model_problem
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,7 @@ class ModelStore:
         try:
             model = load_model(path, mmap=True)
         except Exception as exc:  # noqa: BLE001  any unreadable file must leave pages working
-            message = (
+            message = model_problem(
                 str(exc) if isinstance(exc, ModelError) else f"{path} could not be loaded ({exc!r})"
             )
             self._broken[path.name] = message

@@ -1,0 +1,42 @@
+"""The site's words for what the recommender returns: reasons on cards, and model trouble.
+
+The library says why in data (the anchor title, the source, shared
+features); this module alone turns that into Marquee's sentences, so a
+change of voice is one file.
+"""
+
+from recommender import Recommendation, Source
+
+POPULAR = "Popular on Marquee"
+TASTE = "Matches your taste in genres and people"
+RETRAIN_HINT = "retrain with `flask --app wsgi recommender train`"
+
+
+def _label(model, item_id: int) -> str:
+    name = model.title_of(item_id)
+    return f'"{name}"' if name else f"title {item_id}"
+
+
+def _feature(feature: str) -> str:
+    """``director=michael mann`` -> ``director Michael Mann``; ``genre=crime`` -> ``crime``."""
+    kind, _, value = feature.partition("=")
+    value = value.title() if kind in ("director", "creator", "cast") else value
+    return value if kind in ("genre", "keyword") else f"{kind} {value}"
+
+
+def reason(rec: Recommendation, model) -> str:
+    """The sentence under a recommended title; ``model`` names the anchor title."""
+    if rec.because is None:
+        return TASTE if rec.source == Source.CONTENT else POPULAR
+    label = _label(model, rec.because)
+    if not rec.similar:
+        return f"Because you watched {label}"
+    shared = ", ".join(_feature(f) for f in rec.shared)
+    if rec.source == Source.COLLABORATIVE:
+        return f"Viewers of {label} also watched this" + (f"; shares {shared}" if shared else "")
+    return f"Shares {shared} with {label}" if shared else f"Similar to {label}"
+
+
+def model_problem(message: str) -> str:
+    """Why a model file cannot be served, with the command that fixes it."""
+    return f"{message.rstrip('.')} ({RETRAIN_HINT})."
