@@ -9,7 +9,18 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
-from webapp.models import Credit, Genre, Person, Profile, Season, Title, WatchState, title_genres
+from webapp.models import (
+    Credit,
+    Genre,
+    Person,
+    Profile,
+    Season,
+    SlugHistory,
+    Title,
+    WatchState,
+    title_genres,
+)
+from webapp.models.slugs import SLUGGED
 
 KINDS = ("film", "series")
 
@@ -108,11 +119,23 @@ def genres_with_counts(profile: Profile | None) -> list[tuple[Genre, int]]:
     return [(g, n) for g, n in db.session.execute(restrict(query, profile)).all()]
 
 
-def genre_or_404(slug: str) -> Genre:
-    genre = db.session.scalar(select(Genre).where(Genre.slug == slug))
-    if genre is None:
-        abort(404)
-    return genre
+def genre_by_slug(slug: str) -> Genre | None:
+    return db.session.scalar(select(Genre).where(Genre.slug == slug))
+
+
+def current_slug(model: type[Genre] | type[Person], slug: str) -> str | None:
+    """The slug a person or genre has now, if `slug` is one it had before a rename."""
+    kind = SLUGGED[model]
+    target = db.session.scalar(
+        select(SlugHistory.target_id)
+        .where(SlugHistory.kind == kind, SlugHistory.slug == slug)
+        .order_by(SlugHistory.id.desc())
+        .limit(1)
+    )
+    if target is None:
+        return None
+    now = db.session.scalar(select(model.slug).where(model.id == target))
+    return now if now != slug else None
 
 
 def genre_page(
@@ -160,11 +183,12 @@ class FilmographyEntry:
     characters: list[str] = field(default_factory=list)
 
 
-def filmography_or_404(slug: str, profile: Profile | None) -> tuple[Person, list[FilmographyEntry]]:
-    """A person and their visible titles, newest first; nobody with no visible title is shown."""
-    person = db.session.scalar(select(Person).where(Person.slug == slug))
-    if person is None:
-        abort(404)
+def person_by_slug(slug: str) -> Person | None:
+    return db.session.scalar(select(Person).where(Person.slug == slug))
+
+
+def filmography_or_404(person: Person, profile: Profile | None) -> list[FilmographyEntry]:
+    """A person's visible titles, newest first; 404 for anyone with no visible title."""
     query = (
         select(Credit)
         .join(Title, Title.id == Credit.title_id)
@@ -181,4 +205,4 @@ def filmography_or_404(slug: str, profile: Profile | None) -> tuple[Person, list
             entry.characters.append(credit.character)
     if not entries:
         abort(404)
-    return person, list(entries.values())
+    return list(entries.values())

@@ -13,8 +13,9 @@ from webapp.browse.rows import home_rows
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
 from webapp.input_guard import page_arg
-from webapp.models import Title
+from webapp.models import Genre, Person, Title
 from webapp.profiles.current import load_current_profile, profile_required
+from webapp.watch.resume import resume_target
 
 GRID_PAGE_SIZE = 40
 ART_MAX_AGE = 60 * 60 * 24 * 365
@@ -32,7 +33,9 @@ def genres():
 @profile_required
 def genre(slug: str):
     """A paginated grid of one genre's titles, most played first."""
-    genre = queries.genre_or_404(slug)
+    genre = queries.genre_by_slug(slug)
+    if genre is None:
+        return _moved_or_404(Genre, slug, "browse.genre")
     page = page_arg(GRID_PAGE_SIZE)
     if page < 1:
         abort(404)
@@ -60,12 +63,14 @@ def kind(kind: str):
 @profile_required
 def title(title_id: int, slug: str | None = None):
     """A title's page; any other slug redirects to the canonical address."""
-    item = queries.title_or_404(title_id, load_current_profile())
+    profile = load_current_profile()
+    item = queries.title_or_404(title_id, profile)
     if slug != item.slug:
         return redirect(url_for("browse.title", title_id=item.id, slug=item.slug), 301)
     return render_template(
         "browse/title.html",
         title=item,
+        open_season=_open_season(profile, item),
         cast=[c for c in item.credits if c.role == "cast"],
         directors=[c.person for c in item.credits if c.role == "director"],
         creators=[c.person for c in item.credits if c.role == "creator"],
@@ -75,7 +80,10 @@ def title(title_id: int, slug: str | None = None):
 @bp.get("/person/<slug>")
 @profile_required
 def person(slug: str):
-    person, entries = queries.filmography_or_404(slug, load_current_profile())
+    person = queries.person_by_slug(slug)
+    if person is None:
+        return _moved_or_404(Person, slug, "browse.person")
+    entries = queries.filmography_or_404(person, load_current_profile())
     roles = list(dict.fromkeys(role for entry in entries for role in entry.roles))
     return render_template("browse/person.html", person=person, entries=entries, roles=roles)
 
@@ -115,6 +123,22 @@ def _art_spec(item: Title, variant: int) -> ArtSpec:
     else:
         abort(404)
     return ArtSpec.build(item.id, variant, item.name, item.year, style, palette, item.kind)
+
+
+def _moved_or_404(model, slug: str, endpoint: str):
+    """A permanent redirect from a slug renamed away to the current one, else 404."""
+    now = queries.current_slug(model, slug)
+    if now is None:
+        abort(404)
+    return redirect(url_for(endpoint, slug=now, **request.args), 301)
+
+
+def _open_season(profile, item: Title) -> int | None:
+    """The season whose episodes the page shows open: where this profile resumes, else the first."""
+    if not item.is_series or not item.seasons:
+        return None
+    target = resume_target(profile, item)
+    return target.episode.season if target is not None else item.seasons[0].number
 
 
 def _hero(rows):

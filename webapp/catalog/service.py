@@ -29,6 +29,7 @@ def slugify(text: str) -> str:
 class SeasonSpec:
     number: int
     episodes: list[tuple[str, int]]  # (episode name, runtime minutes), in order
+    synopses: list[str] = field(default_factory=list)  # one line per episode, when known
 
 
 @dataclass
@@ -154,10 +155,15 @@ class Catalog:
             title.seasons = []
             for season_spec in spec.seasons:
                 season = Season(number=season_spec.number)
+                lines = season_spec.synopses
                 for number, (episode_name, runtime) in enumerate(season_spec.episodes, start=1):
                     season.episodes.append(
                         Episode(
-                            number=number, name=episode_name, runtime_minutes=runtime, series=title
+                            number=number,
+                            name=episode_name,
+                            synopsis=lines[number - 1] if number <= len(lines) else "",
+                            runtime_minutes=runtime,
+                            series=title,
                         )
                     )
                 title.seasons.append(season)

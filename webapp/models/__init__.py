@@ -16,6 +16,7 @@ from webapp.models.catalog import (
 )
 from webapp.models.media import MEDIA_STATES, MediaAsset, MediaLink
 from webapp.models.ratelimits import RateLimitCounter
+from webapp.models.slugs import SlugHistory
 
 __all__ = [
     "EVENT_TYPES",
@@ -38,6 +39,7 @@ __all__ = [
     "Season",
     "SecretFailure",
     "SignInSession",
+    "SlugHistory",
     "Title",
     "WatchState",
     "title_genres",

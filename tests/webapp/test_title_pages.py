@@ -1,0 +1,96 @@
+"""Series, person and genre pages as a viewer finds them: the resume season, renamed
+people and genres, character names, and a genre grid's sort and filter."""
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from tests.webapp.catalog_factory import build_catalog, page_text, sign_in_as
+from webapp.extensions import db
+from webapp.models import Credit, Episode, Genre, Person, Season, Title, WatchState
+
+ADULT = {"name": "Grown-up", "maturity_limit": 18, "onboarded": True}
+KIDS = {"name": "Little One", "is_kids": True, "maturity_limit": 7, "onboarded": True}
+
+
+@pytest.fixture
+def catalog(app):
+    with app.app_context():
+        return build_catalog()
+
+
+def _open_seasons(response) -> list[str]:
+    return re.findall(r'<details class="season" data-season="(\d+)" open', response.text)
+
+
+def test_series_page_opens_the_season_of_the_resume_point(app, client, auth, catalog):
+    profile_id = sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    title_id = catalog.titles["Cartel Days"]
+    url = f"/title/{title_id}-cartel-days"
+    assert _open_seasons(client.get(url)) == ["1"]
+    with app.app_context():
+        episode_id = db.session.scalar(
+            select(Episode.id).join(Season).where(Season.title_id == title_id, Season.number == 2)
+        )
+        db.session.add(
+            WatchState(
+                profile_id=profile_id,
+                title_id=title_id,
+                episode_id=episode_id,
+                position=600.0,
+                duration=2820.0,
+            )
+        )
+        db.session.commit()
+    assert _open_seasons(client.get(url)) == ["2"]
+
+
+@pytest.mark.parametrize(
+    ("model", "old", "new", "url"),
+    [
+        (Person, "shared-actor", "Shared Actress", "/person/{}"),
+        (Genre, "family", "Family Time", "/browse/genre/{}"),
+    ],
+)
+def test_old_person_and_genre_addresses_redirect_after_a_rename(
+    app, client, auth, catalog, model, old, new, url
+):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    with app.app_context():
+        row = db.session.scalar(select(model).where(model.slug == old))
+        row.name, row.slug = new, new.lower().replace(" ", "-")
+        db.session.commit()
+        current = row.slug
+    response = client.get(url.format(old))
+    assert response.status_code == 301
+    assert response.headers["Location"] == url.format(current)
+    assert client.get(url.format(current)).status_code == 200
+    assert client.get(url.format("never-existed")).status_code == 404
+
+
+def test_a_slug_in_use_wins_over_a_former_one(app, client, auth, catalog):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    with app.app_context():
+        family = db.session.scalar(select(Genre).where(Genre.slug == "family"))
+        family.name, family.slug = "Family Films", "family-films"
+        db.session.commit()
+        db.session.add(Genre(name="Family", slug="family"))
+        db.session.commit()
+    response = client.get("/browse/genre/family")
+    assert response.status_code == 200 and "Nothing in Family" in page_text(response)
+
+
+def test_person_page_names_the_characters_played(app, client, auth, catalog):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    with app.app_context():
+        credit = db.session.scalar(
+            select(Credit)
+            .join(Person)
+            .join(Title)
+            .where(Person.slug == "shared-actor", Title.name == "Blood Harbor")
+        )
+        credit.character = "Harbor Master"
+        db.session.commit()
+    body = page_text(client.get("/person/shared-actor"))
+    assert "as Harbor Master" in body
