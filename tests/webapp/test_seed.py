@@ -1,9 +1,9 @@
 """The demo seed: counts, determinism, demo logins, kids limits, and a log that agrees
 with the current-state tables."""
 
-import re
 import hashlib
 import json
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
