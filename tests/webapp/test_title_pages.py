@@ -1,6 +1,7 @@
 """Series, person and genre pages as a viewer finds them: the resume season, renamed
 people and genres, character names, and a genre grid's sort and filter."""
 
+import html
 import re
 
 import pytest
@@ -94,3 +95,51 @@ def test_person_page_names_the_characters_played(app, client, auth, catalog):
         db.session.commit()
     body = page_text(client.get("/person/shared-actor"))
     assert "as Harbor Master" in body
+
+
+def _grid_names(response) -> list[str]:
+    section = response.text.split('data-page="genre"', 1)[1]
+    return [html.unescape(n) for n in re.findall(r"<span class=\"card-name\">([^<]+)<", section)]
+
+
+def test_genre_pages_sort_by_popular_newest_and_name(app, client, auth, catalog):
+    profile_id = sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    with app.app_context():
+        db.session.add(WatchState(profile_id=profile_id, title_id=catalog.titles["Blood Harbor"]))
+        db.session.commit()
+    popular = _grid_names(client.get("/browse/genre/family"))
+    assert popular[0] == "Blood Harbor"
+    assert _grid_names(client.get("/browse/genre/family?sort=popular")) == popular
+    newest = _grid_names(client.get("/browse/genre/family?sort=newest"))
+    assert newest[:2] == ["Sunny Meadow 11", "Sunny Meadow 10"] and newest[-1] == "Blood Harbor"
+    by_name = _grid_names(client.get("/browse/genre/family?sort=az"))
+    assert by_name == sorted(by_name, key=str.lower) and by_name[0] == "Blood Harbor"
+    assert "Sunny Meadow 0" in by_name and len(by_name) == len(popular)
+
+
+def test_genre_pages_filter_films_and_series(app, client, auth, catalog):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    series = page_text(client.get("/browse/genre/crime?kind=series"))
+    films = page_text(client.get("/browse/genre/crime?kind=film"))
+    assert "Cartel Days" in series and "Blood Harbor" not in series and "1 title" in series
+    assert "Blood Harbor" in films and "Cartel Days" not in films
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["sort=oldest", "kind=people", "sort=", "kind=", "sort=%00&kind=%ff", "sort=az&sort=x"],
+)
+def test_genre_page_ignores_sorts_and_kinds_it_does_not_offer(app, client, auth, catalog, query):
+    sign_in_as(app, client, auth, "adult@example.com", ADULT)
+    response = client.get(f"/browse/genre/family?{query}")
+    assert response.status_code == 200
+    assert _grid_names(response) == _grid_names(client.get("/browse/genre/family"))
+
+
+def test_genre_filters_keep_the_kids_rule(app, client, auth, catalog):
+    sign_in_as(app, client, auth, "kid@example.com", KIDS)
+    for query in ("kind=film", "kind=series", "sort=newest", "sort=az"):
+        body = page_text(client.get(f"/browse/genre/family?{query}"))
+        for name in catalog.mature_names:
+            assert name not in body, (query, name)
+    assert "Nothing in Crime" in page_text(client.get("/browse/genre/crime?kind=series"))

@@ -138,24 +138,45 @@ def current_slug(model: type[Genre] | type[Person], slug: str) -> str | None:
     return now if now != slug else None
 
 
+GENRE_SORTS = ("popular", "newest", "az")
+
+
+def _genre_order(sort: str, plays):
+    if sort == "newest":
+        return (func.coalesce(Title.year, 0).desc(), Title.added_at.desc(), Title.id)
+    if sort == "az":
+        return (func.lower(Title.name), Title.id)
+    return (func.coalesce(plays.c.plays, 0).desc(), Title.name, Title.id)
+
+
 def genre_page(
-    genre: Genre, profile: Profile | None, page: int, per_page: int
+    genre: Genre,
+    profile: Profile | None,
+    page: int,
+    per_page: int,
+    sort: str = "popular",
+    kind: str | None = None,
 ) -> tuple[list[Title], int]:
-    """One page of a genre's visible titles (most played first) and the total count."""
+    """One page of a genre's visible titles, of one kind or both, and the total count.
+
+    `sort` is one of GENRE_SORTS: most played, newest release, or by name.
+    """
     in_genre = select(title_genres.c.title_id).where(title_genres.c.genre_id == genre.id)
     total = db.session.scalar(
-        restrict(select(func.count(Title.id)).where(Title.id.in_(in_genre)), profile)
+        restrict(
+            _of_kind(select(func.count(Title.id)).where(Title.id.in_(in_genre)), kind), profile
+        )
     )
     plays = plays_by_title()
     query = (
         select(Title)
         .outerjoin(plays, plays.c.title_id == Title.id)
         .where(Title.id.in_(in_genre))
-        .order_by(func.coalesce(plays.c.plays, 0).desc(), Title.name, Title.id)
+        .order_by(*_genre_order(sort, plays))
         .offset((page - 1) * per_page)
         .limit(per_page)
     )
-    return list(db.session.scalars(restrict(query, profile))), int(total or 0)
+    return list(db.session.scalars(restrict(_of_kind(query, kind), profile))), int(total or 0)
 
 
 def title_or_404(title_id: int, profile: Profile | None) -> Title:

@@ -19,6 +19,8 @@ from webapp.watch.resume import resume_target
 
 GRID_PAGE_SIZE = 40
 ART_MAX_AGE = 60 * 60 * 24 * 365
+GENRE_SORT_LABELS = {"popular": "Popular", "newest": "Newest", "az": "A–Z"}
+GENRE_KIND_LABELS = {None: "All", "film": "Films", "series": "Series"}
 
 
 @bp.get("/browse/genres")
@@ -32,19 +34,38 @@ def genres():
 @bp.get("/browse/genre/<slug>")
 @profile_required
 def genre(slug: str):
-    """A paginated grid of one genre's titles, most played first."""
+    """A paginated grid of one genre's titles: ?sort=popular|newest|az, ?kind=film|series.
+
+    A sort or kind the page does not offer is ignored, as a hand-edited address
+    deserves the page rather than an error.
+    """
     genre = queries.genre_by_slug(slug)
     if genre is None:
         return _moved_or_404(Genre, slug, "browse.genre")
     page = page_arg(GRID_PAGE_SIZE)
     if page < 1:
         abort(404)
-    titles, total = queries.genre_page(genre, load_current_profile(), page, GRID_PAGE_SIZE)
+    sort = request.args.get("sort", "")
+    sort = sort if sort in queries.GENRE_SORTS else queries.GENRE_SORTS[0]
+    kind = request.args.get("kind", "")
+    kind = kind if kind in queries.KINDS else None
+    titles, total = queries.genre_page(
+        genre, load_current_profile(), page, GRID_PAGE_SIZE, sort=sort, kind=kind
+    )
     pages = max(1, -(-total // GRID_PAGE_SIZE))
     if page > pages:
         abort(404)
     return render_template(
-        "browse/genre.html", genre=genre, titles=titles, total=total, page=page, pages=pages
+        "browse/genre.html",
+        genre=genre,
+        titles=titles,
+        total=total,
+        page=page,
+        pages=pages,
+        sort=sort,
+        kind=kind,
+        sorts=GENRE_SORT_LABELS,
+        kinds=GENRE_KIND_LABELS,
     )
 
 
