@@ -1,13 +1,15 @@
 """Bulk import of titles from a CSV file: read, validate every row, then save all or nothing.
 
 Row numbers count the header as row 1, as spreadsheets show them. Lists inside a
-cell (genres, keywords, people, season sizes) are separated by "|".
+cell (genres, keywords, people, season sizes) are separated by "|". Genres must
+already exist; people and keywords are added as needed.
 """
 
 import csv
 import io
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process, utils
 from sqlalchemy import func, select
 
 from webapp.admin import fields as f
@@ -44,6 +46,8 @@ MAX_PEOPLE = 50
 MAX_SEASONS = 100
 DEFAULT_EPISODE_RUNTIME = 30
 SEPARATOR = "|"
+# How alike (0-100, RapidFuzz WRatio) a known genre must be to be offered for an unknown one.
+GENRE_MATCH_CUTOFF = 70
 
 
 class ImportFileError(ValueError):
@@ -63,7 +67,6 @@ class ImportPlan:
 
     specs: list[TitleSpec] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-    new_genres: list[str] = field(default_factory=list)
     rows_read: int = 0
 
     @property
@@ -166,10 +169,33 @@ def plan_import(text: str) -> ImportPlan:
             f"The file would add more than {MAX_EPISODES_PER_FILE} episodes. Split it."
         )
     checker.check_existing(plan)
-    plan.new_genres = checker.new_genres
     if plan.errors:
         plan.specs = []
     return plan
+
+
+def unknown_genre_message(name: str, known: list[str]) -> str:
+    """Why a genre is refused, with the closest known spellings to choose from.
+
+    A typo must not quietly become a new genre: genres are made on the Genres page.
+    """
+    shown = f"“{name[:40]}” is not a genre of this catalog"
+    close = [
+        match
+        for match, _, _ in process.extract(
+            name,
+            known,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            limit=3,
+            score_cutoff=GENRE_MATCH_CUTOFF,
+        )
+    ]
+    if close:
+        return f"{shown}. Did you mean {' or '.join(close)}?"
+    if not known:
+        return f"{shown}: there are no genres yet. Add them on the Genres page first."
+    return f"{shown}. Use a genre from the Genres page, or add this one there first."
 
 
 class RowChecker:
@@ -177,7 +203,6 @@ class RowChecker:
 
     def __init__(self) -> None:
         self.genres = genre_names_by_slug()
-        self.new_genres: list[str] = []
         self.seen: dict[tuple, int] = {}
         self.rows_of_spec: dict[int, int] = {}
         self.episodes = 0
@@ -302,15 +327,15 @@ class RowChecker:
         return items
 
     def _genres(self, raw: str, bad) -> list[str]:
-        """Known genres in their stored spelling; new ones are added (and listed on the result)."""
+        """Known genres in their stored spelling; an unknown one is an error naming the closest."""
         names = self._list({"genres": raw}, "genres", f.MAX_GENRE_NAME, MAX_GENRES, bad)
         result = []
         for name in names:
             slug = slugify(name)
-            if slug not in self.genres:
-                self.genres[slug] = name
-                self.new_genres.append(name)
-            result.append(self.genres[slug])
+            if slug in self.genres:
+                result.append(self.genres[slug])
+            else:
+                bad("genres", unknown_genre_message(name, list(self.genres.values())))
         return result
 
     def _seasons(self, raw: str, kind: str, runtime: int | None, bad) -> list[SeasonSpec]:
