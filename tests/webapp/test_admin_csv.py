@@ -234,6 +234,20 @@ def test_files_over_the_size_limit_are_refused(app, admin):
     assert title_count(app) == 0
 
 
+def test_a_cast_entry_may_name_the_character(app, admin):
+    row = GOOD_ROWS[0].replace("Al Pacino|", "Al Pacino (Vincent Hanna)|")
+    assert upload(admin, csv_text(row)).status_code == 302
+    with app.app_context():
+        credits = db.session.scalars(
+            select(Credit).where(Credit.role == "cast").order_by(Credit.billing_order)
+        ).all()
+        assert [(c.person.name, c.character) for c in credits] == [
+            ("Al Pacino", "Vincent Hanna"),
+            ("Robert De Niro", None),
+            ("Val Kilmer", None),
+        ]
+
+
 def test_an_unknown_genre_is_an_error_that_names_the_closest_known_ones(app, admin):
     add_genres(app, "Music", "Musical")
     rows = [

@@ -459,6 +459,8 @@ def test_every_demo_episode_has_a_name_and_a_line_of_synopsis():
         assert all(line.strip() for line in lines), spec.name
     breaking_bad = next(s for s in series if s.name == "Breaking Bad")
     assert breaking_bad.seasons[0].episodes[0][0] == "Pilot"
+    assert breaking_bad.cast[0] == "Bryan Cranston"  # the character is not part of the name
+    assert breaking_bad.characters["Bryan Cranston"] == "Walter White"
     assert title_spec(next(r for r in load_records() if r["name"] == "Breaking Bad")) == (
         breaking_bad
     )  # the same catalog always reads the same

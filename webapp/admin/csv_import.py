@@ -1,7 +1,8 @@
 """Bulk import of titles from a CSV file: read, validate every row, then save all or nothing.
 
 Row numbers count the header as row 1, as spreadsheets show them. Lists inside a
-cell (genres, keywords, people, season sizes) are separated by "|". Genres must
+cell (genres, keywords, people, season sizes) are separated by "|"; a cast entry
+may name the character played: "Al Pacino (Vincent Hanna)". Genres must
 already exist; people and keywords are added as needed.
 """
 
@@ -16,7 +17,7 @@ from webapp.admin import fields as f
 from webapp.admin.names import canonical_keywords, genre_names_by_slug
 from webapp.catalog.ai_use import AI_USES, MAX_NOTE, needs_note
 from webapp.catalog.maturity import FILM_RATINGS, SERIES_RATINGS
-from webapp.catalog.service import Catalog, SeasonSpec, TitleSpec, slugify
+from webapp.catalog.service import Catalog, SeasonSpec, TitleSpec, cast_entry, slugify
 from webapp.extensions import db
 from webapp.models import Title
 
@@ -243,8 +244,17 @@ class RowChecker:
         keywords = self._list(values, "keywords", f.MAX_KEYWORD, f.MAX_KEYWORDS, bad)
         people = {
             role: self._list(values, role, f.MAX_PERSON_NAME, MAX_PEOPLE, bad)
-            for role in ("directors", "creators", "cast")
+            for role in ("directors", "creators")
         }
+        cast = [
+            cast_entry(e)
+            for e in self._list(
+                values, "cast", f.MAX_PERSON_NAME + f.MAX_CHARACTER + 3, MAX_PEOPLE, bad
+            )
+        ]
+        if any(len(n) > f.MAX_PERSON_NAME or len(c or "") > f.MAX_CHARACTER for n, c in cast):
+            bad("cast", f"names and characters are at most {f.MAX_PERSON_NAME} characters each.")
+        people["cast"] = [name for name, _ in cast]
         synopsis = (values.get("synopsis") or "").strip()
         if len(synopsis) > f.MAX_SYNOPSIS:
             bad("synopsis", f"is longer than {f.MAX_SYNOPSIS} characters.")
@@ -275,6 +285,7 @@ class RowChecker:
             directors=people["directors"],
             creators=people["creators"],
             cast=people["cast"],
+            characters={name: character for name, character in cast if character},
             synopsis=synopsis,
             mood=mood,
             ai_use=ai_use,

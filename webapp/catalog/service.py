@@ -25,6 +25,17 @@ def slugify(text: str) -> str:
     return slug[:200] or "untitled"
 
 
+CAST_ENTRY = re.compile(r"^(?P<name>.*?)\s*\((?P<character>[^()]+)\)$")
+
+
+def cast_entry(entry: str) -> tuple[str, str | None]:
+    """A cast entry as written in catalog files and CSV: "Name" or "Name (Character)"."""
+    match = CAST_ENTRY.match(" ".join((entry or "").split()))
+    if match is None or not match["name"]:
+        return " ".join((entry or "").split()), None
+    return match["name"], match["character"].strip() or None
+
+
 @dataclass
 class SeasonSpec:
     number: int
@@ -47,6 +58,8 @@ class TitleSpec:
     directors: list[str] = field(default_factory=list)
     creators: list[str] = field(default_factory=list)
     cast: list[str] = field(default_factory=list)
+    # Who each cast member plays, by their name as in `cast`, where the source says.
+    characters: dict[str, str] = field(default_factory=dict)
     synopsis: str = ""
     mood: str = "cool"
     ai_use: str | None = None  # webapp.catalog.ai_use; None: not answered yet
@@ -149,7 +162,10 @@ class Catalog:
                 if person.slug in seen:
                     continue
                 seen.add(person.slug)
-                title.credits.append(Credit(person=person, role=role, billing_order=order))
+                character = spec.characters.get(name) if role == "cast" else None
+                title.credits.append(
+                    Credit(person=person, role=role, billing_order=order, character=character)
+                )
                 order += 1
         if spec.kind == "series" and spec.seasons:
             title.seasons = []

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from webapp.catalog.ai_use import AI_USES, MAX_NOTE, NONE, needs_note
 from webapp.catalog.maturity import RATING_AGE
-from webapp.catalog.service import SeasonSpec, TitleSpec
+from webapp.catalog.service import SeasonSpec, TitleSpec, cast_entry
 from webapp.seed.episode_names import episode_texts
 from webapp.seed.errors import SeedError
 
@@ -174,7 +174,12 @@ def title_spec(record: dict) -> TitleSpec:
         keywords=[k.strip().lower() for k in record.get("keywords", []) if k.strip()],
         directors=list(record.get("directors", [])),
         creators=list(record.get("creators", [])),
-        cast=list(record.get("cast", [])),
+        cast=[cast_entry(c)[0] for c in record.get("cast", [])],
+        characters={
+            name: character
+            for name, character in map(cast_entry, record.get("cast", []))
+            if character
+        },
         synopsis=record.get("synopsis", ""),
         mood=record.get("mood", "cool"),
         ai_use=record.get("ai_use", NONE),
