@@ -69,6 +69,9 @@ def test_old_person_and_genre_addresses_redirect_after_a_rename(
     assert response.headers["Location"] == url.format(current)
     assert client.get(url.format(current)).status_code == 200
     assert client.get(url.format("never-existed")).status_code == 404
+    with_query = client.get(url.format(old) + "?sort=az&slug=x&_external=1&_anchor=y")
+    assert with_query.status_code == 301
+    assert with_query.headers["Location"] == url.format(current) + "?sort=az"
 
 
 def test_a_slug_in_use_wins_over_a_former_one(app, client, auth, catalog):

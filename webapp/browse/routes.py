@@ -151,7 +151,9 @@ def _moved_or_404(model, slug: str, endpoint: str):
     now = queries.current_slug(model, slug)
     if now is None:
         abort(404)
-    return redirect(url_for(endpoint, slug=now, **request.args), 301)
+    # The query (a genre's sort and kind) comes along; url_for's own arguments never do.
+    query = {k: v for k, v in request.args.items() if k != "slug" and not k.startswith("_")}
+    return redirect(url_for(endpoint, **query, slug=now), 301)
 
 
 def _open_season(profile, item: Title) -> int | None:
