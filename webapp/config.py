@@ -72,6 +72,25 @@ class Config:
     # and for how long; failures older than the lockout are forgotten.
     PIN_MAX_FAILURES = int(os.environ.get("MARQUEE_PIN_MAX_FAILURES", "5"))
     PIN_LOCKOUT_SECONDS = int(os.environ.get("MARQUEE_PIN_LOCKOUT_SECONDS", "300"))
+    # Mail (webapp.mail): through MAIL_SERVER when set, else written as files into MAIL_DIR.
+    MAIL_SERVER = os.environ.get("MARQUEE_MAIL_SERVER", "")
+    MAIL_BACKEND = os.environ.get("MARQUEE_MAIL_BACKEND") or ("smtp" if MAIL_SERVER else "file")
+    MAIL_PORT = int(os.environ.get("MARQUEE_MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MARQUEE_MAIL_USE_TLS", "1") == "1"
+    MAIL_USERNAME = os.environ.get("MARQUEE_MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MARQUEE_MAIL_PASSWORD", "")
+    MAIL_TIMEOUT = float(os.environ.get("MARQUEE_MAIL_TIMEOUT", "20"))
+    MAIL_SENDER = os.environ.get("MARQUEE_MAIL_SENDER", "Marquee <no-reply@marquee.local>")
+    # Empty: the app's instance folder's "mail".
+    MAIL_DIR = os.environ.get("MARQUEE_MAIL_DIR", "")
+    # The site's public address for links in mail ("https://watch.example.org"); empty
+    # takes the request's own, which is fine behind a proxy that fixes the Host header.
+    SITE_URL = os.environ.get("MARQUEE_SITE_URL", "")
+    # A password-reset link works once, for this long; asking for links is rate limited.
+    PASSWORD_RESET_MAX_AGE = int(os.environ.get("MARQUEE_PASSWORD_RESET_MAX_AGE", "3600"))
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get(
+        "MARQUEE_PASSWORD_RESET_LIMIT", "3 per minute; 10 per hour"
+    )
     # How stale a sign-in session's "last seen" may get before a request refreshes it.
     SIGN_IN_SEEN_INTERVAL = int(os.environ.get("MARQUEE_SIGN_IN_SEEN_INTERVAL", "300"))
     # Per-worker caches (webapp.caching): home pages' rows and title cards kept,

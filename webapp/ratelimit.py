@@ -1,4 +1,4 @@
-"""Rate limits on sign-in and sign-up, so passwords cannot be guessed at speed.
+"""Rate limits on sign-in, sign-up and reset mails, so passwords cannot be guessed at speed.
 
 Counters live in RATELIMIT_STORAGE_URI (see Config). The default, "database://",
 keeps them in the site's own database (webapp.ratelimit_storage), so every
@@ -15,7 +15,11 @@ from webapp.extensions import db
 from webapp.ratelimit_storage import SCHEME
 
 # Endpoint -> limit; only POSTs count, so reading the form is never refused.
-LIMITED_VIEWS = {"auth.login": "LOGIN_RATE_LIMIT", "auth.signup": "SIGNUP_RATE_LIMIT"}
+LIMITED_VIEWS = {
+    "auth.login": "LOGIN_RATE_LIMIT",
+    "auth.signup": "SIGNUP_RATE_LIMIT",
+    "auth.forgot_password": "PASSWORD_RESET_RATE_LIMIT",
+}
 
 
 def init_app(app: Flask) -> Limiter | None:

@@ -20,7 +20,6 @@ def sign_up_and_choose(page: Page) -> str:
     page.goto("/auth/signup")
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Confirm password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", name="Who's watching?")).to_be_visible()
     page.get_by_role("link", name="Add profile").click()

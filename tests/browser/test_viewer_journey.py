@@ -39,7 +39,6 @@ def sign_up(page: Page, email: str) -> None:
     page.get_by_role("link", name="Create an account").click()
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Confirm password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_role("heading", name="Who's watching?")).to_be_visible()
 

@@ -12,7 +12,7 @@ from webapp.admin.routes import CATALOG_MODULES
 from webapp.auth.accounts import register_account
 from webapp.catalog.service import Catalog, SeasonSpec, TitleSpec
 from webapp.extensions import db
-from webapp.models import Credit, Episode, Genre, Person, Season, Title
+from webapp.models import Account, Credit, Episode, Genre, Person, Profile, Season, Title
 
 ADMIN_EMAIL = "boss@example.com"
 VIEWER_EMAIL = "viewer@example.com"
@@ -349,6 +349,28 @@ def test_edit_keeps_credits_seasons_and_episodes(app, admin):
         )
         assert {a.palette for a in title.artworks}  # palettes recomputed, never emptied
         assert all("Drama" in a.label for a in title.artworks)
+
+
+def test_a_renamed_title_takes_a_new_slug_and_its_old_address_redirects(app, admin):
+    title_id = add_title(app)
+    response = admin.post(
+        f"/admin/titles/{title_id}",
+        data=title_form(name="Heat Wave", year="1995", runtime_minutes="170"),
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(Title, title_id).slug == "heat-wave"
+    admin.post(f"/admin/titles/{title_id}", data=title_form(name="heat  wave", year="1995"))
+    with app.app_context():
+        assert db.session.get(Title, title_id).slug == "heat-wave"  # same words, same slug
+        account_id = db.session.scalar(select(Account.id).where(Account.email == ADMIN_EMAIL))
+        profile = Profile(name="Admin", account_id=account_id, onboarded=True)
+        db.session.add(profile)
+        db.session.commit()
+        profile_id = profile.id
+    admin.post(f"/profiles/{profile_id}/choose")
+    old = admin.get(f"/title/{title_id}-heat")
+    assert old.status_code == 301 and old.headers["Location"] == f"/title/{title_id}-heat-wave"
 
 
 def test_series_with_seasons_cannot_become_a_film(app, admin):

@@ -240,6 +240,8 @@ def test_onboarding_picks_give_a_personal_page_at_once(trained):
     assert len(choices) >= 12
     too_few = client.post("/welcome/picks", data={"pick": choices[:2]})
     assert too_few.status_code == 400 and "at least 3" in page_text(too_few)
+    ticked = re.findall(r'name="pick" value="(\d+)" checked', too_few.get_data(as_text=True))
+    assert sorted(int(v) for v in ticked) == sorted(choices[:2])  # the picks are kept
     done = client.post("/welcome/picks", data={"pick": choices[:3]})
     assert done.status_code == 302
     with trained.app_context():

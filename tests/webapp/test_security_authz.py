@@ -17,12 +17,15 @@ PUBLIC = {
     "browse.home",  # the welcome page for visitors
     "auth.login",
     "auth.signup",
+    "auth.forgot_password",
     "auth.logout",  # signing out when signed out only lands on the sign-in page
     "account.what_we_collect",
     "static",
     "health.healthz",
     "health.readyz",
 }
+# The mailed link is the credential: a bad one is sent to ask for another.
+LINK_ONLY = {"auth.reset_password"}
 # Answer visitors 404, as if missing: artwork depends on the profile's maturity limit.
 MISSING_FOR_VISITORS = {"browse.artwork"}
 # Media files answer whoever holds a signed URL (a player, a CDN), and 403 to anyone else.
@@ -56,6 +59,7 @@ def _ids(app) -> dict[str, object]:
             "name": "at-risk",
             "filename": "css/marquee.css",
             "asset_id": 1,
+            "token": "not-a-reset-token",
         }
 
 
@@ -102,6 +106,9 @@ def test_visitors_are_sent_to_sign_in_on_every_private_route(app):
                 assert response.status_code == 404, (method, url)
             elif rule.endpoint in SIGNED_URL_ONLY:
                 assert response.status_code == 403, (method, url)
+            elif rule.endpoint in LINK_ONLY:
+                assert response.status_code == 302, (method, url)
+                assert response.headers["Location"] == "/auth/forgot", (method, url)
             elif url.startswith("/api/"):
                 assert response.status_code == 401, (method, url)
                 assert response.get_json()["error"], (method, url)

@@ -3,6 +3,7 @@ with the current-state tables."""
 
 import hashlib
 import json
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -437,3 +438,25 @@ def test_default_seed_meets_the_demo_targets(tmp_path):
         assert 0.08 <= kids <= 0.25
         db.session.remove()
         db.engine.dispose()
+
+
+def test_every_demo_episode_has_a_name_and_a_line_of_synopsis():
+    """No "Episode N": the catalog's names are kept, the rest made up, none twice in a series."""
+    from webapp.seed.catalog_files import load_records, title_spec
+
+    series = [title_spec(r) for r in load_records() if r["kind"] == "series"]
+    assert series
+    for spec in series:
+        names = [name for season in spec.seasons for name, _ in season.episodes]
+        lines = [line for season in spec.seasons for line in season.synopses]
+        assert len(lines) == len(names)
+        assert not [n for n in names if re.fullmatch(r"Episode \d+", n)], spec.name
+        assert len({n.casefold() for n in names}) == len(names), spec.name
+        assert all(line.strip() for line in lines), spec.name
+    breaking_bad = next(s for s in series if s.name == "Breaking Bad")
+    assert breaking_bad.seasons[0].episodes[0][0] == "Pilot"
+    assert breaking_bad.cast[0] == "Bryan Cranston"  # the character is not part of the name
+    assert breaking_bad.characters["Bryan Cranston"] == "Walter White"
+    assert title_spec(next(r for r in load_records() if r["name"] == "Breaking Bad")) == (
+        breaking_bad
+    )  # the same catalog always reads the same

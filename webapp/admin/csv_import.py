@@ -1,20 +1,23 @@
 """Bulk import of titles from a CSV file: read, validate every row, then save all or nothing.
 
 Row numbers count the header as row 1, as spreadsheets show them. Lists inside a
-cell (genres, keywords, people, season sizes) are separated by "|".
+cell (genres, keywords, people, season sizes) are separated by "|"; a cast entry
+may name the character played: "Al Pacino (Vincent Hanna)". Genres must
+already exist; people and keywords are added as needed.
 """
 
 import csv
 import io
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process, utils
 from sqlalchemy import func, select
 
 from webapp.admin import fields as f
 from webapp.admin.names import canonical_keywords, genre_names_by_slug
 from webapp.catalog.ai_use import AI_USES, MAX_NOTE, needs_note
 from webapp.catalog.maturity import FILM_RATINGS, SERIES_RATINGS
-from webapp.catalog.service import Catalog, SeasonSpec, TitleSpec, slugify
+from webapp.catalog.service import Catalog, SeasonSpec, TitleSpec, cast_entry, slugify
 from webapp.extensions import db
 from webapp.models import Title
 
@@ -44,6 +47,8 @@ MAX_PEOPLE = 50
 MAX_SEASONS = 100
 DEFAULT_EPISODE_RUNTIME = 30
 SEPARATOR = "|"
+# How alike (0-100, RapidFuzz WRatio) a known genre must be to be offered for an unknown one.
+GENRE_MATCH_CUTOFF = 70
 
 
 class ImportFileError(ValueError):
@@ -63,7 +68,6 @@ class ImportPlan:
 
     specs: list[TitleSpec] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
-    new_genres: list[str] = field(default_factory=list)
     rows_read: int = 0
 
     @property
@@ -166,10 +170,33 @@ def plan_import(text: str) -> ImportPlan:
             f"The file would add more than {MAX_EPISODES_PER_FILE} episodes. Split it."
         )
     checker.check_existing(plan)
-    plan.new_genres = checker.new_genres
     if plan.errors:
         plan.specs = []
     return plan
+
+
+def unknown_genre_message(name: str, known: list[str]) -> str:
+    """Why a genre is refused, with the closest known spellings to choose from.
+
+    A typo must not quietly become a new genre: genres are made on the Genres page.
+    """
+    shown = f"“{name[:40]}” is not a genre of this catalog"
+    close = [
+        match
+        for match, _, _ in process.extract(
+            name,
+            known,
+            scorer=fuzz.WRatio,
+            processor=utils.default_process,
+            limit=3,
+            score_cutoff=GENRE_MATCH_CUTOFF,
+        )
+    ]
+    if close:
+        return f"{shown}. Did you mean {' or '.join(close)}?"
+    if not known:
+        return f"{shown}: there are no genres yet. Add them on the Genres page first."
+    return f"{shown}. Use a genre from the Genres page, or add this one there first."
 
 
 class RowChecker:
@@ -177,7 +204,6 @@ class RowChecker:
 
     def __init__(self) -> None:
         self.genres = genre_names_by_slug()
-        self.new_genres: list[str] = []
         self.seen: dict[tuple, int] = {}
         self.rows_of_spec: dict[int, int] = {}
         self.episodes = 0
@@ -218,8 +244,17 @@ class RowChecker:
         keywords = self._list(values, "keywords", f.MAX_KEYWORD, f.MAX_KEYWORDS, bad)
         people = {
             role: self._list(values, role, f.MAX_PERSON_NAME, MAX_PEOPLE, bad)
-            for role in ("directors", "creators", "cast")
+            for role in ("directors", "creators")
         }
+        cast = [
+            cast_entry(e)
+            for e in self._list(
+                values, "cast", f.MAX_PERSON_NAME + f.MAX_CHARACTER + 3, MAX_PEOPLE, bad
+            )
+        ]
+        if any(len(n) > f.MAX_PERSON_NAME or len(c or "") > f.MAX_CHARACTER for n, c in cast):
+            bad("cast", f"names and characters are at most {f.MAX_PERSON_NAME} characters each.")
+        people["cast"] = [name for name, _ in cast]
         synopsis = (values.get("synopsis") or "").strip()
         if len(synopsis) > f.MAX_SYNOPSIS:
             bad("synopsis", f"is longer than {f.MAX_SYNOPSIS} characters.")
@@ -250,6 +285,7 @@ class RowChecker:
             directors=people["directors"],
             creators=people["creators"],
             cast=people["cast"],
+            characters={name: character for name, character in cast if character},
             synopsis=synopsis,
             mood=mood,
             ai_use=ai_use,
@@ -302,15 +338,15 @@ class RowChecker:
         return items
 
     def _genres(self, raw: str, bad) -> list[str]:
-        """Known genres in their stored spelling; new ones are added (and listed on the result)."""
+        """Known genres in their stored spelling; an unknown one is an error naming the closest."""
         names = self._list({"genres": raw}, "genres", f.MAX_GENRE_NAME, MAX_GENRES, bad)
         result = []
         for name in names:
             slug = slugify(name)
-            if slug not in self.genres:
-                self.genres[slug] = name
-                self.new_genres.append(name)
-            result.append(self.genres[slug])
+            if slug in self.genres:
+                result.append(self.genres[slug])
+            else:
+                bad("genres", unknown_genre_message(name, list(self.genres.values())))
         return result
 
     def _seasons(self, raw: str, kind: str, runtime: int | None, bad) -> list[SeasonSpec]:

@@ -69,7 +69,5 @@ def csv_import():
         return _render(form, file_error=CONFLICT, status=409)
     reindex([t.id for t in titles])
     message = f"Imported {len(titles)} title{'s' if len(titles) != 1 else ''}."
-    if plan.new_genres:
-        message += f" New genres: {', '.join(plan.new_genres)}."
     flash(message, "success")
     return redirect(url_for("admin.titles"))

@@ -12,7 +12,7 @@ from webapp.admin.forms import TitleForm
 from webapp.admin.names import canonical_keywords
 from webapp.artwork.recipes import recipes_for
 from webapp.catalog.maturity import rating_age
-from webapp.catalog.service import Catalog, TitleSpec
+from webapp.catalog.service import Catalog, TitleSpec, slugify
 from webapp.extensions import db
 from webapp.models import Artwork, Credit, Episode, Genre, Season, Title
 
@@ -48,6 +48,11 @@ def create_from_form(form: TitleForm) -> Title:
 def update_from_form(title: Title, form: TitleForm) -> None:
     """Apply the form's fields to a title; credits and seasons are left as they are."""
     kind = form.kind.data
+    catalog = Catalog()
+    if slugify(form.name.data) != slugify(title.name):
+        # A renamed title reads right in its address; links to the old one still
+        # reach it, because title addresses carry the id.
+        title.slug = catalog.unique_slug(form.name.data, form.year.data)
     title.kind = kind
     title.name = form.name.data
     title.year = form.year.data
@@ -61,7 +66,6 @@ def update_from_form(title: Title, form: TitleForm) -> None:
     title.ai_use_note = form.ai_use_note.data or ""
     ids = form.genres.data or []
     title.genres = list(db.session.scalars(select(Genre).where(Genre.id.in_(ids)))) if ids else []
-    catalog = Catalog()
     title.keywords = [catalog.keyword(word) for word in canonical_keywords(form.keyword_list())]
     refresh_artwork(title)
 

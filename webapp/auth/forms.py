@@ -1,8 +1,9 @@
-"""Sign-up and sign-in forms."""
+"""Sign-up, sign-in and password-reset forms."""
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.widgets import PasswordInput
 
 from webapp.auth.accounts import (
     MAX_PASSWORD_LENGTH,
@@ -17,13 +18,12 @@ class SignupForm(FlaskForm):
     email = EmailField(
         "Email", validators=[DataRequired("Enter your email address."), Length(max=254)]
     )
-    password = PasswordField("Password", validators=[DataRequired("Choose a password.")])
-    confirm = PasswordField(
-        "Confirm password",
-        validators=[
-            DataRequired("Type the password again."),
-            EqualTo("password", message="The two passwords do not match."),
-        ],
+    # Asked once, and shown again when only the email needs fixing (a refused password
+    # is cleared): a typo in it is mended by "Forgot your password?".
+    password = PasswordField(
+        "Password",
+        validators=[DataRequired("Choose a password.")],
+        widget=PasswordInput(hide_value=False),
     )
     submit = SubmitField("Create account")
 
@@ -38,6 +38,7 @@ class SignupForm(FlaskForm):
     def validate_password(self, field) -> None:
         problem = password_problem(field.data)
         if problem:
+            field.data = ""
             raise ValidationError(problem)
 
 
@@ -55,3 +56,19 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     """Only carries the CSRF token: signing out is a POST."""
+
+
+class ForgotPasswordForm(FlaskForm):
+    # No format check beyond "something was typed": every answer reads the same.
+    email = EmailField(
+        "Email", validators=[DataRequired("Enter your email address."), Length(max=254)]
+    )
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[DataRequired("Choose a new password.")])
+
+    def validate_password(self, field) -> None:
+        problem = password_problem(field.data)
+        if problem:
+            raise ValidationError(problem)

@@ -71,7 +71,12 @@ def onboarding():
     choices = [titles[t] for t in ids if t in titles]
     return (
         render_template(
-            "browse/onboarding.html", choices=choices, min_picks=MIN_PICKS, error=error
+            "browse/onboarding.html",
+            choices=choices,
+            min_picks=MIN_PICKS,
+            error=error,
+            # After an error the page shows the picks already ticked, not an empty grid.
+            picked={int(v) for v in request.form.getlist("pick") if v.isdigit() and len(v) < 12},
         ),
         400 if error else 200,
     )

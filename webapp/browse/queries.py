@@ -9,7 +9,18 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
-from webapp.models import Credit, Genre, Person, Profile, Season, Title, WatchState, title_genres
+from webapp.models import (
+    Credit,
+    Genre,
+    Person,
+    Profile,
+    Season,
+    SlugHistory,
+    Title,
+    WatchState,
+    title_genres,
+)
+from webapp.models.slugs import SLUGGED
 
 KINDS = ("film", "series")
 
@@ -108,31 +119,64 @@ def genres_with_counts(profile: Profile | None) -> list[tuple[Genre, int]]:
     return [(g, n) for g, n in db.session.execute(restrict(query, profile)).all()]
 
 
-def genre_or_404(slug: str) -> Genre:
-    genre = db.session.scalar(select(Genre).where(Genre.slug == slug))
-    if genre is None:
-        abort(404)
-    return genre
+def genre_by_slug(slug: str) -> Genre | None:
+    return db.session.scalar(select(Genre).where(Genre.slug == slug))
+
+
+def current_slug(model: type[Genre] | type[Person], slug: str) -> str | None:
+    """The slug a person or genre has now, if `slug` is one it had before a rename."""
+    kind = SLUGGED[model]
+    target = db.session.scalar(
+        select(SlugHistory.target_id)
+        .where(SlugHistory.kind == kind, SlugHistory.slug == slug)
+        .order_by(SlugHistory.id.desc())
+        .limit(1)
+    )
+    if target is None:
+        return None
+    now = db.session.scalar(select(model.slug).where(model.id == target))
+    return now if now != slug else None
+
+
+GENRE_SORTS = ("popular", "newest", "az")
+
+
+def _genre_order(sort: str, plays):
+    if sort == "newest":
+        return (func.coalesce(Title.year, 0).desc(), Title.added_at.desc(), Title.id)
+    if sort == "az":
+        return (func.lower(Title.name), Title.id)
+    return (func.coalesce(plays.c.plays, 0).desc(), Title.name, Title.id)
 
 
 def genre_page(
-    genre: Genre, profile: Profile | None, page: int, per_page: int
+    genre: Genre,
+    profile: Profile | None,
+    page: int,
+    per_page: int,
+    sort: str = "popular",
+    kind: str | None = None,
 ) -> tuple[list[Title], int]:
-    """One page of a genre's visible titles (most played first) and the total count."""
+    """One page of a genre's visible titles, of one kind or both, and the total count.
+
+    `sort` is one of GENRE_SORTS: most played, newest release, or by name.
+    """
     in_genre = select(title_genres.c.title_id).where(title_genres.c.genre_id == genre.id)
     total = db.session.scalar(
-        restrict(select(func.count(Title.id)).where(Title.id.in_(in_genre)), profile)
+        restrict(
+            _of_kind(select(func.count(Title.id)).where(Title.id.in_(in_genre)), kind), profile
+        )
     )
     plays = plays_by_title()
     query = (
         select(Title)
         .outerjoin(plays, plays.c.title_id == Title.id)
         .where(Title.id.in_(in_genre))
-        .order_by(func.coalesce(plays.c.plays, 0).desc(), Title.name, Title.id)
+        .order_by(*_genre_order(sort, plays))
         .offset((page - 1) * per_page)
         .limit(per_page)
     )
-    return list(db.session.scalars(restrict(query, profile))), int(total or 0)
+    return list(db.session.scalars(restrict(_of_kind(query, kind), profile))), int(total or 0)
 
 
 def title_or_404(title_id: int, profile: Profile | None) -> Title:
@@ -160,11 +204,12 @@ class FilmographyEntry:
     characters: list[str] = field(default_factory=list)
 
 
-def filmography_or_404(slug: str, profile: Profile | None) -> tuple[Person, list[FilmographyEntry]]:
-    """A person and their visible titles, newest first; nobody with no visible title is shown."""
-    person = db.session.scalar(select(Person).where(Person.slug == slug))
-    if person is None:
-        abort(404)
+def person_by_slug(slug: str) -> Person | None:
+    return db.session.scalar(select(Person).where(Person.slug == slug))
+
+
+def filmography_or_404(person: Person, profile: Profile | None) -> list[FilmographyEntry]:
+    """A person's visible titles, newest first; 404 for anyone with no visible title."""
     query = (
         select(Credit)
         .join(Title, Title.id == Credit.title_id)
@@ -181,4 +226,4 @@ def filmography_or_404(slug: str, profile: Profile | None) -> tuple[Person, list
             entry.characters.append(credit.character)
     if not entries:
         abort(404)
-    return person, list(entries.values())
+    return list(entries.values())

@@ -14,12 +14,15 @@ from webapp.catalog.visibility import restrict
 from webapp.extensions import db
 from webapp.home.more_like_this import more_like_this
 from webapp.input_guard import page_arg
-from webapp.models import Title
+from webapp.models import Genre, Person, Title
 from webapp.profiles.current import load_current_profile, profile_required
+from webapp.watch.resume import resume_target
 from webapp.watch.viewer import viewer_state
 
 GRID_PAGE_SIZE = 40
 ART_MAX_AGE = 60 * 60 * 24 * 365
+GENRE_SORT_LABELS = {"popular": "Popular", "newest": "Newest", "az": "A–Z"}
+GENRE_KIND_LABELS = {None: "All", "film": "Films", "series": "Series"}
 
 
 @bp.get("/browse/genres")
@@ -33,17 +36,38 @@ def genres():
 @bp.get("/browse/genre/<slug>")
 @profile_required
 def genre(slug: str):
-    """A paginated grid of one genre's titles, most played first."""
-    genre = queries.genre_or_404(slug)
+    """A paginated grid of one genre's titles: ?sort=popular|newest|az, ?kind=film|series.
+
+    A sort or kind the page does not offer is ignored, as a hand-edited address
+    deserves the page rather than an error.
+    """
+    genre = queries.genre_by_slug(slug)
+    if genre is None:
+        return _moved_or_404(Genre, slug, "browse.genre")
     page = page_arg(GRID_PAGE_SIZE)
     if page < 1:
         abort(404)
-    titles, total = queries.genre_page(genre, load_current_profile(), page, GRID_PAGE_SIZE)
+    sort = request.args.get("sort", "")
+    sort = sort if sort in queries.GENRE_SORTS else queries.GENRE_SORTS[0]
+    kind = request.args.get("kind", "")
+    kind = kind if kind in queries.KINDS else None
+    titles, total = queries.genre_page(
+        genre, load_current_profile(), page, GRID_PAGE_SIZE, sort=sort, kind=kind
+    )
     pages = max(1, -(-total // GRID_PAGE_SIZE))
     if page > pages:
         abort(404)
     return render_template(
-        "browse/genre.html", genre=genre, titles=titles, total=total, page=page, pages=pages
+        "browse/genre.html",
+        genre=genre,
+        titles=titles,
+        total=total,
+        page=page,
+        pages=pages,
+        sort=sort,
+        kind=kind,
+        sorts=GENRE_SORT_LABELS,
+        kinds=GENRE_KIND_LABELS,
     )
 
 
@@ -71,6 +95,7 @@ def title(title_id: int, slug: str | None = None):
         title=item,
         viewer=viewer_state(profile, item),
         similar=more_like_this(item, profile),
+        open_season=_open_season(profile, item),
         cast=[c for c in item.credits if c.role == "cast"],
         directors=[c.person for c in item.credits if c.role == "director"],
         creators=[c.person for c in item.credits if c.role == "creator"],
@@ -80,7 +105,10 @@ def title(title_id: int, slug: str | None = None):
 @bp.get("/person/<slug>")
 @profile_required
 def person(slug: str):
-    person, entries = queries.filmography_or_404(slug, load_current_profile())
+    person = queries.person_by_slug(slug)
+    if person is None:
+        return _moved_or_404(Person, slug, "browse.person")
+    entries = queries.filmography_or_404(person, load_current_profile())
     roles = list(dict.fromkeys(role for entry in entries for role in entry.roles))
     return render_template("browse/person.html", person=person, entries=entries, roles=roles)
 
@@ -120,6 +148,24 @@ def _art_spec(item: Title, variant: int) -> ArtSpec:
     else:
         abort(404)
     return ArtSpec.build(item.id, variant, item.name, item.year, style, palette, item.kind)
+
+
+def _moved_or_404(model, slug: str, endpoint: str):
+    """A permanent redirect from a slug renamed away to the current one, else 404."""
+    now = queries.current_slug(model, slug)
+    if now is None:
+        abort(404)
+    # The query (a genre's sort and kind) comes along; url_for's own arguments never do.
+    query = {k: v for k, v in request.args.items() if k != "slug" and not k.startswith("_")}
+    return redirect(url_for(endpoint, **query, slug=now), 301)
+
+
+def _open_season(profile, item: Title) -> int | None:
+    """The season whose episodes the page shows open: where this profile resumes, else the first."""
+    if not item.is_series or not item.seasons:
+        return None
+    target = resume_target(profile, item)
+    return target.episode.season if target is not None else item.seasons[0].number
 
 
 def _hero(rows):

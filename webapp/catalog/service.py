@@ -25,10 +25,22 @@ def slugify(text: str) -> str:
     return slug[:200] or "untitled"
 
 
+CAST_ENTRY = re.compile(r"^(?P<name>.*?)\s*\((?P<character>[^()]+)\)$")
+
+
+def cast_entry(entry: str) -> tuple[str, str | None]:
+    """A cast entry as written in catalog files and CSV: "Name" or "Name (Character)"."""
+    match = CAST_ENTRY.match(" ".join((entry or "").split()))
+    if match is None or not match["name"]:
+        return " ".join((entry or "").split()), None
+    return match["name"], match["character"].strip() or None
+
+
 @dataclass
 class SeasonSpec:
     number: int
     episodes: list[tuple[str, int]]  # (episode name, runtime minutes), in order
+    synopses: list[str] = field(default_factory=list)  # one line per episode, when known
 
 
 @dataclass
@@ -46,6 +58,8 @@ class TitleSpec:
     directors: list[str] = field(default_factory=list)
     creators: list[str] = field(default_factory=list)
     cast: list[str] = field(default_factory=list)
+    # Who each cast member plays, by their name as in `cast`, where the source says.
+    characters: dict[str, str] = field(default_factory=dict)
     synopsis: str = ""
     mood: str = "cool"
     ai_use: str | None = None  # webapp.catalog.ai_use; None: not answered yet
@@ -148,16 +162,24 @@ class Catalog:
                 if person.slug in seen:
                     continue
                 seen.add(person.slug)
-                title.credits.append(Credit(person=person, role=role, billing_order=order))
+                character = spec.characters.get(name) if role == "cast" else None
+                title.credits.append(
+                    Credit(person=person, role=role, billing_order=order, character=character)
+                )
                 order += 1
         if spec.kind == "series" and spec.seasons:
             title.seasons = []
             for season_spec in spec.seasons:
                 season = Season(number=season_spec.number)
+                lines = season_spec.synopses
                 for number, (episode_name, runtime) in enumerate(season_spec.episodes, start=1):
                     season.episodes.append(
                         Episode(
-                            number=number, name=episode_name, runtime_minutes=runtime, series=title
+                            number=number,
+                            name=episode_name,
+                            synopsis=lines[number - 1] if number <= len(lines) else "",
+                            runtime_minutes=runtime,
+                            series=title,
                         )
                     )
                 title.seasons.append(season)

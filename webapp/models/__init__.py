@@ -17,6 +17,7 @@ from webapp.models.catalog import (
 from webapp.models.jobs import JOB_STATES, Job
 from webapp.models.media import MEDIA_STATES, MediaAsset, MediaLink
 from webapp.models.ratelimits import RateLimitCounter
+from webapp.models.slugs import SlugHistory
 
 __all__ = [
     "EVENT_TYPES",
@@ -41,6 +42,7 @@ __all__ = [
     "Season",
     "SecretFailure",
     "SignInSession",
+    "SlugHistory",
     "Title",
     "WatchState",
     "title_genres",

@@ -154,6 +154,8 @@ class Episode(db.Model):
     title_id: Mapped[int] = mapped_column(ForeignKey("titles.id", ondelete="CASCADE"), index=True)
     number: Mapped[int]
     name: Mapped[str] = mapped_column(String(200))
+    # One line on what happens, shown under the name in the episode list.
+    synopsis: Mapped[str] = mapped_column(Text, default="")
     runtime_minutes: Mapped[int] = mapped_column(default=30)
 
     season: Mapped[Season] = relationship(back_populates="episodes")

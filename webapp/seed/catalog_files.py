@@ -13,7 +13,8 @@ from pathlib import Path
 
 from webapp.catalog.ai_use import AI_USES, MAX_NOTE, NONE, needs_note
 from webapp.catalog.maturity import RATING_AGE
-from webapp.catalog.service import SeasonSpec, TitleSpec
+from webapp.catalog.service import SeasonSpec, TitleSpec, cast_entry
+from webapp.seed.episode_names import episode_texts
 from webapp.seed.errors import SeedError
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
@@ -173,7 +174,12 @@ def title_spec(record: dict) -> TitleSpec:
         keywords=[k.strip().lower() for k in record.get("keywords", []) if k.strip()],
         directors=list(record.get("directors", [])),
         creators=list(record.get("creators", [])),
-        cast=list(record.get("cast", [])),
+        cast=[cast_entry(c)[0] for c in record.get("cast", [])],
+        characters={
+            name: character
+            for name, character in map(cast_entry, record.get("cast", []))
+            if character
+        },
         synopsis=record.get("synopsis", ""),
         mood=record.get("mood", "cool"),
         ai_use=record.get("ai_use", NONE),
@@ -184,18 +190,27 @@ def title_spec(record: dict) -> TitleSpec:
         spec.runtime_minutes = record["runtime"]
     else:
         spec.end_year = record.get("end_year")
-        spec.seasons = [_season_spec(s, record["episode_runtime"]) for s in record["seasons"]]
-        spec.seasons.sort(key=lambda s: s.number)
+        spec.seasons = _season_specs(record)
     return spec
 
 
-def _season_spec(season: dict, runtime: int) -> SeasonSpec:
-    """Episodes named from episode_titles when given (and complete enough), else 'Episode N'."""
-    names = [n.strip() for n in season.get("episode_titles", [])]
-    episodes = []
-    for number in range(1, season["episodes"] + 1):
-        name = (
-            names[number - 1] if number <= len(names) and names[number - 1] else f"Episode {number}"
+def _season_specs(record: dict) -> list[SeasonSpec]:
+    """Episodes named from episode_titles where given, else made up; each with a synopsis line."""
+    seasons = sorted(record["seasons"], key=lambda s: s["number"])
+    texts = episode_texts(
+        record["name"].strip(),
+        record.get("mood", "cool"),
+        [
+            (s["number"], s["episodes"], [n.strip() for n in s.get("episode_titles", [])])
+            for s in seasons
+        ],
+    )
+    runtime = record["episode_runtime"]
+    return [
+        SeasonSpec(
+            number=season["number"],
+            episodes=[(name, runtime) for name, _ in episodes],
+            synopses=[line for _, line in episodes],
         )
-        episodes.append((name[:200], runtime))
-    return SeasonSpec(number=season["number"], episodes=episodes)
+        for season, episodes in zip(seasons, texts, strict=True)
+    ]
