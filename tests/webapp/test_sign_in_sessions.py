@@ -189,3 +189,26 @@ def test_the_new_forms_need_csrf_tokens(csrf_app):
         == 400
     )
     assert client.get("/my-list").status_code == 200
+
+
+def test_each_request_reads_its_session_and_account_in_one_query(app, viewer):
+    """The session check runs on every request, so it costs one query, not one per table."""
+    from sqlalchemy import event
+
+    client = _device(app, viewer)
+    seen = []
+
+    def listener(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get("/my-list").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    session_reads = [s for s in seen if "sign_in_sessions" in s]
+    account_reads = [s for s in seen if s.lstrip().startswith("SELECT") and " accounts" in s]
+    assert len(session_reads) == 1, session_reads
+    assert account_reads == session_reads, account_reads

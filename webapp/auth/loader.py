@@ -1,7 +1,7 @@
 """How Flask-Login finds the signed-in account from the session or remember-me cookie."""
 
-from webapp.auth.sessions import live_session
-from webapp.extensions import db, login_manager
+from webapp.auth.sessions import live_account
+from webapp.extensions import login_manager
 from webapp.models import Account
 
 login_manager.login_view = "auth.login"
@@ -18,10 +18,4 @@ def load_account(user_id: str) -> Account | None:
     Both cookies carry only the session id, so revoking the session's row (sign
     out, sign out of all devices, password change) ends every copy of them.
     """
-    row = live_session(user_id or "")
-    if row is None:
-        return None
-    account = db.session.get(Account, row.account_id)
-    if account is not None:
-        account.sign_in_session = row
-    return account
+    return live_account(user_id or "")

@@ -78,19 +78,31 @@ def start_session(account: Account, user_agent: str | None) -> SignInSession:
     return row
 
 
-def live_session(session_id: str) -> SignInSession | None:
-    """The session with this id if it may still be used; notes that it was seen."""
+def live_account(session_id: str) -> Account | None:
+    """The account of the session with this id if it may still be used; notes that it was seen.
+
+    One query reads the session and its account together: this runs on every request.
+    The account carries the session as `sign_in_session`.
+    """
     if not session_id or len(session_id) > 64:
         return None
-    row = db.session.get(SignInSession, session_id)
+    found = db.session.execute(
+        select(SignInSession, Account)
+        .join(Account, Account.id == SignInSession.account_id)
+        .where(SignInSession.id == session_id)
+    ).first()
+    if found is None:
+        return None
+    row, account = found
     now = utcnow()
-    if row is None or row.revoked_at is not None or row.last_seen_at < now - _idle_limit():
+    if row.revoked_at is not None or row.last_seen_at < now - _idle_limit():
         return None
     # Write at most once per interval: most requests only read.
     if now - row.last_seen_at > timedelta(seconds=current_app.config["SIGN_IN_SEEN_INTERVAL"]):
         row.last_seen_at = now
         db.session.commit()
-    return row
+    account.sign_in_session = row
+    return account
 
 
 def revoke(session_id: str | None) -> None:
