@@ -12,10 +12,11 @@ from flask_migrate import upgrade
 
 from tests.conftest import SEED_ARGS, make_config
 from webapp import create_app
+from webapp.activity.vocabulary import EVENT_TYPES
 from webapp.auth.accounts import authenticate
+from webapp.config import Config
 from webapp.extensions import db
 from webapp.models import (
-    EVENT_TYPES,
     Account,
     Episode,
     EpisodeProgress,
@@ -26,11 +27,11 @@ from webapp.models import (
     Title,
     WatchState,
 )
-from webapp.seed.catalog_files import CATALOG_DIR, CATALOG_FILES
+from webapp.seed.catalog_files import CATALOG_FILES
 from webapp.seed.demo import SeedError, database_is_empty, seed_demo
 
 NOW = datetime(2026, 3, 1, 12, 0, 0)
-CATALOG_READY = all((CATALOG_DIR / name).is_file() for name in CATALOG_FILES)
+CATALOG_READY = all((Config.DEMO_CATALOG_DIR / name).is_file() for name in CATALOG_FILES)
 needs_catalog = pytest.mark.skipif(not CATALOG_READY, reason="demo catalog files not written yet")
 
 GENRE_SETS = [

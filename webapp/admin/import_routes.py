@@ -5,7 +5,6 @@ from flask import current_app, flash, redirect, render_template, url_for
 from webapp.admin import bp
 from webapp.admin.csv_import import (
     COLUMNS,
-    DEFAULT_MAX_BYTES,
     OPTIONAL_COLUMNS,
     ImportFileError,
     decode,
@@ -31,7 +30,7 @@ SAMPLE = (
 
 
 def _max_bytes() -> int:
-    return int(current_app.config.get("ADMIN_CSV_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return current_app.config["ADMIN_CSV_MAX_BYTES"]
 
 
 def _render(form: ImportForm, plan=None, file_error: str | None = None, status: int = 200):

@@ -20,7 +20,6 @@ from webapp.extensions import db
 from webapp.insights import cache
 from webapp.insights.artwork_bandit import EPSILON, title_cells
 from webapp.insights.refresh import (
-    DEFAULT_MAX_AGE,
     ensure_computed,
     refresh_all,
     refresh_now_or_later,
@@ -51,7 +50,7 @@ def _meta() -> dict:
     if meta is None:
         raise NotReady
     age = (utcnow() - datetime.fromisoformat(meta["computed_at"])).total_seconds()
-    max_age = current_app.config.get("INSIGHTS_MAX_AGE", DEFAULT_MAX_AGE)
+    max_age = current_app.config["INSIGHTS_MAX_AGE"]
     return dict(meta, age_minutes=int(age // 60), stale=age > max_age, running=refresh_running())
 
 

@@ -24,7 +24,7 @@ _memo: dict[str, tuple[float, Any]] = {}
 
 def cache_dir() -> Path:
     folder = Path(
-        current_app.config.get("INSIGHTS_CACHE_DIR") or Path(current_app.instance_path) / "insights"
+        current_app.config["INSIGHTS_CACHE_DIR"] or Path(current_app.instance_path) / "insights"
     )
     folder.mkdir(parents=True, exist_ok=True)
     return folder

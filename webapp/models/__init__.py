@@ -1,7 +1,7 @@
 """The database schema. Alembic migrations in migrations/ are generated from these models."""
 
 from webapp.models.accounts import Account, Profile, SecretFailure, SignInSession
-from webapp.models.activity import EVENT_TYPES, EpisodeProgress, Event, ListItem, Rating, WatchState
+from webapp.models.activity import EpisodeProgress, Event, ListItem, Rating, WatchState
 from webapp.models.catalog import (
     Artwork,
     Credit,
@@ -18,7 +18,6 @@ from webapp.models.media import MEDIA_STATES, MediaAsset, MediaLink
 from webapp.models.ratelimits import RateLimitCounter
 
 __all__ = [
-    "EVENT_TYPES",
     "MEDIA_STATES",
     "Account",
     "Artwork",
