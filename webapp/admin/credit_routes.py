@@ -3,7 +3,6 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from webapp.admin import bp
-from webapp.admin.access import get_or_404
 from webapp.admin.forms import ConfirmForm, CreditForm
 from webapp.admin.reindex import reindex
 from webapp.admin.title_edits import add_credit, move_credit, remove_credit
@@ -38,7 +37,7 @@ def credit_add(title_id: int):
 @bp.post("/credits/<int:credit_id>/move")
 def credit_move(credit_id: int):
     """Move a credit one place up or down among the credits of its role."""
-    credit = get_or_404(Credit, credit_id)
+    credit = db.get_or_404(Credit, credit_id)
     title_id = credit.title_id
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     valid = ConfirmForm().validate_on_submit() and step is not None
@@ -50,7 +49,7 @@ def credit_move(credit_id: int):
 
 @bp.route("/credits/<int:credit_id>/delete", methods=["GET", "POST"])
 def credit_delete(credit_id: int):
-    credit = get_or_404(Credit, credit_id)
+    credit = db.get_or_404(Credit, credit_id)
     title = credit.title
     form = ConfirmForm()
     if form.validate_on_submit():

@@ -4,7 +4,6 @@ from flask import flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from webapp.admin import bp
-from webapp.admin.access import get_or_404
 from webapp.admin.forms import ConfirmForm, GenreForm
 from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
@@ -53,7 +52,7 @@ def genre_new():
 
 @bp.route("/genres/<int:genre_id>", methods=["GET", "POST"])
 def genre_edit(genre_id: int):
-    genre = get_or_404(Genre, genre_id)
+    genre = db.get_or_404(Genre, genre_id)
     form = GenreForm(obj=genre, genre_id=genre.id)
     if form.validate_on_submit():
         genre.name = form.name.data
@@ -69,7 +68,7 @@ def genre_edit(genre_id: int):
 
 @bp.route("/genres/<int:genre_id>/delete", methods=["GET", "POST"])
 def genre_delete(genre_id: int):
-    genre = get_or_404(Genre, genre_id)
+    genre = db.get_or_404(Genre, genre_id)
     titles = _title_ids(genre.id)
     form = ConfirmForm()
     if form.validate_on_submit():

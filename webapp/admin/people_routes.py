@@ -5,10 +5,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from webapp.admin import bp
-from webapp.admin.access import get_or_404
+from webapp.admin.access import list_page
 from webapp.admin.fields import search_term
 from webapp.admin.forms import ConfirmForm, PersonForm
-from webapp.admin.paging import paginate
 from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
 from webapp.catalog.service import slugify
@@ -28,7 +27,7 @@ def people():
     stmt = select(Person).order_by(Person.name, Person.id)
     if q:
         stmt = stmt.where(Person.name.icontains(q, autoescape=True))
-    page = paginate(stmt)
+    page = list_page(stmt)
     ids = [p.id for p in page.items]
     counts = {}
     if ids:
@@ -58,7 +57,7 @@ def person_new():
 
 @bp.route("/people/<int:person_id>", methods=["GET", "POST"])
 def person_edit(person_id: int):
-    person = get_or_404(Person, person_id)
+    person = db.get_or_404(Person, person_id)
     form = PersonForm(obj=person, person_id=person.id)
     if form.validate_on_submit():
         person.name = form.name.data
@@ -82,7 +81,7 @@ def person_edit(person_id: int):
 
 @bp.route("/people/<int:person_id>/delete", methods=["GET", "POST"])
 def person_delete(person_id: int):
-    person = get_or_404(Person, person_id)
+    person = db.get_or_404(Person, person_id)
     titles = _credited_titles(person.id)
     form = ConfirmForm()
     if form.validate_on_submit():

@@ -5,7 +5,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.admin import bp
-from webapp.admin.access import MAX_ID, get_or_404
 from webapp.admin.forms import ConfirmForm, EpisodeForm, SeasonForm
 from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
@@ -17,8 +16,6 @@ from webapp.models import Episode, Season
 
 
 def _season_or_404(season_id: int) -> Season:
-    if not 0 < season_id <= MAX_ID:
-        abort(404)
     season = db.session.scalar(
         select(Season)
         .where(Season.id == season_id)
@@ -116,7 +113,7 @@ def season_delete(season_id: int):
 
 @bp.route("/episodes/<int:episode_id>", methods=["GET", "POST"])
 def episode_edit(episode_id: int):
-    episode = get_or_404(Episode, episode_id)
+    episode = db.get_or_404(Episode, episode_id)
     season = episode.season
     taken = {e.number for e in season.episodes if e.id != episode.id}
     form = EpisodeForm(obj=episode, taken=taken)
@@ -142,7 +139,7 @@ def episode_edit(episode_id: int):
 
 @bp.route("/episodes/<int:episode_id>/delete", methods=["GET", "POST"])
 def episode_delete(episode_id: int):
-    episode = get_or_404(Episode, episode_id)
+    episode = db.get_or_404(Episode, episode_id)
     season = episode.season
     form = ConfirmForm()
     if form.validate_on_submit():

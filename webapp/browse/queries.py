@@ -115,24 +115,17 @@ def genre_or_404(slug: str) -> Genre:
     return genre
 
 
-def genre_page(
-    genre: Genre, profile: Profile | None, page: int, per_page: int
-) -> tuple[list[Title], int]:
-    """One page of a genre's visible titles (most played first) and the total count."""
+def genre_titles(genre: Genre, profile: Profile | None) -> Select:
+    """A genre's visible titles, most played first."""
     in_genre = select(title_genres.c.title_id).where(title_genres.c.genre_id == genre.id)
-    total = db.session.scalar(
-        restrict(select(func.count(Title.id)).where(Title.id.in_(in_genre)), profile)
-    )
     plays = plays_by_title()
     query = (
         select(Title)
         .outerjoin(plays, plays.c.title_id == Title.id)
         .where(Title.id.in_(in_genre))
         .order_by(func.coalesce(plays.c.plays, 0).desc(), Title.name, Title.id)
-        .offset((page - 1) * per_page)
-        .limit(per_page)
     )
-    return list(db.session.scalars(restrict(query, profile))), int(total or 0)
+    return restrict(query, profile)
 
 
 def title_or_404(title_id: int, profile: Profile | None) -> Title:

@@ -31,18 +31,14 @@ def genres():
 @bp.get("/browse/genre/<slug>")
 @profile_required
 def genre(slug: str):
-    """A paginated grid of one genre's titles, most played first."""
+    """A paginated grid of one genre's titles, most played first; no such page is a 404."""
     genre = queries.genre_or_404(slug)
-    page = page_arg(GRID_PAGE_SIZE)
-    if page < 1:
-        abort(404)
-    titles, total = queries.genre_page(genre, load_current_profile(), page, GRID_PAGE_SIZE)
-    pages = max(1, -(-total // GRID_PAGE_SIZE))
-    if page > pages:
-        abort(404)
-    return render_template(
-        "browse/genre.html", genre=genre, titles=titles, total=total, page=page, pages=pages
+    page = db.paginate(
+        queries.genre_titles(genre, load_current_profile()),
+        page=page_arg(GRID_PAGE_SIZE),
+        per_page=GRID_PAGE_SIZE,
     )
+    return render_template("browse/genre.html", genre=genre, page=page)
 
 
 @bp.get("/browse/<kind>")
