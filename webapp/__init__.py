@@ -66,10 +66,11 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f"webapp.{name}").bp)
 
-    from webapp import cli, errors, home, input_guard, security, templating
+    from webapp import cli, errors, home, input_guard, search, security, templating
     from webapp.recommendations import store
 
     store.init_app(app)
+    search.init_app(app)
 
     errors.init_app(app)
     security.init_app(app)

@@ -4,7 +4,6 @@ from flask import flash, redirect, render_template, request, url_for
 
 from webapp.admin import bp
 from webapp.admin.forms import ConfirmForm, CreditForm
-from webapp.admin.reindex import reindex
 from webapp.admin.title_edits import add_credit, move_credit, remove_credit
 from webapp.admin.title_routes import load_title, render_edit
 from webapp.extensions import db
@@ -29,7 +28,6 @@ def credit_add(title_id: int):
         form.person_name.errors.append(f"{form.person_name.data} is already credited in that role.")
         return render_edit(item, credit_form=form, status=400)
     db.session.commit()
-    reindex([item.id])
     flash(f"Credited {credit.person.name}.", "success")
     return _back(item.id)
 
@@ -43,7 +41,6 @@ def credit_move(credit_id: int):
     valid = ConfirmForm().validate_on_submit() and step is not None
     if valid and move_credit(credit.title, credit, step):
         db.session.commit()
-        reindex([title_id])
     return _back(title_id)
 
 
@@ -56,7 +53,6 @@ def credit_delete(credit_id: int):
         name = credit.person.name
         remove_credit(title, credit)
         db.session.commit()
-        reindex([title.id])
         flash(f"Removed {name} from “{title.name}”.", "success")
         return _back(title.id)
     return render_template(

@@ -5,7 +5,6 @@ from sqlalchemy import func, select
 
 from webapp.admin import bp
 from webapp.admin.forms import ConfirmForm, GenreForm
-from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
 from webapp.extensions import db
 from webapp.models import Genre
@@ -58,7 +57,6 @@ def genre_edit(genre_id: int):
         genre.name = form.name.data
         genre.slug = form.final_slug()
         if commit():
-            reindex(_title_ids(genre.id))
             flash(f"Saved the genre {genre.name}.", "success")
             return redirect(url_for("admin.genres"))
         form.name.errors.append(CONFLICT)
@@ -75,7 +73,6 @@ def genre_delete(genre_id: int):
         name = genre.name
         db.session.delete(genre)
         db.session.commit()
-        reindex(titles)
         flash(f"Deleted the genre {name}.", "success")
         return redirect(url_for("admin.genres"))
     return render_template(

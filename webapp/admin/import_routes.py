@@ -13,7 +13,6 @@ from webapp.admin.csv_import import (
     size_label,
 )
 from webapp.admin.forms import ImportForm
-from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
 
 SAMPLE = (
@@ -64,7 +63,6 @@ def csv_import():
     titles = save(plan)
     if not commit():
         return _render(form, file_error=CONFLICT, status=409)
-    reindex([t.id for t in titles])
     message = f"Imported {len(titles)} title{'s' if len(titles) != 1 else ''}."
     if plan.new_genres:
         message += f" New genres: {', '.join(plan.new_genres)}."

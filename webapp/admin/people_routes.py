@@ -8,7 +8,6 @@ from webapp.admin import bp
 from webapp.admin.access import list_page
 from webapp.admin.fields import search_term
 from webapp.admin.forms import ConfirmForm, PersonForm
-from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
 from webapp.catalog.service import slugify
 from webapp.extensions import db
@@ -63,7 +62,6 @@ def person_edit(person_id: int):
         person.name = form.name.data
         person.slug = slugify(form.name.data)
         if commit():
-            reindex(_credited_titles(person.id))
             flash(f"Saved {person.name}.", "success")
             return redirect(url_for("admin.person_edit", person_id=person.id))
         form.name.errors.append(CONFLICT)
@@ -88,7 +86,6 @@ def person_delete(person_id: int):
         name = person.name
         db.session.delete(person)
         db.session.commit()
-        reindex(titles)
         flash(f"Deleted {name}.", "success")
         return redirect(url_for("admin.people"))
     return render_template(

@@ -6,7 +6,6 @@ from sqlalchemy.orm import selectinload
 
 from webapp.admin import bp
 from webapp.admin.forms import ConfirmForm, EpisodeForm, SeasonForm
-from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
 from webapp.admin.title_edits import add_season, next_number
 from webapp.admin.title_routes import load_title, render_edit
@@ -47,7 +46,6 @@ def season_add(title_id: int):
     if not commit():
         flash(CONFLICT, "error")
         return _title_page(title_id)
-    reindex([item.id])
     flash(f"Added season {season.number} with {len(season.episodes)} episodes.", "success")
     return _title_page(item.id)
 
@@ -83,7 +81,6 @@ def episode_add(season_id: int):
     if not commit():
         flash(CONFLICT, "error")
         return _season_page(season_id)
-    reindex([season.title_id])
     flash(f"Added episode {episode.number}.", "success")
     return _season_page(season.id)
 
@@ -97,7 +94,6 @@ def season_delete(season_id: int):
         number = season.number
         title.seasons.remove(season)
         db.session.commit()
-        reindex([title.id])
         flash(f"Removed season {number} of “{title.name}”.", "success")
         return _title_page(title.id)
     return render_template(
@@ -122,7 +118,6 @@ def episode_edit(episode_id: int):
         episode.name = form.name.data
         episode.runtime_minutes = form.runtime_minutes.data
         if commit():
-            reindex([season.title_id])
             flash(f"Saved episode {episode.number}.", "success")
             return _season_page(season.id)
         flash(CONFLICT, "error")
@@ -146,7 +141,6 @@ def episode_delete(episode_id: int):
         number = episode.number
         season.episodes.remove(episode)
         db.session.commit()
-        reindex([season.title_id])
         flash(f"Removed episode {number}.", "success")
         return _season_page(season.id)
     return render_template(

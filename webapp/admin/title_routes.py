@@ -8,7 +8,6 @@ from webapp.admin import bp
 from webapp.admin.access import list_page
 from webapp.admin.fields import search_term
 from webapp.admin.forms import ConfirmForm, CreditForm, SeasonForm, TitleForm
-from webapp.admin.reindex import reindex
 from webapp.admin.title_edits import (
     create_from_form,
     next_number,
@@ -55,7 +54,6 @@ def title_new():
     if form.validate_on_submit():
         item = create_from_form(form)
         db.session.commit()
-        reindex([item.id])
         flash(f"Added “{item.name}”.", "success")
         return redirect(url_for("admin.title_edit", title_id=item.id))
     status = 400 if form.is_submitted() else 200
@@ -112,7 +110,6 @@ def title_edit(title_id: int):
         return render_edit(item, form=form, status=400)
     update_from_form(item, form)
     db.session.commit()
-    reindex([item.id])
     flash(f"Saved “{item.name}”.", "success")
     return redirect(url_for("admin.title_edit", title_id=item.id))
 
@@ -125,7 +122,6 @@ def title_delete(title_id: int):
         name = item.name
         db.session.delete(item)
         db.session.commit()
-        reindex([title_id])
         flash(f"Deleted “{name}”.", "success")
         return redirect(url_for("admin.titles"))
     return render_template(
@@ -158,6 +154,5 @@ def title_set_ai_use(title_id: int):
     else:
         item.ai_use = wanted
         db.session.commit()
-        reindex([item.id])
         flash(f"“{item.name}”: {AI_FILTERS[wanted].lower()}.", "success")
     return redirect(back)
