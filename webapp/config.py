@@ -64,7 +64,7 @@ class Config:
     # Proxies in front that set X-Forwarded-For/-Proto (0: none). Trusting more hops
     # than there are would let a client pick its own address, and so its rate limit.
     PROXY_HOPS = int(os.environ.get("MARQUEE_PROXY_HOPS", "0"))
-    # Sign-in and sign-up limits per client address (webapp.ratelimit). The default
+    # Sign-in and sign-up limits per client address (webapp.extensions.limiter). The default
     # storage is the site's database, shared by every worker; "redis://host:6379"
     # shares the counts across hosts, "memory://" keeps one count per worker.
     RATELIMIT_ENABLED = True
