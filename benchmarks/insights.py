@@ -34,6 +34,7 @@ import numpy as np
 import sqlalchemy as sa
 
 from benchmarks.databases import drop_postgres, fresh_postgres
+from webapp.activity import vocabulary as ev
 
 SECRET = "insights-benchmark-secret"
 PG_DB = "marquee_bench_insights"
@@ -204,9 +205,9 @@ def visit_events(
         cols["duration"].append(np.full(n, np.nan) if duration is None else duration)
         cols["page"].append(np.full(n, page, dtype=object))
         cols["row_key"].append(
-            np.full(n, "top-picks" if kind == "impression" else None, dtype=object)
+            np.full(n, "top-picks" if kind == ev.IMPRESSION else None, dtype=object)
         )
-        cols["row_pos"].append(np.full(n, 0 if kind == "impression" else -1))
+        cols["row_pos"].append(np.full(n, 0 if kind == ev.IMPRESSION else -1))
         cols["col_pos"].append(np.full(n, -1) if col is None else col)
         cols["artwork_variant"].append(np.full(n, -1) if variant is None else variant)
         cols["occurred_at"].append(when)
@@ -218,7 +219,7 @@ def visit_events(
     index = np.repeat(np.arange(n_visits), CARDS)
     add(
         index,
-        "impression",
+        ev.IMPRESSION,
         shown.ravel(),
         np.repeat(at, CARDS),
         variant=rng.integers(0, 4, n_visits * CARDS),
@@ -230,13 +231,19 @@ def visit_events(
     watched = np.minimum(rng.uniform(0.05, 1.1, plays.size) * length, length)
     began = at[plays] + np.timedelta64(90, "s")
     add(
-        plays, "play_start", title, began, value=np.zeros(plays.size), duration=length, page="watch"
+        plays,
+        ev.PLAY_START,
+        title,
+        began,
+        value=np.zeros(plays.size),
+        duration=length,
+        page="watch",
     )
     for beat in (600.0, 1200.0):
         has = watched > beat
         add(
             plays[has],
-            "heartbeat",
+            ev.HEARTBEAT,
             title[has],
             began[has] + np.timedelta64(int(beat), "s"),
             value=np.full(has.sum(), beat),
@@ -245,7 +252,7 @@ def visit_events(
         )
     done = watched >= 0.9 * length
     end = began + (watched * 1e6).astype("timedelta64[us]")
-    for kind, mask in (("complete", done), ("abandon", ~done)):
+    for kind, mask in ((ev.COMPLETE, done), (ev.ABANDON, ~done)):
         add(
             plays[mask],
             kind,
@@ -259,7 +266,7 @@ def visit_events(
     found = rng.integers(0, 4, searches.size).astype(float)
     add(
         searches,
-        "search",
+        ev.SEARCH,
         np.full(searches.size, None, dtype=object),
         at[searches] + np.timedelta64(30, "s"),
         value=found,

@@ -33,10 +33,10 @@ FEW, MANY = 5, 25
 def _serve(instance: Path, requests: int, fresh: bool) -> int:
     """Sign in, warm up, then GET / `requests` times; returns SQL statements per request."""
     from sqlalchemy import event
+    from webapp.home.page_cache import cache
 
     from webapp import create_app
     from webapp.extensions import db
-    from webapp.home.page_cache import cache
     from webapp.models import Profile
 
     setup = json.loads((instance / "request_cost.json").read_text())

@@ -10,7 +10,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import Config, site_folder
-from webapp.extensions import csrf, db, login_manager, migrate
+from webapp.extensions import csrf, db, limiter, login_manager, migrate
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +54,11 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from webapp import database, models  # noqa: F401  (models register their tables)
+    # models register their tables; ratelimit_storage registers database:// with `limits`.
+    from webapp import database, models, ratelimit_storage  # noqa: F401
 
     database.init_app(app)
+    limiter.init_app(app)
 
     from webapp import input_guard
 
@@ -64,16 +66,16 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f"webapp.{name}").bp)
 
-    from webapp import caching, cli, errors, home, input_guard, ratelimit, security, templating
+    from webapp import caching, cli, errors, home, input_guard, search, security, templating
     from webapp.recommendations import store
 
     store.init_app(app)
     caching.init_app(app)
+    search.init_app(app)
 
     errors.init_app(app)
     security.init_app(app)
     input_guard.init_app(app)
-    ratelimit.init_app(app)
     templating.init_app(app)
     home.init_app(app)
     cli.init_app(app)
@@ -86,7 +88,7 @@ def _ensure_secret_key(app: Flask) -> None:
     A key kept on disk survives restarts and is shared by every gunicorn worker,
     so sessions stay valid; it is never committed.
     """
-    if app.config.get("SECRET_KEY"):
+    if app.config["SECRET_KEY"]:
         return
     key_file = Path(app.instance_path) / "secret_key"
     if not key_file.exists():

@@ -1,4 +1,11 @@
-"""Configuration read from environment variables, with embedded defaults."""
+"""Every setting of the site, on one class: `Config`.
+
+A setting that can change between deployments is read from an environment
+variable here and nowhere else; README.md's configuration table lists each
+variable with its setting and default, and a test keeps the two in step.
+Code reads settings as `current_app.config["NAME"]`, never with a default of
+its own.
+"""
 
 import os
 from pathlib import Path
@@ -22,10 +29,11 @@ def _default_database_url(instance_path: Path) -> str:
 
 
 class Config:
-    """Settings for a normal run; every value can be overridden from the environment."""
+    """Settings for a normal run; tests and `create_app(overrides=...)` change them per app."""
 
     INSTANCE_PATH = Path(os.environ.get("MARQUEE_INSTANCE_PATH", ROOT / "instance"))
-    SECRET_KEY = os.environ.get("SECRET_KEY") or os.environ.get("MARQUEE_SECRET_KEY")
+    # None: one is generated into the instance folder (webapp._ensure_secret_key).
+    SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _default_database_url(INSTANCE_PATH)
     SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
     MODEL_DIR = Path(os.environ.get("MARQUEE_MODEL_DIR", INSTANCE_PATH / "models"))
@@ -48,13 +56,28 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("MARQUEE_SECURE_COOKIES", "0") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     ADMIN_PAGE_SIZE = 25
+    # Largest CSV file the admin import reads.
+    ADMIN_CSV_MAX_BYTES = int(os.environ.get("MARQUEE_ADMIN_CSV_MAX_BYTES", str(2 * 1024**2)))
+    # Werkzeug's method:parameters; tests lower the cost the way Django's test settings do.
+    PASSWORD_HASH_METHOD = "scrypt"
+    # The catalog files `seed-demo` reads.
+    DEMO_CATALOG_DIR = Path(
+        os.environ.get("MARQUEE_DEMO_CATALOG_DIR", ROOT / "webapp" / "seed" / "catalog")
+    )
+    # Insights reports: older than this (seconds) they are recomputed; a log of up to
+    # INLINE_MAX_EVENTS events is recomputed within the request, a larger one in the
+    # background. None keeps the reports in the instance folder's "insights".
+    INSIGHTS_MAX_AGE = int(os.environ.get("MARQUEE_INSIGHTS_MAX_AGE", "21600"))
+    INSIGHTS_INLINE_MAX_EVENTS = int(os.environ.get("MARQUEE_INSIGHTS_INLINE_MAX_EVENTS", "200000"))
+    INSIGHTS_CACHE_DIR = os.environ.get("MARQUEE_INSIGHTS_CACHE_DIR") or None
     # Proxies in front that set X-Forwarded-For/-Proto (0: none). Trusting more hops
     # than there are would let a client pick its own address, and so its rate limit.
     PROXY_HOPS = int(os.environ.get("MARQUEE_PROXY_HOPS", "0"))
-    # Sign-in and sign-up limits per client address (webapp.ratelimit). The default
+    # Sign-in and sign-up limits per client address (webapp.extensions.limiter). The default
     # storage is the site's database, shared by every worker; "redis://host:6379"
     # shares the counts across hosts, "memory://" keeps one count per worker.
     RATELIMIT_ENABLED = True

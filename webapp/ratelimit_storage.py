@@ -4,8 +4,9 @@ Every gunicorn worker of a host (and every host on one PostgreSQL) then counts
 the same hits, with nothing to install beyond Python. A counter is one row of
 `rate_limits` bumped by a single upsert, which the database applies atomically
 however many workers hit it at once. Counters use their own short transactions
-on the app's engine, apart from the request's session, so a request that rolls
-back still counts.
+on the engine of the app serving the request, apart from the request's
+session, so a request that rolls back still counts, and each app counts in its
+own database even when one process holds several (as tests do).
 
 Only the fixed-window strategy (Flask-Limiter's default) is supported.
 """
@@ -20,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from webapp.extensions import db
 from webapp.models import RateLimitCounter
 
 SCHEME = "database"
@@ -29,20 +31,19 @@ table = RateLimitCounter.__table__
 
 
 class DatabaseStorage(Storage):
-    """Fixed-window counters in the `rate_limits` table of `engine`."""
+    """Fixed-window counters in the `rate_limits` table of the current app's database."""
 
     STORAGE_SCHEME: ClassVar[list[str]] = [SCHEME]
 
     def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, **options):
-        engine = options.pop("engine", None)
-        if not isinstance(engine, Engine):
-            raise TypeError("database:// rate limit storage needs the app's engine")
-        self.engine = engine
         self._next_prune = 0.0
         self._prune_lock = threading.Lock()
-        dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
-        self._upsert = dialect.insert(table)
-        super().__init__(uri, wrap_exceptions=wrap_exceptions)
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+
+    @property
+    def engine(self) -> Engine:
+        """The engine of the app serving the request."""
+        return db.engine
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -51,7 +52,9 @@ class DatabaseStorage(Storage):
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Add `amount` to the key's count, starting a new window if the last one ended."""
         now = time.time()
-        stmt = self._upsert.values(key=key, count=amount, expires_at=now + expiry)
+        engine = self.engine
+        dialect = sqlite if engine.dialect.name == "sqlite" else postgresql
+        stmt = dialect.insert(table).values(key=key, count=amount, expires_at=now + expiry)
         ended = table.c.expires_at <= now
         stmt = stmt.on_conflict_do_update(
             index_elements=[table.c.key],
@@ -60,7 +63,7 @@ class DatabaseStorage(Storage):
                 "expires_at": case((ended, now + expiry), else_=table.c.expires_at),
             },
         ).returning(table.c.count)
-        with self.engine.begin() as conn:
+        with engine.begin() as conn:
             count = conn.execute(stmt).scalar_one()
         self._prune(now)
         return count

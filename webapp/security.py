@@ -49,7 +49,7 @@ def security_headers(secure: bool) -> dict[str, str]:
 def init_app(app: Flask) -> None:
     """Add the headers after every request, leaving any a view set itself."""
     # MARQUEE_SECURE_COOKIES=1 (Config.SESSION_COOKIE_SECURE) means "served over HTTPS".
-    headers = security_headers(bool(app.config.get("SESSION_COOKIE_SECURE")))
+    headers = security_headers(app.config["SESSION_COOKIE_SECURE"])
 
     @app.after_request
     def add_security_headers(response: Response) -> Response:

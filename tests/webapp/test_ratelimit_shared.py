@@ -15,12 +15,14 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
+import sqlalchemy as sa
 
 from tests.conftest import BACKENDS, AuthActions, make_config
 from tests.gunicorn_server import Gunicorn
 from webapp import create_app
 from webapp.config import Config
 from webapp.extensions import db
+from webapp.models import RateLimitCounter
 
 WORKERS = 3
 TAKEN = "An account with that email already exists"
@@ -102,6 +104,40 @@ def test_sign_up_of_a_taken_email_is_limited_the_same_way(workers):
     assert told == allowed
 
 
+@pytest.fixture(params=BACKENDS)
+def two_sites(request, templates, tmp_path):
+    """Two apps with limits on, each on a database of its own, built one after the other."""
+    apps, cleanups = [], []
+    for n in range(2):
+        instance = tmp_path / f"site{n}"
+        instance.mkdir()
+        url, cleanup = templates.clone(request.param, False, instance)
+        cleanups.append(cleanup)
+        apps.append(create_app(make_config(instance, url, RATELIMIT_ENABLED=True)))
+    yield apps
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+    for cleanup in cleanups:
+        cleanup()
+
+
+def test_each_app_counts_in_its_own_database(two_sites):
+    first, second = two_sites
+    allowed = _per_minute(first.config["LOGIN_RATE_LIMIT"])
+    guess = {"email": "someone@example.com", "password": "guess 1234"}
+    client = first.test_client()
+    statuses = [client.post("/auth/login", data=guess).status_code for _ in range(allowed + 1)]
+
+    assert statuses == [400] * allowed + [429]
+    # The site built last has counted nothing: the first one's hits went to its own database.
+    assert second.test_client().post("/auth/login", data=guess).status_code == 400
+    for app, hits in ((first, allowed + 1), (second, 1)):
+        with app.app_context():
+            assert db.session.scalar(sa.select(sa.func.max(RateLimitCounter.count))) == hits
+
+
 @pytest.fixture
 def database(request, templates, tmp_path):
     """A migrated database and an instance folder for a server: (url, instance)."""
@@ -153,8 +189,6 @@ def test_gunicorn_says_at_start_when_limits_are_per_worker(tmp_path):
 def redis_hosts(request, templates, tmp_path):
     """WORKERS apps counting in Redis, each on a database of its own: hosts sharing nothing."""
     url = _redis_url()
-    # Keys of their own, so that nothing else using this Redis shares the count.
-    prefix = f"marquee-test-{uuid.uuid4().hex}"
     apps, cleanups = [], []
     for n in range(WORKERS):
         instance = tmp_path / f"host{n}"
@@ -168,7 +202,6 @@ def redis_hosts(request, templates, tmp_path):
                     db_url,
                     RATELIMIT_ENABLED=True,
                     RATELIMIT_STORAGE_URI=url,
-                    RATELIMIT_KEY_PREFIX=prefix,
                 )
             )
         )
@@ -181,13 +214,24 @@ def redis_hosts(request, templates, tmp_path):
         cleanup()
 
 
+def _unique_address() -> str:
+    """A client address of its own, so that nothing else using this Redis shares its count."""
+    n = uuid.uuid4().int
+    return f"10.{n % 256}.{(n >> 8) % 256}.{(n >> 16) % 254 + 1}"
+
+
 def test_redis_storage_shares_the_limit_between_hosts(redis_hosts):
     clients = _clients(redis_hosts)
     allowed = _per_minute(redis_hosts[0].config["LOGIN_RATE_LIMIT"])
+    address = {"REMOTE_ADDR": _unique_address()}
 
     statuses = [
         clients[n % WORKERS]
-        .post("/auth/login", data={"email": "someone@example.com", "password": f"guess {n}"})
+        .post(
+            "/auth/login",
+            data={"email": "someone@example.com", "password": f"guess {n}"},
+            environ_base=address,
+        )
         .status_code
         for n in range(allowed * WORKERS)
     ]

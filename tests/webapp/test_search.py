@@ -11,7 +11,7 @@ from tests.conftest import AuthActions
 from tests.webapp.catalog_factory import sign_in_as
 from webapp.catalog.service import Catalog, TitleSpec
 from webapp.extensions import db
-from webapp.models import Event, Person, Title
+from webapp.models import Event, Genre, Keyword, Person, Title
 
 
 def _catalog() -> dict[str, int]:
@@ -329,3 +329,29 @@ def test_rebuild_drops_words_of_titles_removed_behind_the_index(app, client, gro
         db.session.commit()
     assert "amelie" not in _vocabulary(app)
     assert _suggest(client, "amelei")["titles"] == []
+
+
+def test_admin_edits_of_genres_keywords_people_and_titles_reindex_search(app, client, grown_up):
+    """One session hook keeps search in step, whatever row of the catalog the admin changes."""
+    admin = _admin_client(app)
+    with app.app_context():
+        crime = db.session.scalar(select(Genre.id).where(Genre.name == "Crime"))
+        brando = db.session.scalar(select(Person.id).where(Person.name == "Marlon Brando"))
+
+    ok = admin.post(f"/admin/genres/{crime}", data={"name": "Mobster", "slug": "mobster"})
+    assert ok.status_code == 302
+    assert _result_names(client, "mobster", grown_up) == ["Pulp Fiction", "The Godfather"]
+    admin.post(f"/admin/genres/{crime}/delete")
+    assert _result_names(client, "mobster", grown_up) == []
+
+    admin.post(f"/admin/people/{brando}", data={"name": "Marlon Brandywine"})
+    assert _names(_suggest(client, "brandywine")["titles"]) == ["The Godfather"]
+
+    form = _edit_form("Quiet Waters") | {"keywords": "zeppelins, mafia"}
+    assert admin.post(f"/admin/titles/{grown_up['Quiet Waters']}", data=form).status_code == 302
+    assert _result_names(client, "zeppelins", grown_up) == ["Quiet Waters"]
+    with app.app_context():
+        db.session.scalar(select(Keyword).where(Keyword.name == "zeppelins")).name = "airships"
+        db.session.commit()
+    assert _result_names(client, "airships", grown_up) == ["Quiet Waters"]
+    assert _result_names(client, "zeppelins", grown_up) == []

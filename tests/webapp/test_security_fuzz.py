@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.webapp.catalog_factory import build_catalog, sign_in_as
 from webapp.activity.schema import FIELDS
-from webapp.models.activity import EVENT_TYPES
+from webapp.activity.vocabulary import EVENT_TYPES
 
 # Examples per endpoint on SQLite; PostgreSQL runs a quarter of them.
 EXAMPLES = {"events": 500, "single": 400, "suggest": 300, "raw": 300}

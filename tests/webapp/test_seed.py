@@ -13,10 +13,10 @@ from flask_migrate import upgrade
 
 from tests.conftest import SEED_ARGS, make_config
 from webapp import create_app
+from webapp.activity.vocabulary import EVENT_TYPES
 from webapp.auth.accounts import authenticate
 from webapp.extensions import db
 from webapp.models import (
-    EVENT_TYPES,
     Account,
     Episode,
     EpisodeProgress,

@@ -162,9 +162,7 @@ def remove_entry():
         remove_title(profile.id, form.item_id.data)
         title_id = form.item_id.data
     else:
-        episode = db.session.get(Episode, form.item_id.data)
-        if episode is None:
-            abort(404)
+        episode = db.get_or_404(Episode, form.item_id.data)
         title_id = episode.title_id
         remove_episode(profile.id, episode.id)
     db.session.commit()

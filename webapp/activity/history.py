@@ -12,7 +12,7 @@ from blinker import Namespace
 from sqlalchemy import delete, select, update
 
 from webapp.activity.episodes import episode_order, next_episode
-from webapp.activity.schema import PLAYBACK
+from webapp.activity.vocabulary import PLAYBACK
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
 from webapp.models import (

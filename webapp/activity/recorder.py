@@ -15,7 +15,17 @@ from webapp.activity.episodes import (
     next_episode,
 )
 from webapp.activity.partitions import ensure_months
-from webapp.activity.schema import PLAYBACK, EventError, parse_batch
+from webapp.activity.schema import EventError, parse_batch
+from webapp.activity.vocabulary import (
+    COMPLETE,
+    LIST_ADD,
+    LIST_REMOVE,
+    MY_LIST,
+    PLAYBACK,
+    RATE,
+    RATINGS,
+    UNRATE,
+)
 from webapp.catalog.visibility import restrict
 from webapp.database import commit_with_retries
 from webapp.extensions import db
@@ -155,29 +165,29 @@ def _apply_choices(profile_id: int, events: list[dict], moments: list[datetime])
     last_rating: dict[int, tuple[dict, datetime]] = {}
     last_list: dict[int, tuple[dict, datetime]] = {}
     for event, at in zip(events, moments):
-        if event["type"] in ("rate", "unrate"):
+        if event["type"] in RATINGS:
             last_rating[event["title_id"]] = (event, at)
-        elif event["type"] in ("list_add", "list_remove"):
+        elif event["type"] in MY_LIST:
             last_list[event["title_id"]] = (event, at)
     state.save_ratings(
         [
             {"profile_id": profile_id, "title_id": t, "value": int(e["value"]), "updated_at": at}
             for t, (e, at) in last_rating.items()
-            if e["type"] == "rate"
+            if e["type"] == RATE
         ]
     )
     state.remove_ratings(
-        profile_id, [t for t, (e, _) in last_rating.items() if e["type"] == "unrate"]
+        profile_id, [t for t, (e, _) in last_rating.items() if e["type"] == UNRATE]
     )
     state.add_to_list(
         [
             {"profile_id": profile_id, "title_id": t, "added_at": at}
             for t, (e, at) in last_list.items()
-            if e["type"] == "list_add"
+            if e["type"] == LIST_ADD
         ]
     )
     state.remove_from_list(
-        profile_id, [t for t, (e, _) in last_list.items() if e["type"] == "list_remove"]
+        profile_id, [t for t, (e, _) in last_list.items() if e["type"] == LIST_REMOVE]
     )
 
 
@@ -192,7 +202,7 @@ def _apply_playback(profile_id: int, events: list[dict], items, moments: list[da
         item = items[(title_id, episode_id)]
         duration = item.seconds
         position = min(event["value"], duration)
-        done = event["type"] == "complete" or is_complete(position, duration)
+        done = event["type"] == COMPLETE or is_complete(position, duration)
         row = {
             "profile_id": profile_id,
             "title_id": title_id,

@@ -9,16 +9,22 @@ The first problem found is reported with the path of the field at fault
 import math
 import re
 
-from webapp.models.activity import EVENT_TYPES
+from webapp.activity.vocabulary import (
+    EVENT_TYPES,
+    NO_TITLE,
+    PLAYBACK,
+    PLAYBACK_ERROR,
+    QUALITY,
+    RATE,
+    REBUFFER,
+    RENDITION_SWITCH,
+    SEARCH,
+    STARTUP,
+)
 
 MAX_BATCH = 100
-PLAYBACK = frozenset({"play_start", "heartbeat", "pause", "seek", "complete", "abandon"})
-# Playback quality: `value` is seconds (startup: request or navigation to first frame;
-# rebuffer: one stall), the rendition's height (rendition_switch) or an error code.
-QUALITY = frozenset({"startup", "rebuffer", "rendition_switch", "playback_error"})
 MAX_QUALITY_SECONDS = 3600.0
 MAX_HEIGHT = 4320
-NO_TITLE = frozenset({"search"})
 RATINGS = (-1, 1, 2)
 SMALLINT = 32767
 SESSION_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
@@ -159,9 +165,9 @@ def _check_rules(event: dict, where: str) -> None:
         _check_quality(event, where)
     elif event["episode_id"] is not None:
         raise EventError(f"{where}.episode_id", f"is not allowed on {kind} events")
-    if kind == "rate" and event["value"] not in RATINGS:
+    if kind == RATE and event["value"] not in RATINGS:
         raise EventError(f"{where}.value", "must be -1 (thumbs down), 1 (thumbs up) or 2 (love it)")
-    if kind == "search":
+    if kind == SEARCH:
         if not event["text"]:
             raise EventError(f"{where}.text", "is required: the search query")
         if event["value"] is not None and event["value"] < 0:
@@ -173,19 +179,19 @@ def _check_rules(event: dict, where: str) -> None:
 def _check_quality(event: dict, where: str) -> None:
     """Startup and rebuffer carry seconds, a switch the new height, an error what went wrong."""
     kind, value = event["type"], event["value"]
-    if kind in ("startup", "rebuffer"):
+    if kind in (STARTUP, REBUFFER):
         if value is None:
             raise EventError(f"{where}.value", "is required: seconds")
         if not 0 <= value <= MAX_QUALITY_SECONDS:
             raise EventError(
                 f"{where}.value", f"must be between 0 and {MAX_QUALITY_SECONDS:.0f} seconds"
             )
-    elif kind == "rendition_switch":
+    elif kind == RENDITION_SWITCH:
         if value is None or not value.is_integer() or not 1 <= value <= MAX_HEIGHT:
             raise EventError(
                 f"{where}.value", f"is required: the rendition's height, 1 to {MAX_HEIGHT}"
             )
-    elif kind == "playback_error":
+    elif kind == PLAYBACK_ERROR:
         if not event["text"]:
             raise EventError(f"{where}.text", "is required: what went wrong")
         if value is not None and (not value.is_integer() or not 0 <= value <= SMALLINT):

@@ -1,14 +1,12 @@
-"""Who may use the admin area, and loading records named in admin URLs."""
+"""Who may use the admin area, and which page of a list an admin URL asks for."""
 
-from flask import abort
+from flask import abort, current_app, request
 from flask_login import current_user
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 
 from webapp.admin import bp
 from webapp.extensions import db, login_manager
-
-# Ids beyond a 32-bit integer cannot exist; refusing them early also spares
-# SQLite an integer overflow.
-MAX_ID = 2**31 - 1
 
 
 @bp.before_request
@@ -21,9 +19,12 @@ def require_admin():
     return None
 
 
-def get_or_404(model, record_id: int):
-    """The record with this id, or a 404."""
-    record = db.session.get(model, record_id) if 0 < record_id <= MAX_ID else None
-    if record is None:
-        abort(404)
-    return record
+def list_page(stmt: Select) -> Pagination:
+    """The ?page= page of an admin list: odd numbers show the first page, ones past the end the last."""
+    per_page = current_app.config["ADMIN_PAGE_SIZE"]
+    raw = request.args.get("page", "1")
+    number = int(raw) if raw.isdigit() and len(raw) < 9 else 1
+    page = db.paginate(stmt, page=max(number, 1), per_page=per_page, error_out=False)
+    if page.pages and page.page > page.pages:
+        page = db.paginate(stmt, page=page.pages, per_page=per_page, error_out=False)
+    return page

@@ -3,9 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 
 from webapp.admin import bp
-from webapp.admin.access import get_or_404
 from webapp.admin.forms import ConfirmForm, CreditForm
-from webapp.admin.reindex import reindex
 from webapp.admin.title_edits import add_credit, move_credit, remove_credit
 from webapp.admin.title_routes import load_title, render_edit
 from webapp.caching import send_catalog_changed
@@ -32,7 +30,6 @@ def credit_add(title_id: int):
         return render_edit(item, credit_form=form, status=400)
     send_catalog_changed()
     db.session.commit()
-    reindex([item.id])
     flash(f"Credited {credit.person.name}.", "success")
     return _back(item.id)
 
@@ -40,20 +37,19 @@ def credit_add(title_id: int):
 @bp.post("/credits/<int:credit_id>/move")
 def credit_move(credit_id: int):
     """Move a credit one place up or down among the credits of its role."""
-    credit = get_or_404(Credit, credit_id)
+    credit = db.get_or_404(Credit, credit_id)
     title_id = credit.title_id
     step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
     valid = ConfirmForm().validate_on_submit() and step is not None
     if valid and move_credit(credit.title, credit, step):
         send_catalog_changed()
         db.session.commit()
-        reindex([title_id])
     return _back(title_id)
 
 
 @bp.route("/credits/<int:credit_id>/delete", methods=["GET", "POST"])
 def credit_delete(credit_id: int):
-    credit = get_or_404(Credit, credit_id)
+    credit = db.get_or_404(Credit, credit_id)
     title = credit.title
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -61,7 +57,6 @@ def credit_delete(credit_id: int):
         remove_credit(title, credit)
         send_catalog_changed()
         db.session.commit()
-        reindex([title.id])
         flash(f"Removed {name} from “{title.name}”.", "success")
         return _back(title.id)
     return render_template(

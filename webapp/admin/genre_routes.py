@@ -4,9 +4,7 @@ from flask import flash, redirect, render_template, url_for
 from sqlalchemy import func, select
 
 from webapp.admin import bp
-from webapp.admin.access import get_or_404
 from webapp.admin.forms import ConfirmForm, GenreForm
-from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
 from webapp.caching import send_catalog_changed
 from webapp.extensions import db
@@ -55,14 +53,13 @@ def genre_new():
 
 @bp.route("/genres/<int:genre_id>", methods=["GET", "POST"])
 def genre_edit(genre_id: int):
-    genre = get_or_404(Genre, genre_id)
+    genre = db.get_or_404(Genre, genre_id)
     form = GenreForm(obj=genre, genre_id=genre.id)
     if form.validate_on_submit():
         genre.name = form.name.data
         genre.slug = form.final_slug()
         send_catalog_changed()
         if commit():
-            reindex(_title_ids(genre.id))
             flash(f"Saved the genre {genre.name}.", "success")
             return redirect(url_for("admin.genres"))
         form.name.errors.append(CONFLICT)
@@ -72,7 +69,7 @@ def genre_edit(genre_id: int):
 
 @bp.route("/genres/<int:genre_id>/delete", methods=["GET", "POST"])
 def genre_delete(genre_id: int):
-    genre = get_or_404(Genre, genre_id)
+    genre = db.get_or_404(Genre, genre_id)
     titles = _title_ids(genre.id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -80,7 +77,6 @@ def genre_delete(genre_id: int):
         db.session.delete(genre)
         send_catalog_changed()
         db.session.commit()
-        reindex(titles)
         flash(f"Deleted the genre {name}.", "success")
         return redirect(url_for("admin.genres"))
     return render_template(

@@ -5,7 +5,6 @@ from flask import current_app, flash, redirect, render_template, url_for
 from webapp.admin import bp
 from webapp.admin.csv_import import (
     COLUMNS,
-    DEFAULT_MAX_BYTES,
     OPTIONAL_COLUMNS,
     ImportFileError,
     decode,
@@ -14,7 +13,6 @@ from webapp.admin.csv_import import (
     size_label,
 )
 from webapp.admin.forms import ImportForm
-from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
 from webapp.caching import send_catalog_changed
 
@@ -32,7 +30,7 @@ SAMPLE = (
 
 
 def _max_bytes() -> int:
-    return int(current_app.config.get("ADMIN_CSV_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return current_app.config["ADMIN_CSV_MAX_BYTES"]
 
 
 def _render(form: ImportForm, plan=None, file_error: str | None = None, status: int = 200):
@@ -67,7 +65,6 @@ def csv_import():
     send_catalog_changed()
     if not commit():
         return _render(form, file_error=CONFLICT, status=409)
-    reindex([t.id for t in titles])
     message = f"Imported {len(titles)} title{'s' if len(titles) != 1 else ''}."
     flash(message, "success")
     return redirect(url_for("admin.titles"))

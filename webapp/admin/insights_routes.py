@@ -11,10 +11,8 @@ from datetime import datetime
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
 
-from webapp.admin import bp
-
-# The admin area's guard (anonymous -> sign in, non-admin -> 403) covers these routes too.
-from webapp.admin.access import get_or_404
+# access: the admin area's guard (anonymous -> sign in, non-admin -> 403) covers these too.
+from webapp.admin import access, bp  # noqa: F401
 from webapp.csv_export import csv_download
 from webapp.extensions import db
 from webapp.insights import cache
@@ -22,7 +20,6 @@ from webapp.insights.artwork_bandit import EPSILON, title_cells
 from webapp.insights.charts import charts_for
 from webapp.insights.findings import findings_for
 from webapp.insights.refresh import (
-    DEFAULT_MAX_AGE,
     ensure_computed,
     refresh_all,
     refresh_now_or_later,
@@ -57,7 +54,7 @@ def _meta() -> dict:
     if meta is None:
         raise NotReady
     age = (utcnow() - datetime.fromisoformat(meta["computed_at"])).total_seconds()
-    max_age = current_app.config.get("INSIGHTS_MAX_AGE", DEFAULT_MAX_AGE)
+    max_age = current_app.config["INSIGHTS_MAX_AGE"]
     return dict(meta, updated=updated_ago(age), stale=age > max_age, running=refresh_running())
 
 
@@ -130,7 +127,7 @@ def insights_page(page: str):
 
 @bp.get("/insights/artwork/<int:title_id>")
 def insights_artwork_title(title_id: int):
-    title = get_or_404(Title, title_id)
+    title = db.get_or_404(Title, title_id)
     meta = _meta()
     payload = _payload("artwork")
     cells = title_cells(title_id, payload.get("segment_labels", {}))

@@ -5,11 +5,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from webapp.admin import bp
-from webapp.admin.access import get_or_404
+from webapp.admin.access import list_page
 from webapp.admin.fields import search_term
 from webapp.admin.forms import ConfirmForm, PersonForm
-from webapp.admin.paging import paginate
-from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
 from webapp.caching import send_catalog_changed
 from webapp.catalog.service import slugify
@@ -29,7 +27,7 @@ def people():
     stmt = select(Person).order_by(Person.name, Person.id)
     if q:
         stmt = stmt.where(Person.name.icontains(q, autoescape=True))
-    page = paginate(stmt)
+    page = list_page(stmt)
     ids = [p.id for p in page.items]
     counts = {}
     if ids:
@@ -60,14 +58,13 @@ def person_new():
 
 @bp.route("/people/<int:person_id>", methods=["GET", "POST"])
 def person_edit(person_id: int):
-    person = get_or_404(Person, person_id)
+    person = db.get_or_404(Person, person_id)
     form = PersonForm(obj=person, person_id=person.id)
     if form.validate_on_submit():
         person.name = form.name.data
         person.slug = slugify(form.name.data)
         send_catalog_changed()
         if commit():
-            reindex(_credited_titles(person.id))
             flash(f"Saved {person.name}.", "success")
             return redirect(url_for("admin.person_edit", person_id=person.id))
         form.name.errors.append(CONFLICT)
@@ -85,7 +82,7 @@ def person_edit(person_id: int):
 
 @bp.route("/people/<int:person_id>/delete", methods=["GET", "POST"])
 def person_delete(person_id: int):
-    person = get_or_404(Person, person_id)
+    person = db.get_or_404(Person, person_id)
     titles = _credited_titles(person.id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -93,7 +90,6 @@ def person_delete(person_id: int):
         db.session.delete(person)
         send_catalog_changed()
         db.session.commit()
-        reindex(titles)
         flash(f"Deleted {name}.", "success")
         return redirect(url_for("admin.people"))
     return render_template(

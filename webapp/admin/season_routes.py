@@ -5,9 +5,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.admin import bp
-from webapp.admin.access import MAX_ID, get_or_404
 from webapp.admin.forms import ConfirmForm, EpisodeForm, SeasonForm
-from webapp.admin.reindex import reindex
 from webapp.admin.saving import CONFLICT, commit
 from webapp.admin.title_edits import add_season, next_number
 from webapp.admin.title_routes import load_title, render_edit
@@ -19,8 +17,6 @@ from webapp.models import Episode, Season
 
 
 def _season_or_404(season_id: int) -> Season:
-    if not 0 < season_id <= MAX_ID:
-        abort(404)
     season = db.session.scalar(
         select(Season)
         .where(Season.id == season_id)
@@ -53,7 +49,6 @@ def season_add(title_id: int):
     if not commit():
         flash(CONFLICT, "error")
         return _title_page(title_id)
-    reindex([item.id])
     flash(f"Added season {season.number} with {len(season.episodes)} episodes.", "success")
     return _title_page(item.id)
 
@@ -90,7 +85,6 @@ def episode_add(season_id: int):
     if not commit():
         flash(CONFLICT, "error")
         return _season_page(season_id)
-    reindex([season.title_id])
     flash(f"Added episode {episode.number}.", "success")
     return _season_page(season.id)
 
@@ -107,7 +101,6 @@ def season_delete(season_id: int):
         send_catalog_changed()
         db.session.commit()
         media.remove_files()
-        reindex([title.id])
         flash(f"Removed season {number} of “{title.name}”.", "success")
         return _title_page(title.id)
     return render_template(
@@ -123,7 +116,7 @@ def season_delete(season_id: int):
 
 @bp.route("/episodes/<int:episode_id>", methods=["GET", "POST"])
 def episode_edit(episode_id: int):
-    episode = get_or_404(Episode, episode_id)
+    episode = db.get_or_404(Episode, episode_id)
     season = episode.season
     taken = {e.number for e in season.episodes if e.id != episode.id}
     form = EpisodeForm(obj=episode, taken=taken)
@@ -133,7 +126,6 @@ def episode_edit(episode_id: int):
         episode.runtime_minutes = form.runtime_minutes.data
         send_catalog_changed()
         if commit():
-            reindex([season.title_id])
             flash(f"Saved episode {episode.number}.", "success")
             return _season_page(season.id)
         flash(CONFLICT, "error")
@@ -150,7 +142,7 @@ def episode_edit(episode_id: int):
 
 @bp.route("/episodes/<int:episode_id>/delete", methods=["GET", "POST"])
 def episode_delete(episode_id: int):
-    episode = get_or_404(Episode, episode_id)
+    episode = db.get_or_404(Episode, episode_id)
     season = episode.season
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -160,7 +152,6 @@ def episode_delete(episode_id: int):
         send_catalog_changed()
         db.session.commit()
         media.remove_files()
-        reindex([season.title_id])
         flash(f"Removed episode {number}.", "success")
         return _season_page(season.id)
     return render_template(

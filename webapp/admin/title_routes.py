@@ -5,11 +5,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.admin import bp
-from webapp.admin.access import MAX_ID, get_or_404
+from webapp.admin.access import list_page
 from webapp.admin.fields import search_term
 from webapp.admin.forms import ConfirmForm, CreditForm, SeasonForm, TitleForm
-from webapp.admin.paging import paginate
-from webapp.admin.reindex import reindex
 from webapp.admin.title_edits import (
     create_from_form,
     next_number,
@@ -46,7 +44,7 @@ def titles():
         stmt = stmt.where(Title.ai_use.is_(None))
     elif ai:
         stmt = stmt.where(Title.ai_use == ai)
-    page = paginate(stmt)
+    page = list_page(stmt)
     return render_template(
         "admin/titles/list.html", page=page, q=q, kind=kind, ai=ai, ai_choices=AI_FILTERS
     )
@@ -59,7 +57,6 @@ def title_new():
         item = create_from_form(form)
         send_catalog_changed()
         db.session.commit()
-        reindex([item.id])
         flash(f"Added “{item.name}”.", "success")
         return redirect(url_for("admin.title_edit", title_id=item.id))
     status = 400 if form.is_submitted() else 200
@@ -68,8 +65,6 @@ def title_new():
 
 def load_title(title_id: int) -> Title:
     """A title with what its edit page shows, loaded in a fixed number of queries."""
-    if not 0 < title_id <= MAX_ID:
-        abort(404)
     item = db.session.scalar(
         select(Title)
         .where(Title.id == title_id)
@@ -119,14 +114,13 @@ def title_edit(title_id: int):
     update_from_form(item, form)
     send_catalog_changed()
     db.session.commit()
-    reindex([item.id])
     flash(f"Saved “{item.name}”.", "success")
     return redirect(url_for("admin.title_edit", title_id=item.id))
 
 
 @bp.route("/titles/<int:title_id>/delete", methods=["GET", "POST"])
 def title_delete(title_id: int):
-    item = get_or_404(Title, title_id)
+    item = db.get_or_404(Title, title_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         name = item.name
@@ -135,7 +129,6 @@ def title_delete(title_id: int):
         send_catalog_changed()
         db.session.commit()
         media.remove_files()
-        reindex([title_id])
         flash(f"Deleted “{name}”.", "success")
         return redirect(url_for("admin.titles"))
     return render_template(
@@ -152,7 +145,7 @@ def title_delete(title_id: int):
 @bp.post("/titles/<int:title_id>/ai")
 def title_set_ai_use(title_id: int):
     """Set how a title used AI from the list, then go back where the form was."""
-    item = get_or_404(Title, title_id)
+    item = db.get_or_404(Title, title_id)
     form = ConfirmForm()
     back = safe_next(request.form.get("next")) or url_for("admin.titles")
     if not form.validate_on_submit():
@@ -169,6 +162,5 @@ def title_set_ai_use(title_id: int):
         item.ai_use = wanted
         send_catalog_changed()
         db.session.commit()
-        reindex([item.id])
         flash(f"“{item.name}”: {AI_FILTERS[wanted].lower()}.", "success")
     return redirect(back)

@@ -28,7 +28,7 @@ def csrf_problem(payload) -> str | None:
     Pages send it in the X-CSRFToken header; navigator.sendBeacon cannot set
     headers, so beacons carry it in the body as `csrf_token`.
     """
-    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+    if not current_app.config["WTF_CSRF_ENABLED"]:
         return None
     token = request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token")
     if not token and isinstance(payload, dict):

@@ -1,11 +1,12 @@
 """Forgot password: ask for a link by email, then choose a new password from it."""
 
-from flask import flash, redirect, render_template, session, url_for
+from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, logout_user
 
 from webapp.auth import bp
 from webapp.auth.forms import ForgotPasswordForm, ResetPasswordForm
 from webapp.auth.reset import account_for_token, send_reset_mail, set_new_password
+from webapp.extensions import limiter
 
 SENT = (
     "If an account uses that address, a link to choose a new password is on its way. "
@@ -15,6 +16,7 @@ SPENT = "That link has expired or was already used. Ask for a new one below."
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"])
 def forgot_password():
     """The same answer whether or not the address has an account."""
     form = ForgotPasswordForm()

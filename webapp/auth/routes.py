@@ -1,6 +1,6 @@
 """Sign-up, sign-in and sign-out."""
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
@@ -9,7 +9,7 @@ from webapp.auth.accounts import AccountError, authenticate, register_account
 from webapp.auth.forms import LoginForm, SignupForm
 from webapp.auth.safety import safe_next
 from webapp.auth.sessions import revoke, start_session
-from webapp.extensions import db
+from webapp.extensions import db, limiter
 from webapp.profiles.defaults import create_first_profile
 
 BAD_CREDENTIALS = "That email and password do not match an account."
@@ -31,6 +31,8 @@ def _after_sign_in():
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+# Only POSTs count, so reading the form is never refused.
+@limiter.limit(lambda: current_app.config["SIGNUP_RATE_LIMIT"], methods=["POST"])
 def signup():
     """Create an account with a first profile, then sign in."""
     if current_user.is_authenticated:
@@ -58,6 +60,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
 def login():
     """Sign in; a wrong email and a wrong password read the same."""
     if current_user.is_authenticated:

@@ -149,34 +149,22 @@ def _genre_order(sort: str, plays):
     return (func.coalesce(plays.c.plays, 0).desc(), Title.name, Title.id)
 
 
-def genre_page(
-    genre: Genre,
-    profile: Profile | None,
-    page: int,
-    per_page: int,
-    sort: str = "popular",
-    kind: str | None = None,
-) -> tuple[list[Title], int]:
-    """One page of a genre's visible titles, of one kind or both, and the total count.
+def genre_titles(
+    genre: Genre, profile: Profile | None, sort: str = "popular", kind: str | None = None
+) -> Select:
+    """A genre's visible titles, of one kind or both, in the order `sort` names.
 
     `sort` is one of GENRE_SORTS: most played, newest release, or by name.
     """
     in_genre = select(title_genres.c.title_id).where(title_genres.c.genre_id == genre.id)
-    total = db.session.scalar(
-        restrict(
-            _of_kind(select(func.count(Title.id)).where(Title.id.in_(in_genre)), kind), profile
-        )
-    )
     plays = plays_by_title()
     query = (
         select(Title)
         .outerjoin(plays, plays.c.title_id == Title.id)
         .where(Title.id.in_(in_genre))
         .order_by(*_genre_order(sort, plays))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
     )
-    return list(db.session.scalars(restrict(_of_kind(query, kind), profile))), int(total or 0)
+    return restrict(_of_kind(query, kind), profile)
 
 
 def title_or_404(title_id: int, profile: Profile | None) -> Title:

@@ -39,36 +39,30 @@ def genre(slug: str):
     """A paginated grid of one genre's titles: ?sort=popular|newest|az, ?kind=film|series.
 
     A sort or kind the page does not offer is ignored, as a hand-edited address
-    deserves the page rather than an error.
+    deserves the page rather than an error; a page past the end is a 404.
     """
     genre = queries.genre_by_slug(slug)
     if genre is None:
         return _moved_or_404(Genre, slug, "browse.genre")
-    page = page_arg(GRID_PAGE_SIZE)
-    if page < 1:
-        abort(404)
     sort = request.args.get("sort", "")
     sort = sort if sort in queries.GENRE_SORTS else queries.GENRE_SORTS[0]
     kind = request.args.get("kind", "")
     kind = kind if kind in queries.KINDS else None
-    titles, total = queries.genre_page(
-        genre, load_current_profile(), page, GRID_PAGE_SIZE, sort=sort, kind=kind
+    page = db.paginate(
+        queries.genre_titles(genre, load_current_profile(), sort=sort, kind=kind),
+        page=page_arg(GRID_PAGE_SIZE),
+        per_page=GRID_PAGE_SIZE,
     )
-    pages = max(1, -(-total // GRID_PAGE_SIZE))
-    if page > pages:
-        abort(404)
     return render_template(
         "browse/genre.html",
         genre=genre,
-        titles=titles,
-        total=total,
         page=page,
-        pages=pages,
         sort=sort,
         kind=kind,
         sorts=GENRE_SORT_LABELS,
         kinds=GENRE_KIND_LABELS,
     )
+    return render_template("browse/genre.html", genre=genre, page=page)
 
 
 @bp.get("/browse/<kind>")

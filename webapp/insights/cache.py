@@ -23,7 +23,7 @@ from webapp.caching import app_caches, memo_file
 
 def cache_dir() -> Path:
     folder = Path(
-        current_app.config.get("INSIGHTS_CACHE_DIR") or Path(current_app.instance_path) / "insights"
+        current_app.config["INSIGHTS_CACHE_DIR"] or Path(current_app.instance_path) / "insights"
     )
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -38,11 +38,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from webapp.activity import vocabulary as ev
 from webapp.models import Event, Profile, Title
 from webapp.models.catalog import Genre, Keyword, title_genres, title_keywords
 
-PLAYBACK_TYPES = ("play_start", "heartbeat", "pause", "seek", "complete", "abandon")
-ACTION_TYPES = ("list_add", "rate", "search")
 PLAY_WITHIN = timedelta(minutes=30)
 COMPLETE_AT = 0.9
 DAYPARTS = ("morning", "afternoon", "evening", "night")  # 5-12, 12-18, 18-23, 23-5 local
@@ -235,12 +234,12 @@ class LogView:
                 self.seconds_since_start(func.min(Event.occurred_at)),
                 func.max(Event.value) - func.min(Event.value),
                 func.max(Event.duration),
-                func.max(case((Event.type == "complete", 1), else_=0)),
+                func.max(case((Event.type == ev.COMPLETE, 1), else_=0)),
                 func.min(func.coalesce(Event.local_hour, -1)),
                 func.max(Event.value),
                 func.min(Event.device),
             )
-            .where(Event.type.in_(PLAYBACK_TYPES), self.in_window(), Event.title_id.is_not(None))
+            .where(Event.type.in_(ev.PLAYBACK), self.in_window(), Event.title_id.is_not(None))
             .group_by(Event.profile_id, Event.title_id, Event.episode_id, Event.session_id)
         )
         numbers, devices = _fetch(self.session.execute(query), 9, text_columns=1)
@@ -295,9 +294,9 @@ class LogView:
             # No constant window on the impressions: SQLite would then scan the whole window
             # instead of the 30 minutes before each play. Callers apply the window.
             .where(
-                play.type == "play_start",
+                play.type == ev.PLAY_START,
                 self.in_window(play.occurred_at),
-                shown.type == "impression",
+                shown.type == ev.IMPRESSION,
             )
             .with_hint(shown, "INDEXED BY ix_events_profile_time", "sqlite")
             .distinct()
@@ -318,7 +317,7 @@ class LogView:
             if extra_join is not None:
                 query = query.join(*extra_join)
             query = query.where(
-                Event.type == "impression", self.in_window(), Event.title_id.is_not(None), *where
+                Event.type == ev.IMPRESSION, self.in_window(), Event.title_id.is_not(None), *where
             )
             numbers, _ = _fetch(connection.execute(query.group_by(*columns)), len(columns) + 1)
             return numbers.astype(np.int64)
@@ -349,7 +348,7 @@ class LogView:
         numbers, _ = _fetch(
             self.session.execute(
                 select(Event.title_id, func.count())
-                .where(Event.type == "impression", self.in_window(), Event.title_id.is_not(None))
+                .where(Event.type == ev.IMPRESSION, self.in_window(), Event.title_id.is_not(None))
                 .group_by(Event.title_id)
             ),
             2,
@@ -403,11 +402,11 @@ class LogView:
         day = self.day_number(Event.occurred_at)
         rows = self.session.execute(
             select(Event.type, Event.profile_id, day, func.count())
-            .where(Event.type.in_(ACTION_TYPES), self.in_window())
+            .where(Event.type.in_(ev.ACTIONS), self.in_window())
             .group_by(Event.type, Event.profile_id, day)
         ).all()
         out = {}
-        for kind in ACTION_TYPES:
+        for kind in ev.ACTIONS:
             mine = np.array([r[1:] for r in rows if r[0] == kind], dtype=np.int64).reshape(-1, 3)
             out[kind] = (mine[:, 0], mine[:, 1], mine[:, 2])
         return out
@@ -471,7 +470,6 @@ def window_ending(session: Session, days: int, end: datetime | None = None) -> L
 
 __all__ = [
     "DAYPARTS",
-    "PLAYBACK_TYPES",
     "PLAY_WITHIN",
     "Activity",
     "ArtworkCounts",

@@ -37,8 +37,6 @@ from webapp.models.base import utcnow
 from webapp.personalization.experiments import EXPERIMENTS
 
 WINDOW_DAYS = 56
-DEFAULT_MAX_AGE = 6 * 3600
-INLINE_MAX_EVENTS = 200_000  # larger logs are refreshed in a background thread
 JOB = "insights-refresh"
 REPORTS = (
     "demand",
@@ -122,7 +120,7 @@ def is_stale(max_age: float | None = None) -> bool:
     if meta is None:
         return True
     if max_age is None:
-        max_age = current_app.config.get("INSIGHTS_MAX_AGE", DEFAULT_MAX_AGE)
+        max_age = current_app.config["INSIGHTS_MAX_AGE"]
     age = (utcnow() - datetime.fromisoformat(meta["computed_at"])).total_seconds()
     return age > max_age
 
@@ -155,7 +153,7 @@ def refresh_now_or_later(session: Session) -> bool:
     outlast a web request, so it is refreshed in a thread while pages keep
     serving the previous reports.
     """
-    limit = current_app.config.get("INSIGHTS_INLINE_MAX_EVENTS", INLINE_MAX_EVENTS)
+    limit = current_app.config["INSIGHTS_INLINE_MAX_EVENTS"]
     if log_size(session) <= limit:
         refresh_all(session)
         return True

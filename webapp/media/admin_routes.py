@@ -13,7 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp import jobs
 from webapp.admin import bp
-from webapp.admin.access import get_or_404
+from webapp.extensions import db
 from webapp.input_guard import storable
 from webapp.media import assets, storage
 from webapp.media.assets import AssetRecord, AssetStatus, status_of
@@ -63,7 +63,7 @@ def allow_large_uploads(endpoint: str | None, _values: dict | None) -> None:
 
 @bp.post("/titles/<int:title_id>/media")
 def media_upload_title(title_id: int):
-    title = get_or_404(Title, title_id)
+    title = db.get_or_404(Title, title_id)
     if title.is_series:
         abort(400, description="A series plays by episode: upload on each episode's page.")
     return _upload(title, None, url_for("admin.title_edit", title_id=title.id))
@@ -71,14 +71,14 @@ def media_upload_title(title_id: int):
 
 @bp.post("/episodes/<int:episode_id>/media")
 def media_upload_episode(episode_id: int):
-    episode = get_or_404(Episode, episode_id)
+    episode = db.get_or_404(Episode, episode_id)
     return _upload(episode.series, episode, url_for("admin.episode_edit", episode_id=episode.id))
 
 
 @bp.get("/media/<int:asset_id>")
 def media_status(asset_id: int):
     """A transcode's state, stage, percentage and error line, for pages that follow it."""
-    return jsonify(status_of(get_or_404(MediaAsset, asset_id)).as_json())
+    return jsonify(status_of(db.get_or_404(MediaAsset, asset_id)).as_json())
 
 
 def _upload(title: Title, episode: Episode | None, back: str):

@@ -103,7 +103,7 @@ def _may_see_a_player_of(asset: MediaAsset, profile: Profile) -> bool:
 def _bytes(asset_id: int, name: str, path) -> Response:
     """Send a segment, image or MP4 (ranges answered), or hand it to nginx when configured."""
     mimetype = TYPES[PurePosixPath(name).suffix]
-    prefix = current_app.config.get("MEDIA_ACCEL_REDIRECT_PREFIX")
+    prefix = current_app.config["MEDIA_ACCEL_REDIRECT_PREFIX"]
     if prefix:
         response = Response(mimetype=mimetype)
         response.headers["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{asset_id}/{name}"

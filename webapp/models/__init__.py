@@ -1,7 +1,7 @@
 """The database schema. Alembic migrations in migrations/ are generated from these models."""
 
 from webapp.models.accounts import Account, Profile, SecretFailure, SignInSession
-from webapp.models.activity import EVENT_TYPES, EpisodeProgress, Event, ListItem, Rating, WatchState
+from webapp.models.activity import EpisodeProgress, Event, ListItem, Rating, WatchState
 from webapp.models.catalog import (
     Artwork,
     Credit,
@@ -20,7 +20,6 @@ from webapp.models.ratelimits import RateLimitCounter
 from webapp.models.slugs import SlugHistory
 
 __all__ = [
-    "EVENT_TYPES",
     "JOB_STATES",
     "MEDIA_STATES",
     "Account",

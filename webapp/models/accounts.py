@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from webapp.config import Config
 from webapp.extensions import db
 from webapp.models.base import utcnow
 
@@ -15,11 +16,10 @@ MAX_PROFILES = 5
 
 
 def _hash_method() -> str:
-    # Tests lower the cost (PASSWORD_HASH_METHOD) the way Django's test settings do;
-    # production always uses scrypt.
-    return (
-        current_app.config.get("PASSWORD_HASH_METHOD", "scrypt") if has_app_context() else "scrypt"
-    )
+    """The app's PASSWORD_HASH_METHOD; Config's outside an app (scripts hashing in bulk)."""
+    if has_app_context():
+        return current_app.config["PASSWORD_HASH_METHOD"]
+    return Config.PASSWORD_HASH_METHOD
 
 
 class Account(UserMixin, db.Model):

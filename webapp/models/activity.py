@@ -13,28 +13,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from webapp.extensions import db
 from webapp.models.base import utcnow
 
-EVENT_TYPES = (
-    "impression",
-    "click",
-    "play_start",
-    "heartbeat",
-    "pause",
-    "seek",
-    "complete",
-    "abandon",
-    "rate",
-    "unrate",
-    "list_add",
-    "list_remove",
-    "search",
-    "search_click",
-    # Playback quality, from the player: see webapp.activity.schema.QUALITY.
-    "startup",
-    "rebuffer",
-    "rendition_switch",
-    "playback_error",
-)
-
 # SQLite only auto-increments an INTEGER PRIMARY KEY.
 BigId = BigInteger().with_variant(Integer, "sqlite")
 
@@ -53,6 +31,7 @@ class Event(db.Model):
     profile_id: Mapped[int] = mapped_column(ForeignKey("profiles.id", ondelete="CASCADE"))
     title_id: Mapped[int | None] = mapped_column(ForeignKey("titles.id", ondelete="CASCADE"))
     episode_id: Mapped[int | None] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"))
+    # One of webapp.activity.vocabulary.EVENT_TYPES, which says what each means.
     type: Mapped[str] = mapped_column(String(20))
     # position in seconds for playback, -1/1/2 for ratings, result count for searches
     value: Mapped[float | None] = mapped_column(Float)

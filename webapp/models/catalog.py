@@ -1,8 +1,19 @@
 """Films and series, their people, genres, themes, seasons, episodes and artwork."""
 
 from datetime import datetime
+from typing import ClassVar
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    Select,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.extensions import db
@@ -25,7 +36,23 @@ title_keywords = Table(
 )
 
 
-class Genre(db.Model):
+class SearchIndexed:
+    """A catalog row whose text is part of titles' search documents.
+
+    webapp.search.indexer hooks the session: before each commit it reindexes
+    the titles that every such row added, changed or deleted names in
+    `indexed_titles()`. SEARCH_COLUMNS are the columns whose change matters
+    (None: any change, a collection included).
+    """
+
+    SEARCH_COLUMNS: ClassVar[tuple[str, ...] | None] = ("name",)
+
+    def indexed_titles(self) -> Select | list[int]:
+        """The titles whose search documents hold this row's text: ids, or a query of them."""
+        raise NotImplementedError
+
+
+class Genre(SearchIndexed, db.Model):
     __tablename__ = "genres"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,8 +61,11 @@ class Genre(db.Model):
 
     titles: Mapped[list["Title"]] = relationship(secondary=title_genres, back_populates="genres")
 
+    def indexed_titles(self) -> Select:
+        return select(title_genres.c.title_id).where(title_genres.c.genre_id == self.id)
 
-class Keyword(db.Model):
+
+class Keyword(SearchIndexed, db.Model):
     __tablename__ = "keywords"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,8 +76,11 @@ class Keyword(db.Model):
         secondary=title_keywords, back_populates="keywords"
     )
 
+    def indexed_titles(self) -> Select:
+        return select(title_keywords.c.title_id).where(title_keywords.c.keyword_id == self.id)
 
-class Person(db.Model):
+
+class Person(SearchIndexed, db.Model):
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,8 +91,11 @@ class Person(db.Model):
         back_populates="person", cascade="all, delete-orphan"
     )
 
+    def indexed_titles(self) -> Select:
+        return select(Credit.title_id).where(Credit.person_id == self.id)
 
-class Title(db.Model):
+
+class Title(SearchIndexed, db.Model):
     __tablename__ = "titles"
     __table_args__ = (
         Index("ix_titles_maturity_age_added_at", "maturity_age", "added_at"),
@@ -104,6 +140,11 @@ class Title(db.Model):
         back_populates="title", cascade="all, delete-orphan", order_by="Artwork.variant"
     )
 
+    SEARCH_COLUMNS = None
+
+    def indexed_titles(self) -> list[int]:
+        return [self.id]
+
     @property
     def is_series(self) -> bool:
         return self.kind == "series"
@@ -112,7 +153,7 @@ class Title(db.Model):
         return [c.person for c in self.credits if c.role == role]
 
 
-class Credit(db.Model):
+class Credit(SearchIndexed, db.Model):
     __tablename__ = "credits"
     __table_args__ = (
         UniqueConstraint("title_id", "person_id", "role", name="uq_credits_title_person_role"),
@@ -127,6 +168,11 @@ class Credit(db.Model):
 
     title: Mapped[Title] = relationship(back_populates="credits")
     person: Mapped[Person] = relationship(back_populates="credits")
+
+    SEARCH_COLUMNS = None
+
+    def indexed_titles(self) -> list[int]:
+        return [self.title_id]
 
 
 class Season(db.Model):

@@ -14,6 +14,7 @@ import numpy as np
 from sqlalchemy import bindparam, case, func, select
 
 from recommender import Interactions, events_to_feedback
+from webapp.activity import vocabulary as ev
 from webapp.extensions import db
 from webapp.models import (
     Episode,
@@ -27,20 +28,6 @@ from webapp.models import (
 )
 from webapp.models.base import utcnow
 
-# The event types that say something about taste; impressions, searches and
-# pauses are left to the analytics.
-FEEDBACK_TYPES = (
-    "play_start",
-    "heartbeat",
-    "complete",
-    "abandon",
-    "rate",
-    "unrate",
-    "list_add",
-    "list_remove",
-    "click",
-)
-PLAYBACK_TYPES = ("play_start", "heartbeat", "complete", "abandon")
 # A start this long ago that never got past 10 % counts as abandoned.
 STALE_START = timedelta(days=2)
 
@@ -54,12 +41,12 @@ def training_feedback(
 ) -> Interactions:
     """Every profile's feedback from the event log, streamed in chunks."""
     fraction = case(
-        (Event.type.in_(PLAYBACK_TYPES) & (Event.duration > 0), Event.value / Event.duration),
+        (Event.type.in_(ev.WATCHED) & (Event.duration > 0), Event.value / Event.duration),
         else_=Event.value,
     )
     query = (
         select(Event.profile_id, Event.title_id, Event.occurred_at, Event.type, fraction)
-        .where(Event.type.in_(FEEDBACK_TYPES), Event.title_id.is_not(None))
+        .where(Event.type.in_(ev.FEEDBACK), Event.title_id.is_not(None))
         .order_by(Event.id)
         .execution_options(yield_per=chunk)
     )
@@ -183,15 +170,15 @@ def profile_history(
             # where the current episode stands.
             fraction = max(fraction, min(1.0, 0.2 * rows.episodes_done.get(title_id, 0)))
         if completed or times_completed or fraction >= 0.9:
-            add(title_id, updated_at, "complete", 1.0)
+            add(title_id, updated_at, ev.COMPLETE, 1.0)
         elif fraction < 0.1 and now - updated_at > STALE_START:
-            add(title_id, updated_at, "abandon", fraction)
+            add(title_id, updated_at, ev.ABANDON, fraction)
         else:
-            add(title_id, updated_at, "play_start", fraction)
+            add(title_id, updated_at, ev.PLAY_START, fraction)
     for title_id, value, updated_at in rows.ratings:
-        add(title_id, updated_at, "rate", float(value))
+        add(title_id, updated_at, ev.RATE, float(value))
     for title_id, added_at in rows.list_items:
-        add(title_id, added_at, "list_add", np.nan)
+        add(title_id, added_at, ev.LIST_ADD, np.nan)
     if not items:
         return {}
     feedback = events_to_feedback(

@@ -19,13 +19,12 @@ import numpy as np
 
 from recommender import HeadGram, Interactions, head_titles
 from recommender.data import DEFAULT_HALF_LIFE_DAYS, FEEDBACK_WEIGHTS
+from webapp.activity import vocabulary as ev
 from webapp.activity.parquet_log import SCHEMA, export_events, manifest_files, read_manifest
-from webapp.recommendations.feedback import FEEDBACK_TYPES, PLAYBACK_TYPES, to_unix
+from webapp.recommendations.feedback import to_unix
 from webapp.recommendations.training import TrainingError
 
 MASTER = re.compile(r"^(local(\[(\d+|\*)(,\d+)?\])?|spark://\S+|k8s://\S+|yarn)$")
-RATING_TYPES = ("rate", "unrate")
-LIST_TYPES = ("list_add", "list_remove")
 
 
 def check_master(master: str) -> str:
@@ -84,10 +83,8 @@ def feedback_frame(events, now: float, half_life_days: float = DEFAULT_HALF_LIFE
     stamp = F.col("occurred_at")
     # Whole seconds plus the microseconds, added as `feedback.to_unix` adds them.
     ts = F.unix_seconds(stamp).cast("double") + (F.unix_micros(stamp) % 1_000_000) / 1e6
-    fraction = F.when(kind.isin(*PLAYBACK_TYPES) & (duration > 0), value / duration).otherwise(
-        value
-    )
-    e = events.where(kind.isin(*FEEDBACK_TYPES) & F.col("title_id").isNotNull()).select(
+    fraction = F.when(kind.isin(*ev.WATCHED) & (duration > 0), value / duration).otherwise(value)
+    e = events.where(kind.isin(*ev.FEEDBACK) & F.col("title_id").isNotNull()).select(
         F.col("profile_id"),
         F.col("title_id"),
         F.col("id"),
@@ -95,7 +92,7 @@ def feedback_frame(events, now: float, half_life_days: float = DEFAULT_HALF_LIFE
         ts.alias("ts"),
         fraction.alias("val"),
     )
-    is_play = F.col("type").isin(*PLAYBACK_TYPES)
+    is_play = F.col("type").isin(*ev.WATCHED)
     val = F.col("val")
     progress = F.when(val.isNull() | F.isnan(val), 0.0).otherwise(
         F.least(F.greatest(val, F.lit(0.0)), F.lit(1.0))
@@ -108,18 +105,18 @@ def feedback_frame(events, now: float, half_life_days: float = DEFAULT_HALF_LIFE
     pairs = e.groupBy("profile_id", "title_id").agg(
         F.max("ts").alias("last_ts"),
         F.max(F.when(is_play, progress)).alias("max_prog"),
-        F.max(F.col("type") == "complete").alias("completed"),
-        F.max(F.col("type") == "click").alias("clicked"),
-        latest(PLAYBACK_TYPES).alias("last_play"),
-        latest(RATING_TYPES).alias("last_rating"),
-        latest(LIST_TYPES).alias("last_list"),
+        F.max(F.col("type") == ev.COMPLETE).alias("completed"),
+        F.max(F.col("type") == ev.CLICK).alias("clicked"),
+        latest(ev.WATCHED).alias("last_play"),
+        latest(ev.RATINGS).alias("last_rating"),
+        latest(ev.MY_LIST).alias("last_list"),
     )
     max_prog = F.col("max_prog")
     played = max_prog.isNotNull()
     early = (
         played
         & ~F.col("completed")
-        & (F.col("last_play.type") == "abandon")
+        & (F.col("last_play.type") == ev.ABANDON)
         & (max_prog < w["early_abandon_progress"])
     )
     play = (
@@ -128,9 +125,9 @@ def feedback_frame(events, now: float, half_life_days: float = DEFAULT_HALF_LIFE
         .when(played, w["start"] + w["progress"] * F.greatest(max_prog, F.lit(0.0)))
         .otherwise(0.0)
     )
-    rated = F.when(F.col("last_rating.type") == "rate", F.col("last_rating.val"))
+    rated = F.when(F.col("last_rating.type") == ev.RATE, F.col("last_rating.val"))
     rating = F.when(rated >= 2, w["love"]).when(rated > 0, w["thumbs_up"]).otherwise(0.0)
-    on_list = F.coalesce(F.col("last_list.type") == "list_add", F.lit(False))
+    on_list = F.coalesce(F.col("last_list.type") == ev.LIST_ADD, F.lit(False))
     weight = (
         play
         + rating

@@ -1,11 +1,12 @@
 """Search: the /search page, header suggestions and the full-text index behind them.
 
 `webapp.search.service` answers queries; `webapp.search.indexer` keeps the index
-in step with the catalog (`reindex_title`, `rebuild_index`, and an ORM hook that
-reindexes titles changed through the session before each commit).
+in step with the catalog: `init_app` installs its ORM hook, which reindexes the
+titles that rows changed through the session touch, before each commit
+(`rebuild_index` after bulk loads).
 """
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 from webapp.search.indexer import (
     rebuild_index,
@@ -15,7 +16,12 @@ from webapp.search.indexer import (
 )
 
 bp = Blueprint("search", __name__)
-watch_catalog_changes()
+
+
+def init_app(app: Flask) -> None:
+    """Keep the index in step with the catalog (session hooks, installed once per process)."""
+    watch_catalog_changes()
+
 
 from webapp.search import routes  # noqa: F401
 

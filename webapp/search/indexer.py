@@ -1,22 +1,24 @@
 """Keeping the search index in step with the catalog.
 
-`reindex_title` / `reindex_titles` / `reindex_people` / `rebuild_index` are the
-explicit calls. `watch_catalog_changes` also hooks the ORM session: titles and
-people added, edited or deleted through the ORM (the catalog service, the
-admin forms, the seed) are reindexed in the same transaction, just before it
-commits. Rows written with Core bulk inserts are not seen: call
+The one way the index follows the catalog is `watch_catalog_changes`, which
+webapp.search.init_app installs: it hooks the ORM session, and every
+`SearchIndexed` row (titles, credits, people, genres, keywords) added, edited
+or deleted through the ORM (the catalog service, the admin forms, the seed)
+has the titles whose text it is part of reindexed in the same transaction,
+just before it commits. Rows written with Core bulk inserts are not seen:
 `rebuild_index()` after those.
 """
 
 import logging
 
 from flask import has_app_context
-from sqlalchemy import event, inspect, select
+from sqlalchemy import Select, event, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from webapp.caching import app_caches
 from webapp.extensions import db
 from webapp.models import Credit, Person, Title
+from webapp.models.catalog import SearchIndexed
 from webapp.search.backends import backend
 from webapp.search.text import normalize
 
@@ -123,28 +125,55 @@ def _pending(session: Session) -> dict:
     return session.info.setdefault(PENDING, {"titles": set(), "people": set(), "stale": set()})
 
 
-def _remember_deleted_text(session: Session, _context, _instances) -> None:
-    """Before a flush deletes titles, keep the words of their indexed text.
+def _titles_of(session: Session, row: SearchIndexed) -> set[int]:
+    found = row.indexed_titles()
+    if isinstance(found, Select):
+        found = session.scalars(found)
+    return {i for i in found if i is not None}
 
-    PostgreSQL drops a deleted title's index row by cascade in that very flush, so
-    this is the last moment to learn which vocabulary words may have lost their
-    only title.
+
+def _text_changed(row: SearchIndexed) -> bool:
+    """The flush changed what this row gives to search (its SEARCH_COLUMNS)."""
+    if row.SEARCH_COLUMNS is None:
+        return True
+    attrs = inspect(row).attrs
+    return any(attrs[name].history.has_changes() for name in row.SEARCH_COLUMNS)
+
+
+def _remember_deleted(session: Session, _context, _instances) -> None:
+    """Before a flush deletes rows, learn which titles held their text.
+
+    The flush removes the links (a genre's titles, a person's credits) and, on
+    PostgreSQL, a deleted title's index row by cascade, so this is the last
+    moment to learn which titles to reindex and which vocabulary words may have
+    lost their only title.
     """
-    ids = [o.id for o in session.deleted if isinstance(o, Title) and o.id is not None]
+    deleted = [o for o in session.deleted if isinstance(o, SearchIndexed)]
+    if not deleted:
+        return
+    pending = _pending(session)
+    for row in deleted:
+        pending["titles"].update(_titles_of(session, row))
+    ids = [o.id for o in deleted if isinstance(o, Title) and o.id is not None]
     if ids and has_app_context() and _index_exists(session):
-        _pending(session)["stale"].update(_terms(backend().documents(ids)))
+        pending["stale"].update(_terms(backend().documents(ids)))
 
 
 def _collect(session: Session, _context) -> None:
     """After each flush, remember which titles and people changed."""
     pending = _pending(session)
-    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
-        if isinstance(obj, Title) and obj.id is not None:
-            pending["titles"].add(obj.id)
-        elif isinstance(obj, Credit) and obj.title_id is not None:
-            pending["titles"].add(obj.title_id)
-        elif isinstance(obj, Person) and obj.id is not None:
-            pending["people"].add(obj.id)
+    for row in list(session.new) + list(session.dirty):
+        if not isinstance(row, SearchIndexed) or not _text_changed(row):
+            continue
+        if isinstance(row, Person):
+            pending["people"].add(row.id)
+        # A row added in this flush is linked to titles only by rows also added
+        # (credits, a title's genres), which name those titles themselves.
+        if row not in session.new or not isinstance(row.indexed_titles(), Select):
+            pending["titles"].update(_titles_of(session, row))
+    for row in session.deleted:
+        if isinstance(row, Person) and row.id is not None:
+            pending["people"].add(row.id)
 
 
 def _flush_index(session: Session) -> None:
@@ -155,15 +184,10 @@ def _flush_index(session: Session) -> None:
         return
     if not has_app_context() or not _index_exists(session):
         return
-    titles = set(pending["titles"])
     if pending["people"]:
         reindex_people(pending["people"])
-        # A renamed person's titles carry the name in their indexed text.
-        titles.update(
-            session.scalars(select(Credit.title_id).where(Credit.person_id.in_(pending["people"])))
-        )
-    if titles:
-        reindex_titles(titles, pending["stale"])
+    if pending["titles"]:
+        reindex_titles(pending["titles"], pending["stale"])
 
 
 def _forget(session: Session) -> None:
@@ -182,7 +206,7 @@ def watch_catalog_changes() -> None:
     """Install the session hooks once per process."""
     if event.contains(Session, "after_flush", _collect):
         return
-    event.listen(Session, "before_flush", _remember_deleted_text)
+    event.listen(Session, "before_flush", _remember_deleted)
     event.listen(Session, "after_flush", _collect)
     event.listen(Session, "before_commit", _flush_index)
     event.listen(Session, "after_rollback", _forget)

@@ -17,7 +17,6 @@ from webapp.catalog.service import SeasonSpec, TitleSpec, cast_entry
 from webapp.seed.episode_names import episode_texts
 from webapp.seed.errors import SeedError
 
-CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 CATALOG_FILES = ("films_classic.json", "films_nineties.json", "films_modern.json", "series.json")
 
 GENRES = (
@@ -46,9 +45,9 @@ GENRES = (
 MOODS = ("dark", "tense", "bright", "warm", "cool", "whimsical", "epic", "romantic", "eerie")
 
 
-def load_records(folder: Path | None = None) -> list[dict]:
+def load_records(folder: Path) -> list[dict]:
     """All records of the catalog files in file order; a title listed twice is kept once."""
-    folder = Path(folder or CATALOG_DIR)
+    folder = Path(folder)
     records, seen = [], set()
     for name in CATALOG_FILES:
         path = folder / name

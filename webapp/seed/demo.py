@@ -41,6 +41,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from tqdm import tqdm
 
+from webapp.activity import vocabulary as ev
 from webapp.auth.accounts import register_account
 from webapp.caching import send_catalog_changed
 from webapp.catalog.service import Catalog
@@ -70,24 +71,6 @@ from webapp.seed.population import (
 from webapp.seed.simulate import DAY, CatalogView, Outcome, ViewerSimulation
 
 __all__ = ["SeedError", "SeedSummary", "database_is_empty", "seed_demo"]
-
-# Interactions a recommender learns from; impressions and clicks are counted apart.
-INTERACTION_TYPES = frozenset(
-    {
-        "play_start",
-        "heartbeat",
-        "pause",
-        "seek",
-        "complete",
-        "abandon",
-        "rate",
-        "unrate",
-        "list_add",
-        "list_remove",
-        "search",
-        "search_click",
-    }
-)
 
 
 @dataclass
@@ -134,7 +117,7 @@ def seed_demo(
     """Load the demo catalog, accounts and simulated viewing; commit and summarise.
 
     The catalog is read from `catalog_dir`, else the app's DEMO_CATALOG_DIR
-    setting, else webapp/seed/catalog/. Bad input raises SeedError.
+    setting. Bad input raises SeedError.
     """
     if not isinstance(n_profiles, int) or n_profiles < 1:
         raise SeedError("The number of profiles must be a whole number of at least 1.")
@@ -143,7 +126,7 @@ def seed_demo(
     if not isinstance(seed, int):
         raise SeedError("The seed must be a whole number.")
     began = time.perf_counter()
-    records = load_records(catalog_dir or current_app.config.get("DEMO_CATALOG_DIR"))
+    records = load_records(catalog_dir or current_app.config["DEMO_CATALOG_DIR"])
     _check_not_seeded()
     now = _as_naive_utc(now or utcnow())
     rng = np.random.default_rng(seed)
@@ -313,8 +296,8 @@ def write_outcomes(outcomes: list[Outcome], summary: SeedSummary, progress: bool
     order = sorted(range(len(events)), key=lambda k: (events[k]["occurred_at"], k))
     events = [events[k] for k in order]
     summary.events = len(events)
-    summary.impressions = sum(1 for e in events if e["type"] == "impression")
-    summary.interactions = sum(1 for e in events if e["type"] in INTERACTION_TYPES)
+    summary.impressions = sum(1 for e in events if e["type"] == ev.IMPRESSION)
+    summary.interactions = sum(1 for e in events if e["type"] in ev.INTERACTIONS)
     tables = (
         (WatchState, [r for o in outcomes for r in o.watch_states]),
         (EpisodeProgress, [r for o in outcomes for r in o.episode_progress]),

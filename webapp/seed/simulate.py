@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from webapp.activity import vocabulary as ev
 from webapp.catalog.service import slugify
 from webapp.seed.catalog_files import GENRES
 from webapp.seed.population import DEVICES, KIDS_SEGMENT, NIGHT_GENRES, Viewer
@@ -391,7 +392,7 @@ class ViewerSimulation:
                 )
                 self.emit(
                     t + row_pos * 4 + col_pos * 0.5,
-                    "impression",
+                    ev.IMPRESSION,
                     index,
                     page="home",
                     row_key=row_key,
@@ -435,7 +436,7 @@ class ViewerSimulation:
         rng = self.rng
         self.emit(
             t,
-            "click",
+            ev.CLICK,
             index,
             page="home",
             row_key=row_key,
@@ -447,7 +448,7 @@ class ViewerSimulation:
         new_to_viewer = index not in self.my_list and self.status.get(index) is None
         save = _sigmoid(-2.3 + 0.9 * self.viewer.list_habit + 0.4 * z[index])
         if new_to_viewer and rng.random() < save:
-            self.emit(t, "list_add", index, page="title")
+            self.emit(t, ev.LIST_ADD, index, page="title")
             self.my_list[index] = t
             t += float(rng.uniform(3, 20))
             if rng.random() < 0.6:
@@ -488,7 +489,7 @@ class ViewerSimulation:
             query = MISSING_QUERIES[int(rng.integers(len(MISSING_QUERIES)))]
         if rng.random() < 0.15:
             query = self._typo(query)
-        self.emit(t, "search", None, page="search", text=query, value=float(len(candidates)))
+        self.emit(t, ev.SEARCH, None, page="search", text=query, value=float(len(candidates)))
         t += float(rng.uniform(4, 25))
         if not candidates or rng.random() < 0.2:
             return t
@@ -498,7 +499,7 @@ class ViewerSimulation:
         )
         self.emit(
             t,
-            "search_click",
+            ev.SEARCH_CLICK,
             chosen,
             page="search",
             text=query,
@@ -556,15 +557,15 @@ class ViewerSimulation:
         rng, viewer = self.rng, self.viewer
         resumed = 0.8 if start > 0 else 0.0
         if rng.random() < _sigmoid(1.4 * match + 0.8 * viewer.patience + ease + resumed):
-            stop, ending = duration * float(rng.uniform(0.93, 1.0)), "complete"
+            stop, ending = duration * float(rng.uniform(0.93, 1.0)), ev.COMPLETE
         else:
             share = rng.uniform(0.02, 0.3) if match < 0 else rng.uniform(0.1, 0.85)
             stop = min(max(start + 60.0, duration * float(share)), duration * 0.89)
             comeback = _sigmoid(0.6 * match + 0.6 * viewer.patience - 1.2)
-            ending = "pause" if rng.random() < comeback else "abandon"
+            ending = ev.PAUSE if rng.random() < comeback else ev.ABANDON
         if stop - start > end - t:
             stop = min(start + max(300.0, end - t), duration * 0.89)
-            ending = "pause"
+            ending = ev.PAUSE
         return max(stop, start), ending
 
     def playback_quality(
@@ -580,12 +581,12 @@ class ViewerSimulation:
         median = QUALITY_STARTUP_MEDIAN.get(device, 1.0)
         common = {"episode_id": episode_id, "page": "player"}
         startup = min(float(rng.lognormal(math.log(median), 0.45)), 30.0)
-        self.emit(t - 1.0, "startup", index, value=round(startup, 3), text="click", **common)
+        self.emit(t - 1.0, ev.STARTUP, index, value=round(startup, 3), text="click", **common)
         stall_chance = QUALITY_STALL_CHANCE.get(device, 0.06)
         for _ in range(int(rng.poisson(stall_chance * max(seconds, 0) / 600))):
             at = t + float(rng.uniform(0, max(seconds, 1)))
             stall = min(float(rng.lognormal(math.log(1.2), 0.7)), 60.0)
-            self.emit(at, "rebuffer", index, value=round(stall, 3), **common)
+            self.emit(at, ev.REBUFFER, index, value=round(stall, 3), **common)
 
     def playback(
         self,
@@ -601,31 +602,31 @@ class ViewerSimulation:
         rng = self.rng
         common = {"episode_id": episode_id, "duration": duration, "page": "watch"}
         t += 2.0
-        self.emit(t, "play_start", index, value=round(start, 1), **common)
+        self.emit(t, ev.PLAY_START, index, value=round(start, 1), **common)
         self.playback_quality(index, episode_id, t, stop - start)
         marks = [
-            (float(m), "heartbeat")
+            (float(m), ev.HEARTBEAT)
             for m in np.arange(
                 (math.floor(start / HEARTBEAT_EVERY) + 1) * HEARTBEAT_EVERY, stop, HEARTBEAT_EVERY
             )
         ]
         if stop > start + 120 and rng.random() < 0.2:
-            marks.append((float(rng.uniform(start + 60, stop)), "pause"))
+            marks.append((float(rng.uniform(start + 60, stop)), ev.PAUSE))
         if stop > start + 120 and rng.random() < 0.12:
-            marks.append((float(rng.uniform(start + 60, stop)), "seek"))
+            marks.append((float(rng.uniform(start + 60, stop)), ev.SEEK))
         position = start
         for mark, kind in sorted(marks):
             if mark <= position:
                 continue
             t += mark - position
             position = mark
-            if kind == "seek":
+            if kind == ev.SEEK:
                 jump = float(rng.choice([-10.0, 30.0, 90.0, 240.0]))
                 position = min(max(position + jump, 0.0), stop)
-                self.emit(t, "seek", index, value=round(position, 1), **common)
+                self.emit(t, ev.SEEK, index, value=round(position, 1), **common)
             else:
                 self.emit(t, kind, index, value=round(position, 1), **common)
-                if kind == "pause":
+                if kind == ev.PAUSE:
                     t += float(rng.uniform(30, 600))
         t += max(stop - position, 0.0)
         self.emit(t, ending, index, value=round(stop, 1), **common)
@@ -645,11 +646,11 @@ class ViewerSimulation:
         if state is None:
             state = self.watch[index] = PlayState(started_at=t0 + 2, updated_at=t)
         state.position, state.duration, state.updated_at = round(stop, 1), duration, t
-        state.completed = ending == "complete"
+        state.completed = ending == ev.COMPLETE
         if state.completed:
             state.times_completed += 1
         self.set_status(
-            index, {"complete": "completed", "pause": "progress"}.get(ending, "abandoned")
+            index, {ev.COMPLETE: "completed", ev.PAUSE: "progress"}.get(ending, "abandoned")
         )
         return self.after_playback(index, t, match, ending, finished=state.completed)
 
@@ -667,16 +668,16 @@ class ViewerSimulation:
         if state is None:
             state = self.watch[index] = PlayState(started_at=t + 2, updated_at=t)
         match = float(z[index])
-        ending, finished = "pause", False
+        ending, finished = ev.PAUSE, False
         while True:
             episode_id, duration = episodes[k]
             stop, ending = self._plan_playback(start, duration, match, t, end, ease=1.0)
             t = self.playback(index, episode_id, t, start, stop, duration, ending)
             progress = self.episode_progress.setdefault(episode_id, {"completed": False})
             progress.update(position=round(stop, 1), duration=duration, updated_at=t)
-            progress["completed"] = progress["completed"] or ending == "complete"
+            progress["completed"] = progress["completed"] or ending == ev.COMPLETE
             state.updated_at = t
-            if ending != "complete":
+            if ending != ev.COMPLETE:
                 state.episode_id, state.position, state.duration = (
                     episode_id,
                     round(stop, 1),
@@ -699,10 +700,10 @@ class ViewerSimulation:
             t += float(rng.uniform(5, 20))  # autoplay countdown
             keep_going = _sigmoid(0.8 * match + 0.6 + 0.3 * self.viewer.series_affinity)
             if t >= end or rng.random() >= keep_going:
-                ending = "pause"
+                ending = ev.PAUSE
                 break
         self.set_status(
-            index, {"abandon": "abandoned"}.get(ending, "completed" if finished else "progress")
+            index, {ev.ABANDON: "abandoned"}.get(ending, "completed" if finished else "progress")
         )
         return self.after_playback(index, t, match, ending, finished=finished)
 
@@ -719,20 +720,20 @@ class ViewerSimulation:
         quality = float(self.view.quality[index])
         series = bool(self.view.is_series[index])
         if (finished and rng.random() < 0.45) or (
-            series and ending != "abandon" and rng.random() < 0.12
+            series and ending != ev.ABANDON and rng.random() < 0.12
         ):
             # Chosen titles already match well (z around 2), so thumbs are relative to that.
             score = 0.8 * (match - 2.0) + 0.5 * quality + float(rng.normal(0, 0.7))
             value = 2 if score > 0.7 else 1 if score > -0.6 else -1 if score < -1.1 else None
-        elif ending == "abandon" and rng.random() < 0.3 and match < 1.0:
+        elif ending == ev.ABANDON and rng.random() < 0.3 and match < 1.0:
             value = -1
         if value is not None:
             t += float(rng.uniform(2, 15))
-            self.emit(t, "rate", index, page="title", value=float(value))
+            self.emit(t, ev.RATE, index, page="title", value=float(value))
             self.ratings[index] = (value, t)
         if finished and index in self.my_list and rng.random() < 0.5:
             t += float(rng.uniform(2, 10))
-            self.emit(t, "list_remove", index, page="title")
+            self.emit(t, ev.LIST_REMOVE, index, page="title")
             del self.my_list[index]
         return t
 
@@ -741,12 +742,12 @@ class ViewerSimulation:
         rng = self.rng
         if self.ratings and rng.random() < 0.02:
             index = sorted(self.ratings)[int(rng.integers(len(self.ratings)))]
-            self.emit(t + 1, "unrate", index, page="title")
+            self.emit(t + 1, ev.UNRATE, index, page="title")
             del self.ratings[index]
         if self.my_list and rng.random() < 0.05:
             index = min(self.my_list, key=lambda i: (self.my_list[i], i))
             if t - self.my_list[index] > 14 * DAY:
-                self.emit(t + 2, "list_remove", index, page="my-list")
+                self.emit(t + 2, ev.LIST_REMOVE, index, page="my-list")
                 del self.my_list[index]
 
     # -- results ---------------------------------------------------------------------------
