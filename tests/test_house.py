@@ -26,7 +26,7 @@ MAX_LINES = 400
 CHECKED_TREES = ("webapp", "recommender", "tests", "benchmarks", "migrations")
 # The one list of modules allowed past MAX_LINES, each with its reason.
 LONG_MODULES = {
-    "recommender/hybrid.py": "being split into recommender/hybrid/",
+    "recommender/hybrid/model.py": "the hybrid's fitting with the formula it fits written out in its docstring",
     "recommender/base.py": "being split: the model API apart from its shared helpers",
     "recommender/evaluate.py": "being split: the offline protocol apart from its CLI",
     "recommender/context.py": "being split: time-of-day features apart from their fitting",

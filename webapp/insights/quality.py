@@ -20,11 +20,19 @@ from datetime import timedelta
 import numpy as np
 from sqlalchemy import func, select
 
+from webapp.activity.vocabulary import (
+    PLAY_START,
+    PLAYBACK_ERROR,
+    REBUFFER,
+    RENDITION_SWITCH,
+    STARTUP,
+)
 from webapp.insights.logview import LogView, _fetch
 from webapp.insights.stats import share
 from webapp.models import Event
 
-ATTEMPT_TYPES = ("play_start", "startup", "playback_error")
+# A play attempt: the play began, its first frame came, or it failed.
+ATTEMPT_TYPES = (PLAY_START, STARTUP, PLAYBACK_ERROR)
 HD_HEIGHT = 720
 UNKNOWN = "unknown"  # events without a device class
 VIDEO_ERRORS = {"1": "aborted", "2": "network", "3": "decode", "4": "source not supported"}
@@ -117,8 +125,8 @@ def _read(log: LogView) -> _Events:
     day = log.day_number(Event.occurred_at)
     timings, devices = _fetch(
         log.session.execute(
-            select((Event.type == "rebuffer").label("rebuffer"), Event.value, day, Event.device)
-            .where(Event.type.in_(("startup", "rebuffer")), log.in_window())
+            select((Event.type == REBUFFER).label("rebuffer"), Event.value, day, Event.device)
+            .where(Event.type.in_((STARTUP, REBUFFER)), log.in_window())
             .where(Event.value.is_not(None))
         ),
         3,
@@ -138,7 +146,7 @@ def _read(log: LogView) -> _Events:
     attempts = [(device or UNKNOWN, d, n) for device, d, n in attempts]
     switches = log.session.execute(
         select(Event.device, day, Event.value, func.count())
-        .where(Event.type == "rendition_switch", log.in_window(), Event.value.is_not(None))
+        .where(Event.type == RENDITION_SWITCH, log.in_window(), Event.value.is_not(None))
         .group_by(Event.device, day, Event.value)
     ).all()
     errors = log.session.execute(
@@ -150,7 +158,7 @@ def _read(log: LogView) -> _Events:
             Event.device,
             day,
             Event.text,
-        ).where(Event.type == "playback_error", log.in_window())
+        ).where(Event.type == PLAYBACK_ERROR, log.in_window())
     ).all()
     return _Events(
         timing_kind=timings[:, 0].astype(np.int64),
