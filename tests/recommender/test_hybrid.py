@@ -232,9 +232,9 @@ def test_cold_power_weighs_neighbours_by_similarity_to_that_power(planted):
     model.add_items(
         ItemFeatures(item_ids=[5000], genres=[["Crime", "Thriller"]], year=[1995], people=[[]])
     )
-    row = int(np.searchsorted(model.noncf_items, model._item_index([40])[0]))
+    row = int(np.searchsorted(model.noncf_items, model._item_index([5000])[0]))
     m = model.M[row]
-    sims = (model.Fc[model._item_index([40])] @ model.Fc[model.cf_items[m.indices]].T).toarray()
+    sims = (model.Fc[model._item_index([5000])] @ model.Fc[model.cf_items[m.indices]].T).toarray()
     expected = sims.ravel() ** 3.0
     assert m.data == pytest.approx(expected / expected.sum(), rel=1e-5)
     model.set_scoring(cold_power=1.0)
