@@ -20,7 +20,8 @@ from datetime import timedelta
 import numpy as np
 from sqlalchemy import func, select
 
-from webapp.insights.logview import LogView, _fetch
+from webapp.insights.log_arrays import fetch_arrays
+from webapp.insights.logview import LogView
 from webapp.insights.stats import share
 from webapp.models import Event
 
@@ -115,7 +116,7 @@ class _Events:
 
 def _read(log: LogView) -> _Events:
     day = log.day_number(Event.occurred_at)
-    timings, devices = _fetch(
+    timings, devices = fetch_arrays(
         log.session.execute(
             select((Event.type == "rebuffer").label("rebuffer"), Event.value, day, Event.device)
             .where(Event.type.in_(("startup", "rebuffer")), log.in_window())
