@@ -176,7 +176,8 @@ def main(argv=None) -> dict:
 
     from recommender import HybridRecommender
     from webapp import create_app
-    from webapp.activity.parquet_log import export_events, manifest_files, read_manifest
+    from webapp.activity.parquet_log.export import export_events
+    from webapp.activity.parquet_log.manifest import manifest_files, read_manifest
     from webapp.config import Config
     from webapp.recommendations.feedback import training_feedback
     from webapp.recommendations.spark_engine import SparkEngine, start_session

@@ -14,7 +14,7 @@ from flask_migrate import downgrade, upgrade
 
 from tests.webapp.catalog_factory import build_catalog, make_account
 from webapp.activity import record_events
-from webapp.activity.parquet_log import MANIFEST
+from webapp.activity.parquet_log.manifest import MANIFEST
 from webapp.activity.partitions import SCHEMA, add_months, month_of
 from webapp.extensions import db
 from webapp.models import Event, Profile

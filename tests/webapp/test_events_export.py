@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import AuthActions
-from webapp.activity.parquet_log import MANIFEST, sha256
+from webapp.activity.parquet_log.manifest import MANIFEST, sha256
 from webapp.extensions import db
 from webapp.models import Account, Event, Profile
 from webapp.models.base import utcnow

@@ -19,7 +19,8 @@ def _fail(message: str) -> None:
 @click.argument("directory", type=click.Path(path_type=Path))
 def export_command(directory: Path) -> None:
     """Write new events to DIRECTORY as Parquet (one folder per day); rerun to add new ones."""
-    from webapp.activity.parquet_log import ExportError, export_events
+    from webapp.activity.parquet_log.export import export_events
+    from webapp.activity.parquet_log.manifest import ExportError
 
     try:
         summary = export_events(directory)
@@ -65,7 +66,7 @@ def partitions_command(ahead: int) -> None:
 def drop_months_command(before: str, export_dir: Path | None) -> None:
     """Drop old months of events, each only once the Parquet export holds all of it."""
     from webapp.activity import partitions
-    from webapp.activity.parquet_log import (
+    from webapp.activity.parquet_log.manifest import (
         ExportError,
         archive_month,
         month_exported,

@@ -13,7 +13,8 @@ from datetime import timedelta
 
 import numpy as np
 
-from webapp.insights.logview import DAYPARTS, LogView, daypart_of
+from webapp.insights.log_records import DAYPARTS, daypart_of
+from webapp.insights.logview import LogView
 from webapp.insights.stats import share
 
 

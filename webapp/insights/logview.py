@@ -16,156 +16,31 @@ as numpy arrays so that several reports share one pass over the events:
 - `catalog`: titles with their genres, themes and AI label; `profiles`.
 """
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
 import numpy as np
-from sqlalchemy import (
-    Column,
-    Date,
-    DateTime,
-    Integer,
-    MetaData,
-    Table,
-    and_,
-    case,
-    cast,
-    distinct,
-    func,
-    literal,
-    select,
-)
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Column, Integer, MetaData, Table, case, distinct, func, select
+from sqlalchemy.orm import Session
 
 from webapp.activity import vocabulary as ev
+from webapp.insights.log_arrays import as_datetime, fetch_arrays
+from webapp.insights.log_impressions import counts_with_plays
+from webapp.insights.log_records import (
+    COMPLETE_AT,
+    Activity,
+    ArtworkCounts,
+    Catalog,
+    Impressions,
+    Sittings,
+)
+from webapp.insights.log_window import LogWindow
 from webapp.models import Event, Profile, Title
 from webapp.models.catalog import Genre, Keyword, title_genres, title_keywords
 
-PLAY_WITHIN = timedelta(minutes=30)
-COMPLETE_AT = 0.9
-DAYPARTS = ("morning", "afternoon", "evening", "night")  # 5-12, 12-18, 18-23, 23-5 local
 
-
-def daypart_of(hours: np.ndarray) -> np.ndarray:
-    """Index into DAYPARTS for local hours (unknown hours count as evening)."""
-    hours = np.where(hours < 0, 20, hours)
-    return np.select(
-        [(hours >= 5) & (hours < 12), (hours >= 12) & (hours < 18), (hours >= 18) & (hours < 23)],
-        [0, 1, 2],
-        default=3,
-    )
-
-
-@dataclass
-class Sittings:
-    profile: np.ndarray
-    title: np.ndarray
-    episode: np.ndarray  # -1 for films
-    started: np.ndarray  # seconds since the window start
-    watched: np.ndarray  # seconds
-    duration: np.ndarray  # seconds
-    done: np.ndarray  # bool
-    hour: np.ndarray  # local hour, -1 unknown
-    device: np.ndarray  # str
-
-    def __len__(self) -> int:
-        return self.profile.size
-
-
-@dataclass
-class Activity:
-    profile: np.ndarray
-    day: np.ndarray  # days since the window start
-    events: np.ndarray
-    sessions: np.ndarray
-
-
-@dataclass
-class Impressions:
-    profile: np.ndarray
-    day: np.ndarray  # days since the window start
-    shown: np.ndarray
-    played: np.ndarray  # followed by a play of the title within PLAY_WITHIN
-
-
-@dataclass
-class ArtworkCounts:
-    segment: np.ndarray  # -1: no segment
-    title: np.ndarray
-    variant: np.ndarray
-    period: np.ndarray  # 0 before the split day, 1 from it
-    shown: np.ndarray
-    played: np.ndarray
-
-
-@dataclass
-class Catalog:
-    ids: np.ndarray
-    names: list[str]
-    kind: np.ndarray
-    year: np.ndarray  # 0 unknown
-    ai_use: np.ndarray  # none | assisted | generated | None (webapp.catalog.ai_use)
-    genre_names: list[str]
-    genre_matrix: np.ndarray  # titles x genres, 0/1
-    keyword_names: list[str]
-    keyword_pairs: tuple[np.ndarray, np.ndarray] = field(
-        default=None
-    )  # (title index, keyword index)
-
-    @cached_property
-    def index(self) -> dict[int, int]:
-        return {int(t): i for i, t in enumerate(self.ids)}
-
-    def rows_of(self, title_ids: np.ndarray) -> np.ndarray:
-        """Catalog row of each title id (-1 for titles no longer in the catalog)."""
-        lookup = self.index
-        return np.fromiter(
-            (lookup.get(int(t), -1) for t in title_ids), dtype=np.int64, count=len(title_ids)
-        )
-
-
-class LogView:
+class LogView(LogWindow):
     """The events of [start, end) and the catalog, read lazily and once."""
-
-    def __init__(self, session: Session, start: datetime, end: datetime):
-        if end <= start:
-            raise ValueError("The window must end after it starts.")
-        self.session = session
-        self.start = start
-        self.end = end
-
-    @property
-    def days(self) -> int:
-        return max(1, (self.end - self.start).days)
-
-    @property
-    def day_count(self) -> int:
-        """Calendar days the window touches (day numbers run 0 .. day_count - 1)."""
-        return (self.end.date() - self.start.date()).days + 1
-
-    def day_of(self, seconds: np.ndarray) -> np.ndarray:
-        """Day numbers (as in `day_number`) of times given in seconds since the window start."""
-        since_midnight = (
-            self.start - datetime.combine(self.start.date(), datetime.min.time())
-        ).total_seconds()
-        return ((np.asarray(seconds) + since_midnight) // 86400).astype(np.int64)
-
-    @property
-    def dialect(self) -> str:
-        return self.session.get_bind().dialect.name
-
-    def in_window(self, column=Event.occurred_at):
-        """SQL condition: `column` falls in [start, end)."""
-        return and_(column >= self.start, column < self.end)
-
-    def shifted(self, column, delta: timedelta):
-        """SQL for `column + delta` (SQLite keeps datetimes as ISO text)."""
-        if self.dialect == "sqlite":
-            return func.strftime(
-                "%Y-%m-%d %H:%M:%f", column, f"{int(delta.total_seconds()):+d} seconds"
-            )
-        return column + delta
 
     @cached_property
     def catalog(self) -> Catalog:
@@ -209,21 +84,6 @@ class LogView:
             keyword_pairs=pair_arrays,
         )
 
-    def day_number(self, column):
-        """SQL for the whole days between the window's first midnight and `column`."""
-        origin = self.start.date()
-        if self.dialect == "sqlite":
-            return cast(func.julianday(column) - func.julianday(origin.isoformat()), Integer)
-        return cast(column, Date) - literal(origin, Date)
-
-    def seconds_since_start(self, column):
-        """SQL for the seconds between the window start and `column`."""
-        if self.dialect == "sqlite":
-            return (
-                func.julianday(column) - func.julianday(self.start.isoformat(sep=" "))
-            ) * 86400.0
-        return func.extract("epoch", column - literal(self.start, DateTime))
-
     @cached_property
     def sittings(self) -> Sittings:
         query = (
@@ -242,7 +102,7 @@ class LogView:
             .where(Event.type.in_(ev.PLAYBACK), self.in_window(), Event.title_id.is_not(None))
             .group_by(Event.profile_id, Event.title_id, Event.episode_id, Event.session_id)
         )
-        numbers, devices = _fetch(self.session.execute(query), 9, text_columns=1)
+        numbers, devices = fetch_arrays(self.session.execute(query), 9, text_columns=1)
         duration = numbers[:, 5]
         return Sittings(
             profile=numbers[:, 0].astype(np.int64),
@@ -259,7 +119,7 @@ class LogView:
     @cached_property
     def activity(self) -> Activity:
         day = self.day_number(Event.occurred_at)
-        numbers, _ = _fetch(
+        numbers, _ = fetch_arrays(
             self.session.execute(
                 select(Event.profile_id, day, func.count(), func.count(distinct(Event.session_id)))
                 .where(self.in_window())
@@ -272,80 +132,21 @@ class LogView:
             profile=numbers[:, 0], day=numbers[:, 1], events=numbers[:, 2], sessions=numbers[:, 3]
         )
 
-    def _played_impressions(self):
-        """Subquery of the ids of impressions followed by a play of the title within PLAY_WITHIN.
-
-        Found from the plays' side (plays are far fewer than impressions): each
-        play_start looks back PLAY_WITHIN over the same title's events by index.
-        """
-        play = aliased(Event, name="play")
-        shown = aliased(Event, name="shown")
-        return (
-            select(shown.id.label("id"))
-            .join(
-                play,
-                and_(
-                    play.profile_id == shown.profile_id,
-                    play.title_id == shown.title_id,
-                    shown.occurred_at <= play.occurred_at,
-                    shown.occurred_at >= self.shifted(play.occurred_at, -PLAY_WITHIN),
-                ),
-            )
-            # No constant window on the impressions: SQLite would then scan the whole window
-            # instead of the 30 minutes before each play. Callers apply the window.
-            .where(
-                play.type == ev.PLAY_START,
-                self.in_window(play.occurred_at),
-                shown.type == ev.IMPRESSION,
-            )
-            .with_hint(shown, "INDEXED BY ix_events_profile_time", "sqlite")
-            .distinct()
-            .subquery("played")
-        )
-
-    def _counts_with_plays(self, connection, columns: list, where: list, join=None) -> np.ndarray:
-        """Rows of `columns` + impressions + played impressions, grouped by `columns`.
-
-        Two grouped queries (all impressions; those followed by a play) merged
-        here: an outer join to the played subquery makes SQLite scan it per row.
-        """
-
-        def grouped(extra_join=None):
-            query = select(*columns, func.count()).select_from(Event)
-            if join is not None:
-                query = query.outerjoin(*join)
-            if extra_join is not None:
-                query = query.join(*extra_join)
-            query = query.where(
-                Event.type == ev.IMPRESSION, self.in_window(), Event.title_id.is_not(None), *where
-            )
-            numbers, _ = _fetch(connection.execute(query.group_by(*columns)), len(columns) + 1)
-            return numbers.astype(np.int64)
-
-        played = self._played_impressions()
-        everything = grouped()
-        followed = grouped((played, played.c.id == Event.id))
-        out = np.zeros((everything.shape[0], everything.shape[1] + 1), dtype=np.int64)
-        out[:, :-1] = everything
-        if followed.size:
-            keys_all, keys_played = _row_keys(everything[:, :-1]), _row_keys(followed[:, :-1])
-            order = np.argsort(keys_all, kind="stable")
-            at = order[np.searchsorted(keys_all, keys_played, sorter=order)]
-            out[at, -1] = followed[:, -1]
-        return out
-
     @cached_property
     def impressions(self) -> Impressions:
         """Impressions per profile and day, and how many were followed by a play."""
-        rows = self._counts_with_plays(
-            self.session.connection(), [Event.profile_id, self.day_number(Event.occurred_at)], []
+        rows = counts_with_plays(
+            self,
+            self.session.connection(),
+            [Event.profile_id, self.day_number(Event.occurred_at)],
+            [],
         )
         return Impressions(profile=rows[:, 0], day=rows[:, 1], shown=rows[:, 2], played=rows[:, 3])
 
     @cached_property
     def impressions_by_title(self) -> tuple[np.ndarray, np.ndarray]:
         """(title ids, impressions) over the window."""
-        numbers, _ = _fetch(
+        numbers, _ = fetch_arrays(
             self.session.execute(
                 select(Event.title_id, func.count())
                 .where(Event.type == ev.IMPRESSION, self.in_window(), Event.title_id.is_not(None))
@@ -379,7 +180,8 @@ class LogView:
                 )
             segment = func.coalesce(table.c.segment, -1)
             period = case((Event.occurred_at >= self.start + timedelta(days=split_day), 1), else_=0)
-            rows = self._counts_with_plays(
+            rows = counts_with_plays(
+                self,
                 connection,
                 [segment, Event.title_id, Event.artwork_variant, period],
                 [Event.artwork_variant.is_not(None)],
@@ -420,44 +222,17 @@ class LogView:
         return (
             np.array([r[0] for r in rows], dtype=np.int64),
             np.array(
-                [(_as_datetime(r[1]) - self.start).total_seconds() / 86400 for r in rows],
+                [(as_datetime(r[1]) - self.start).total_seconds() / 86400 for r in rows],
                 dtype=float,
             ),
             np.array([bool(r[2]) for r in rows], dtype=bool),
         )
 
 
-def _fetch(result, n_numbers: int, text_columns: int = 0, chunk: int = 200_000):
-    """Rows as a float array of the first `n_numbers` columns (NULL -> 0) and an object
-    array of the text columns after them, read in chunks to bound memory."""
-    numeric, texts = [], []
-    for part in result.partitions(chunk):
-        block = np.array([row[:n_numbers] for row in part], dtype=object)
-        block[block == None] = 0
-        numeric.append(block.astype(float))
-        if text_columns:
-            texts.append(np.array([row[n_numbers:] for row in part], dtype=object))
-    numbers = np.vstack(numeric) if numeric else np.zeros((0, n_numbers))
-    words = np.vstack(texts) if texts else np.zeros((0, text_columns), dtype=object)
-    return numbers, words
-
-
-def _row_keys(rows: np.ndarray) -> np.ndarray:
-    """One comparable value per row of an int64 matrix (for matching rows between arrays)."""
-    rows = np.ascontiguousarray(rows, dtype=np.int64)
-    return rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
-
-
-def _as_datetime(value) -> datetime:
-    if isinstance(value, str):
-        return datetime.fromisoformat(value)
-    return value.replace(tzinfo=None) if value.tzinfo else value
-
-
 def latest_event_time(session: Session) -> datetime | None:
     """When the newest event happened (reports end their windows there)."""
     value = session.scalar(select(func.max(Event.occurred_at)))
-    return _as_datetime(value) if value is not None else None
+    return as_datetime(value) if value is not None else None
 
 
 def window_ending(session: Session, days: int, end: datetime | None = None) -> LogView:
@@ -468,16 +243,4 @@ def window_ending(session: Session, days: int, end: datetime | None = None) -> L
     return LogView(session, end - timedelta(days=days), end)
 
 
-__all__ = [
-    "DAYPARTS",
-    "PLAY_WITHIN",
-    "Activity",
-    "ArtworkCounts",
-    "Catalog",
-    "Impressions",
-    "LogView",
-    "Sittings",
-    "daypart_of",
-    "latest_event_time",
-    "window_ending",
-]
+__all__ = ["LogView", "latest_event_time", "window_ending"]

@@ -27,7 +27,8 @@ from webapp.activity.vocabulary import (
     RENDITION_SWITCH,
     STARTUP,
 )
-from webapp.insights.logview import LogView, _fetch
+from webapp.insights.log_arrays import fetch_arrays
+from webapp.insights.logview import LogView
 from webapp.insights.stats import share
 from webapp.models import Event
 
@@ -123,7 +124,7 @@ class _Events:
 
 def _read(log: LogView) -> _Events:
     day = log.day_number(Event.occurred_at)
-    timings, devices = _fetch(
+    timings, devices = fetch_arrays(
         log.session.execute(
             select((Event.type == REBUFFER).label("rebuffer"), Event.value, day, Event.device)
             .where(Event.type.in_((STARTUP, REBUFFER)), log.in_window())

@@ -17,7 +17,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import silhouette_score
 from sqlalchemy import select
 
-from webapp.insights.logview import DAYPARTS, LogView, daypart_of
+from webapp.insights.log_records import DAYPARTS, daypart_of
+from webapp.insights.logview import LogView
 from webapp.models.catalog import Credit, Person
 from webapp.personalization.segments import store_segments
 

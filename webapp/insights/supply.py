@@ -14,7 +14,8 @@ from sqlalchemy.orm import aliased
 
 from webapp.catalog.ai_use import DISCLOSED
 from webapp.insights.demand import group_rows, membership
-from webapp.insights.logview import PLAY_WITHIN, LogView
+from webapp.insights.log_records import PLAY_WITHIN
+from webapp.insights.logview import LogView
 from webapp.insights.stats import share
 from webapp.models import Event
 

@@ -20,7 +20,9 @@ import numpy as np
 from recommender import HeadGram, Interactions, head_titles
 from recommender.data import DEFAULT_HALF_LIFE_DAYS, FEEDBACK_WEIGHTS
 from webapp.activity import vocabulary as ev
-from webapp.activity.parquet_log import SCHEMA, export_events, manifest_files, read_manifest
+from webapp.activity.parquet_log.export import export_events
+from webapp.activity.parquet_log.manifest import manifest_files, read_manifest
+from webapp.activity.parquet_log.parts import SCHEMA
 from webapp.recommendations.feedback import to_unix
 from webapp.recommendations.training import TrainingError
 
@@ -204,7 +206,7 @@ class SparkEngine:
 
     def feedback(self, now: datetime, report=None) -> Interactions:
         """Export new events, then every profile's feedback computed on Spark."""
-        from webapp.activity.parquet_log import ExportError
+        from webapp.activity.parquet_log.manifest import ExportError
 
         try:
             self.export = export_events(self.export_dir)

@@ -19,7 +19,8 @@ from sqlalchemy.orm import selectinload
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
 from webapp.models import Credit, Genre, Person, Profile, Title, title_genres
-from webapp.search.backends import CAST_TIER, TITLE_TIER, Groups, backend
+from webapp.search.backends import backend
+from webapp.search.backends.groups import CAST_TIER, TITLE_TIER, Groups
 from webapp.search.text import edit_distance, max_edits, normalize, similarity, words
 
 MAX_WORDS = 8
