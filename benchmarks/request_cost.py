@@ -33,15 +33,16 @@ FEW, MANY = 5, 25
 def _serve(instance: Path, requests: int, fresh: bool) -> int:
     """Sign in, warm up, then GET / `requests` times; returns SQL statements per request."""
     from sqlalchemy import event
-    from webapp.home.page_cache import cache
 
     from webapp import create_app
+    from webapp.caching import app_caches
     from webapp.extensions import db
     from webapp.models import Profile
 
     setup = json.loads((instance / "request_cost.json").read_text())
     app = create_app(_config(instance, setup["url"]))
     app.config["WTF_CSRF_ENABLED"] = False
+    cache = app_caches(app).pages
     client = app.test_client()
     with app.app_context():
         email = db.session.get(Profile, setup["profile_id"]).account.email
