@@ -126,6 +126,10 @@ def live_site(tmp_path_factory) -> Iterator[LiveSite]:
         "MARQUEE_MEDIA_DIR": str(instance / "media"),
         "SECRET_KEY": SECRET_KEY,
         "MARQUEE_SECURE_COOKIES": "0",  # plain http on 127.0.0.1
+        # Every browser test signs in or up from 127.0.0.1 within a few minutes; the
+        # limits themselves are tested in tests/webapp/test_ratelimit*.py.
+        "MARQUEE_SIGNUP_LIMIT": "100 per minute",
+        "MARQUEE_LOGIN_LIMIT": "300 per minute",
     }
     log_path = instance / "server.log"
     gunicorn = Path(sys.executable).with_name("gunicorn")

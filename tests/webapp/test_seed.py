@@ -442,9 +442,11 @@ def test_default_seed_meets_the_demo_targets(tmp_path):
 
 def test_every_demo_episode_has_a_name_and_a_line_of_synopsis():
     """No "Episode N": the catalog's names are kept, the rest made up, none twice in a series."""
+    from webapp.config import Config
     from webapp.seed.catalog_files import load_records, title_spec
 
-    series = [title_spec(r) for r in load_records() if r["kind"] == "series"]
+    records = load_records(Config.DEMO_CATALOG_DIR)
+    series = [title_spec(r) for r in records if r["kind"] == "series"]
     assert series
     for spec in series:
         names = [name for season in spec.seasons for name, _ in season.episodes]
@@ -457,6 +459,7 @@ def test_every_demo_episode_has_a_name_and_a_line_of_synopsis():
     assert breaking_bad.seasons[0].episodes[0][0] == "Pilot"
     assert breaking_bad.cast[0] == "Bryan Cranston"  # the character is not part of the name
     assert breaking_bad.characters["Bryan Cranston"] == "Walter White"
-    assert title_spec(next(r for r in load_records() if r["name"] == "Breaking Bad")) == (
+    again = load_records(Config.DEMO_CATALOG_DIR)
+    assert title_spec(next(r for r in again if r["name"] == "Breaking Bad")) == (
         breaking_bad
     )  # the same catalog always reads the same
