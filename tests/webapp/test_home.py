@@ -394,3 +394,35 @@ def test_a_renamed_title_shows_its_new_name_when_the_rows_are_next_built(trained
     for card in cards:
         assert '<span class="card-name">A Title Renamed &amp; Restored</span>' in card
         assert f">{escape(old_name)}<" not in card
+
+
+def _hero_actions(client) -> tuple[int, str]:
+    """The featured title's id and the words of its Play button ("" when it has none)."""
+    html = client.get("/").get_data(as_text=True)
+    hero = html[html.index('<section class="hero"') :]
+    hero = hero[: hero.index("</section>")]
+    play = re.search(
+        r'href="/watch/(\d+)[^"]*">\s*<span aria-hidden="true">&#9654;</span> ([^<]+)</a>', hero
+    )
+    more = re.search(r'href="/title/(\d+)', hero)
+    assert more, hero
+    return int(more.group(1)), (play.group(2).strip() if play else "")
+
+
+def test_the_hero_plays_the_featured_title_and_resumes_it_once_started(trained):
+    with trained.app_context():
+        _, (profile_id,) = make_account("hero@example.com", [{"name": "Hero", "onboarded": True}])
+    client = trained.test_client()
+    AuthActions(client).as_viewer(profile_id)
+    featured, words = _hero_actions(client)
+    assert words.startswith("Play")
+
+    with trained.app_context():
+        assert not db.session.get(Title, featured).is_series  # a film: no episode to pick
+        db.session.add(
+            WatchState(profile_id=profile_id, title_id=featured, position=600.0, duration=6000.0)
+        )
+        db.session.commit()
+    featured_now, words = _hero_actions(client)
+    assert featured_now == featured  # Continue Watching leads the page now
+    assert words == "Resume"

@@ -71,8 +71,16 @@ def kind(kind: str):
     """Films or series only, in rows."""
     if kind not in queries.KINDS:
         abort(404)
-    rows = home_rows(load_current_profile(), kind=kind)
-    return render_template("browse/kind.html", kind=kind, rows=rows, hero=_hero(rows))
+    profile = load_current_profile()
+    rows = home_rows(profile, kind=kind)
+    hero = _hero(rows)
+    return render_template(
+        "browse/kind.html",
+        kind=kind,
+        rows=rows,
+        hero=hero,
+        hero_play=resume_target(profile, hero) if hero is not None else None,
+    )
 
 
 @bp.get("/title/<int:title_id>")

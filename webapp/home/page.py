@@ -30,6 +30,7 @@ from webapp.models import EpisodeProgress, ListItem, Profile, Rating, Title, Wat
 from webapp.personalization.artwork import choose_variants
 from webapp.recommendations.feedback import profile_history, read_profile_rows
 from webapp.recommendations.store import model_for_catalog, model_store
+from webapp.watch.resume import resume_target
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +101,16 @@ def home_rows_html(profile: Profile) -> str:
     if blob is not None:
         return zlib.decompress(blob).decode()
     page = build_home(profile, index, model, version)
+    hero = page.hero
     html = render_template(
-        "browse/_home_rows.html", rows=page.rows, hero=page.hero, page=page, profile=profile
+        "browse/_home_rows.html",
+        rows=page.rows,
+        hero=hero,
+        # The fingerprint in the key changes with the profile's progress, so a
+        # cached page never offers to resume from an old position.
+        hero_play=resume_target(profile, hero) if hero is not None else None,
+        page=page,
+        profile=profile,
     )
     caches.put(caches.pages, key, zlib.compress(html.encode(), 1))
     return html
