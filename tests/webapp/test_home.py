@@ -426,3 +426,13 @@ def test_the_hero_plays_the_featured_title_and_resumes_it_once_started(trained):
     featured_now, words = _hero_actions(client)
     assert featured_now == featured  # Continue Watching leads the page now
     assert words == "Resume"
+
+
+def test_cards_state_a_match_only_where_it_recommends_the_title(trained):
+    profile_id = _active_adult(trained)
+    client = trained.test_client()
+    AuthActions(client).as_viewer(profile_id)
+    html = client.get("/").get_data(as_text=True)
+    figures = [int(n) for n in re.findall(r'class="card-score">(\d+)% match<', html)]
+    assert figures, "a personal page states some matches"
+    assert min(figures) >= 80, sorted(figures)[:10]

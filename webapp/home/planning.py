@@ -25,6 +25,8 @@ from webapp.recommendations import wording
 
 ANCHORS = 3
 GENRE_ROWS = 6
+# The lowest "N% match" a card shows: the profile's top fifth of the catalog.
+SHOWN_MATCH = 0.8
 
 
 class Scores:
@@ -42,8 +44,16 @@ class Scores:
         return sorted(ids, key=lambda t: (self.position.get(t, end), t))
 
     def match(self, title_id: int) -> float | None:
+        """The card's "N% match", shown only where it recommends the title.
+
+        A low figure on a row chosen for other reasons ("1% match" on a Top 10
+        card) reads as a fault, not as information.
+        """
         pos = self.position.get(title_id)
-        return None if pos is None else 1.0 - pos / self._n
+        if pos is None:
+            return None
+        share = 1.0 - pos / self._n
+        return share if share >= SHOWN_MATCH else None
 
 
 def _segment_of(profile_id: int) -> int | None:
