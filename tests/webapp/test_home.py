@@ -15,6 +15,7 @@ from webapp.extensions import db
 from webapp.home.catalog_index import franchise_key
 from webapp.home.more_like_this import more_like_this
 from webapp.home.page import build_home, page_inputs
+from webapp.home.state import load_state
 from webapp.models import Credit, Genre, Person, Profile, Rating, Title, WatchState
 from webapp.recommendations.feedback import profile_history
 from webapp.recommendations.store import model_store
@@ -86,7 +87,9 @@ def test_because_you_watched_anchor_is_really_in_the_history(trained):
         assert row.anchor in history and history[row.anchor] > 0
         with trained.app_context():
             anchor_name = db.session.get(Title, row.anchor).name
-        assert row.title == f"Because you watched {anchor_name}"
+            watched = row.anchor in load_state(profile_id).watched
+        verb = "watched" if watched else "liked"
+        assert row.title == f"Because you {verb} {anchor_name}"
         assert row.anchor not in {item.title.id for item in row.items}
 
 
@@ -251,7 +254,8 @@ def test_onboarding_picks_give_a_personal_page_at_once(trained):
     assert ratings == set(choices[:3])
     home = page_text(client.get("/"))
     assert "Top Picks for Newbie" in home
-    assert "Because you watched" in home
+    assert "Because you liked" in home
+    assert "Because you watched" not in home  # picks are thumbs up, not viewings
 
 
 def test_hiding_from_continue_watching_keeps_the_resume_point(trained):

@@ -44,3 +44,9 @@ def test_model_trouble_names_the_command_that_fixes_it():
     words = model_problem("models/v1 has model format 1; retrain the model.")
     assert words.startswith("models/v1 has model format 1")
     assert "flask --app wsgi recommender train" in words
+
+
+def test_an_anchor_only_liked_is_not_called_watched():
+    rec = Recommendation(1, 1.0, Source.COLLABORATIVE, 7)
+    assert reason(rec, _Model(), watched={7}) == 'Because you watched "Heat"'
+    assert reason(rec, _Model(), watched=set()) == 'Because you liked "Heat"'

@@ -142,7 +142,7 @@ def build_home(profile: Profile, index: CatalogIndex, model, version: str | None
             anchor = titles.get(row.anchor)
             if anchor is None:
                 continue
-            name = f"Because you watched {anchor.name}"
+            name = f"Because you {row.evidence} {anchor.name}"
         items = tuple(
             RowItem(
                 titles[c.title_id],

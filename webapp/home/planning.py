@@ -181,7 +181,7 @@ def _top_picks(ctx: _Context) -> PlannedRow:
         exclude=ctx.blocked | ctx.seen,
         allowed=ctx.allowed_arr,
     )
-    reasons = {r.item_id: wording.reason(r, model) for r in picks}
+    reasons = {r.item_id: wording.reason(r, model, ctx.state.watched) for r in picks}
     order = [r.item_id for r in picks]
     if diverse:
         order = diversity.calibrate(
@@ -224,10 +224,12 @@ def _because_rows(ctx: _Context) -> Iterator[PlannedRow]:
         yield PlannedRow(
             f"because-{anchor}",
             "",
-            [ctx.card(r.item_id, wording.reason(r, ctx.model)) for r in similar],
+            [ctx.card(r.item_id, wording.reason(r, ctx.model, ctx.state.watched)) for r in similar],
             relevance=8.0 - 0.5 * n,
             kind="because",
             anchor=anchor,
+            # A thumbs up (an onboarding pick among them) is not a viewing.
+            evidence="watched" if anchor in ctx.state.watched else "liked",
         )
 
 

@@ -99,3 +99,5 @@ class PlannedRow:
     kind: str = "recommendation"
     anchor: int | None = None
     href: str | None = None
+    # What the anchor is to the profile, so the row's name is true: "watched" or "liked".
+    evidence: str = "watched"

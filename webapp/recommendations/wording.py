@@ -5,6 +5,8 @@ features); this module alone turns that into Marquee's sentences, so a
 change of voice is one file.
 """
 
+from collections.abc import Container
+
 from recommender import Recommendation, Source
 
 POPULAR = "Popular on Marquee"
@@ -24,13 +26,18 @@ def _feature(feature: str) -> str:
     return value if kind in ("genre", "keyword") else f"{kind} {value}"
 
 
-def reason(rec: Recommendation, model) -> str:
-    """The sentence under a recommended title; ``model`` names the anchor title."""
+def reason(rec: Recommendation, model, watched: Container[int] | None = None) -> str:
+    """The sentence under a recommended title; ``model`` names the anchor title.
+
+    ``watched`` holds the titles the profile has played: an anchor it only gave
+    a thumbs up (an onboarding pick, say) is "liked", not "watched".
+    """
     if rec.because is None:
         return TASTE if rec.source == Source.CONTENT else POPULAR
     label = _label(model, rec.because)
     if not rec.similar:
-        return f"Because you watched {label}"
+        liked_only = watched is not None and rec.because not in watched
+        return f"Because you {'liked' if liked_only else 'watched'} {label}"
     shared = ", ".join(_feature(f) for f in rec.shared)
     if rec.source == Source.COLLABORATIVE:
         return f"Viewers of {label} also watched this" + (f"; shares {shared}" if shared else "")
