@@ -13,6 +13,7 @@ from webapp.browse.rows import home_rows
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
 from webapp.home.more_like_this import more_like_this
+from webapp.home.page import featured, hero_play
 from webapp.input_guard import page_arg
 from webapp.models import Genre, Person, Title
 from webapp.profiles.current import load_current_profile, profile_required
@@ -73,13 +74,9 @@ def kind(kind: str):
         abort(404)
     profile = load_current_profile()
     rows = home_rows(profile, kind=kind)
-    hero = _hero(rows)
+    hero = featured(rows)
     return render_template(
-        "browse/kind.html",
-        kind=kind,
-        rows=rows,
-        hero=hero,
-        hero_play=resume_target(profile, hero) if hero is not None else None,
+        "browse/kind.html", kind=kind, rows=rows, hero=hero, hero_play=hero_play(profile, hero)
     )
 
 
@@ -168,8 +165,3 @@ def _open_season(profile, item: Title) -> int | None:
         return None
     target = resume_target(profile, item)
     return target.episode.season if target is not None else item.seasons[0].number
-
-
-def _hero(rows):
-    """The title featured at the top: the first card of the first row."""
-    return rows[0].items[0].title if rows and rows[0].items else None

@@ -30,7 +30,7 @@ from webapp.models import EpisodeProgress, ListItem, Profile, Rating, Title, Wat
 from webapp.personalization.artwork import choose_variants
 from webapp.recommendations.feedback import profile_history, read_profile_rows
 from webapp.recommendations.store import model_for_catalog, model_store
-from webapp.watch.resume import resume_target
+from webapp.watch.resume import PlayTarget, resume_target
 
 log = logging.getLogger(__name__)
 
@@ -45,8 +45,17 @@ class HomePage:
 
     @property
     def hero(self):
-        """The title shown large above the rows: the first card of the first row."""
-        return self.rows[0].items[0].title if self.rows and self.rows[0].items else None
+        return featured(self.rows)
+
+
+def featured(rows: list[Row]):
+    """The title shown large above a page's rows: the first card of the first row."""
+    return rows[0].items[0].title if rows and rows[0].items else None
+
+
+def hero_play(profile: Profile, hero) -> PlayTarget | None:
+    """Where the hero's Play (or Resume) button starts the profile; None with no hero."""
+    return resume_target(profile, hero) if hero is not None else None
 
 
 _PROFILE = bindparam("profile_id")
@@ -108,7 +117,7 @@ def home_rows_html(profile: Profile) -> str:
         hero=hero,
         # The fingerprint in the key changes with the profile's progress, so a
         # cached page never offers to resume from an old position.
-        hero_play=resume_target(profile, hero) if hero is not None else None,
+        hero_play=hero_play(profile, hero),
         page=page,
         profile=profile,
     )
