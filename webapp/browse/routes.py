@@ -2,6 +2,7 @@
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -9,11 +10,10 @@ from webapp.artwork.cache import cached_svg
 from webapp.artwork.recipes import STYLES, recipes_for
 from webapp.artwork.svg import ArtSpec, url_version
 from webapp.browse import bp, queries
-from webapp.browse.rows import home_rows
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
 from webapp.home.more_like_this import more_like_this
-from webapp.home.page import featured, hero_play
+from webapp.home.page import KINDS, home_rows_html
 from webapp.input_guard import page_arg
 from webapp.models import Genre, Person, Title
 from webapp.profiles.current import load_current_profile, profile_required
@@ -48,11 +48,9 @@ def genre(slug: str):
     sort = request.args.get("sort", "")
     sort = sort if sort in queries.GENRE_SORTS else queries.GENRE_SORTS[0]
     kind = request.args.get("kind", "")
-    kind = kind if kind in queries.KINDS else None
-    page = db.paginate(
-        queries.genre_titles(genre, load_current_profile(), sort=sort, kind=kind),
-        page=page_arg(GRID_PAGE_SIZE),
-        per_page=GRID_PAGE_SIZE,
+    kind = kind if kind in KINDS else None
+    page = queries.genre_page(
+        genre, load_current_profile(), sort, kind, page_arg(GRID_PAGE_SIZE), GRID_PAGE_SIZE
     )
     return render_template(
         "browse/genre.html",
@@ -63,21 +61,16 @@ def genre(slug: str):
         sorts=GENRE_SORT_LABELS,
         kinds=GENRE_KIND_LABELS,
     )
-    return render_template("browse/genre.html", genre=genre, page=page)
 
 
 @bp.get("/browse/<kind>")
 @profile_required
 def kind(kind: str):
-    """Films or series only, in rows."""
-    if kind not in queries.KINDS:
+    """Films or series only, in rows planned and cached as the home page's are."""
+    if kind not in KINDS:
         abort(404)
-    profile = load_current_profile()
-    rows = home_rows(profile, kind=kind)
-    hero = featured(rows)
-    return render_template(
-        "browse/kind.html", kind=kind, rows=rows, hero=hero, hero_play=hero_play(profile, hero)
-    )
+    rows_html = Markup(home_rows_html(load_current_profile(), kind))
+    return render_template("browse/kind.html", kind=kind, rows_html=rows_html)
 
 
 @bp.get("/title/<int:title_id>")

@@ -1,19 +1,23 @@
 """Onboarding: a new profile picks a few titles it likes and gets a personal page at once."""
 
 from collections import Counter
+from datetime import datetime
 
 from sqlalchemy import exists, select
 
 from webapp.activity.recorder import record_events
+from webapp.activity.vocabulary import RATE
 from webapp.extensions import db
 from webapp.home.catalog_index import catalog_index
-from webapp.home.trending import trending
-from webapp.models import ListItem, Profile, Rating, WatchState
+from webapp.home.popularity import popular_order
+from webapp.models import Event, ListItem, Profile, Rating, WatchState
 
 MIN_PICKS = 3
 MAX_PICKS = 20
 CHOICES = 36
 PER_GENRE = 4
+# The page the picks' rate events name: how a pick is told from a later thumbs up.
+PICK_PAGE = "onboarding"
 
 
 def needs_onboarding(profile: Profile) -> bool:
@@ -34,9 +38,7 @@ def onboarding_choices(profile: Profile) -> list[int]:
     """Popular titles the profile may see, spread over genres so every taste finds something."""
     index = catalog_index()
     allowed = set(index.allowed(profile).tolist())
-    popular = [t for t in trending().ranked if t in allowed]
-    popular += [t for t in index.newest if t in allowed and t not in popular]
-    popular += [t for t in index.ids.tolist() if t in allowed and t not in set(popular)]
+    popular = popular_order(allowed)
     per_genre, chosen, families = Counter(), [], set()
     for title_id in popular:
         genre = (index.genres.get(title_id) or ("",))[0]
@@ -63,7 +65,7 @@ def save_picks(profile: Profile, picks: list[int], user_agent: str | None) -> No
     if len(unique) > MAX_PICKS:
         raise OnboardingError(f"Pick at most {MAX_PICKS} titles.")
     events = [
-        {"type": "rate", "title_id": t, "value": 1, "page": "onboarding", "col_pos": n}
+        {"type": RATE, "title_id": t, "value": 1, "page": PICK_PAGE, "col_pos": n}
         for n, t in enumerate(unique)
     ]
     record_events(profile, {"events": events}, user_agent=user_agent, commit=False)
@@ -74,3 +76,18 @@ def save_picks(profile: Profile, picks: list[int], user_agent: str | None) -> No
 def skip(profile: Profile) -> None:
     profile.onboarded = True
     db.session.commit()
+
+
+def still_picked(profile_id: int, rated_at: dict[int, datetime]) -> set[int]:
+    """Of these thumbs up (title -> when given), the ones that are still the onboarding pick.
+
+    A pick's rating carries its event's moment (webapp.activity.recorder); a
+    thumb given again later, from the title page say, carries a later one.
+    One indexed select of at most MAX_PICKS rows.
+    """
+    picks = db.session.execute(
+        select(Event.title_id, Event.occurred_at).where(
+            Event.profile_id == profile_id, Event.type == RATE, Event.page == PICK_PAGE
+        )
+    ).all()
+    return {t for t, at in picks if t in rated_at and rated_at[t] == at}

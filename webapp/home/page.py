@@ -1,4 +1,4 @@
-"""The personal home page: its cache key, its build, its hero and its HTML.
+"""Every browse page of rows (home, Films, Series): its cache key, its build, its hero and its HTML.
 
 The key holds everything the rows are computed from beyond the catalog: the
 profile's own state (a fingerprint of its resume points, ratings, list and
@@ -14,7 +14,7 @@ import logging
 import zlib
 from dataclasses import dataclass
 
-from flask import render_template
+from flask import render_template, url_for
 from sqlalchemy import bindparam, func, select
 
 from webapp.caching import catalog_caches
@@ -28,6 +28,7 @@ from webapp.home.trending import trending
 from webapp.home.types import CARD_COLUMNS, CardTitle, Row, RowItem
 from webapp.models import EpisodeProgress, ListItem, Profile, Rating, Title, WatchState
 from webapp.personalization.artwork import choose_variants
+from webapp.recommendations import wording
 from webapp.recommendations.feedback import profile_history, read_profile_rows
 from webapp.recommendations.store import model_for_catalog, model_store
 from webapp.watch.resume import PlayTarget, resume_target
@@ -92,11 +93,18 @@ def page_inputs() -> tuple[CatalogIndex, object, str | None]:
     return index, model, (model_store().version if model is not None else None)
 
 
-def home_rows_html(profile: Profile) -> str:
-    """The rows' HTML from the app's page cache, or built now when anything they depend on changed."""
+KINDS = ("film", "series")
+
+
+def home_rows_html(profile: Profile, kind: str | None = None) -> str:
+    """The rows' HTML from the app's page cache, or built now when anything they depend on changed.
+
+    ``kind`` None is the home page; "film" or "series" the Films or Series page.
+    """
     caches = catalog_caches()
     index, model, version = page_inputs()
     key = (
+        kind,
         profile.id,
         profile.name,
         profile.maturity_limit,
@@ -109,7 +117,7 @@ def home_rows_html(profile: Profile) -> str:
     blob = caches.get(caches.pages, key)
     if blob is not None:
         return zlib.decompress(blob).decode()
-    page = build_home(profile, index, model, version)
+    page = build_home(profile, index, model, version, kind)
     hero = page.hero
     html = render_template(
         "browse/_home_rows.html",
@@ -120,13 +128,16 @@ def home_rows_html(profile: Profile) -> str:
         hero_play=hero_play(profile, hero),
         page=page,
         profile=profile,
+        kind=kind,
     )
     caches.put(caches.pages, key, zlib.compress(html.encode(), 1))
     return html
 
 
-def build_home(profile: Profile, index: CatalogIndex, model, version: str | None) -> HomePage:
-    """The rows for this profile, as typed values ready for the template.
+def build_home(
+    profile: Profile, index: CatalogIndex, model, version: str | None, kind: str | None = None
+) -> HomePage:
+    """The rows for this profile (of one kind of title, or all), as typed values for the template.
 
     Planned as title ids, filled under the page-wide caps, then the chosen
     titles are loaded in one query that applies the visibility rule once more.
@@ -134,9 +145,12 @@ def build_home(profile: Profile, index: CatalogIndex, model, version: str | None
     own = read_profile_rows(profile.id)
     state = load_state(profile.id, own)
     history = profile_history(profile.id, rows=own)
-    filled = fill(plan_rows(profile, index, state, history, model), index)
+    filled = fill(plan_rows(profile, index, state, history, model, kind), index)
 
-    needed = {c.title_id for r in filled for c in r.cards} | {r.anchor for r in filled if r.anchor}
+    needed = {c.title_id for r in filled for c in r.cards}
+    needed |= {r.anchor for r in filled if r.anchor} | {
+        c.anchor for r in filled for c in r.cards if c.anchor
+    }
     titles = {
         row[0]: CardTitle._make(row)
         for row in db.session.execute(
@@ -151,24 +165,33 @@ def build_home(profile: Profile, index: CatalogIndex, model, version: str | None
             anchor = titles.get(row.anchor)
             if anchor is None:
                 continue
-            name = f"Because you {row.evidence} {anchor.name}"
+            name = wording.because(row.evidence, anchor.name)
         items = tuple(
             RowItem(
                 titles[c.title_id],
                 variants.get(c.title_id, 0),
-                c.reason,
+                _reason(c, titles),
                 c.score,
                 c.progress,
                 c.note,
                 c.rank,
             )
             for c in row.cards
-            if c.title_id in titles
+            # A card whose reason names a title this profile may not see is left out.
+            if c.title_id in titles and (c.anchor is None or c.anchor in titles)
         )
-        if len(items) < (1 if row.key in ALWAYS_SHOWN else MIN_ROW):
+        if len(items) < (1 if row.key in ALWAYS_SHOWN or row.fallback else MIN_ROW):
             continue
-        rows.append(Row(row.key, name, items, row.href, row.kind, anchor=row.anchor))
+        href = url_for("browse.genre", slug=row.genre, kind=kind) if row.genre else row.href
+        rows.append(Row(row.key, name, items, href, row.kind, anchor=row.anchor))
     return HomePage(rows, version, model is not None)
+
+
+def _reason(card, titles: dict[int, CardTitle]) -> str | None:
+    """The card's reason, naming its anchor title where it has one."""
+    if card.anchor is None:
+        return card.reason
+    return card.reason.format(anchor=titles[card.anchor].name)
 
 
 def _artwork_variants(profile_id: int, title_ids: list[int], index: CatalogIndex) -> dict[int, int]:

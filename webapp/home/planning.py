@@ -1,22 +1,25 @@
-"""Every row of a personal home page, planned as lists of title ids (cheap, in memory).
+"""Every row of every browse page, planned as lists of title ids (cheap, in memory).
 
-The profile's own rows, Top Picks, "Because you watched", trending, new, and
-genre and theme rows by taste are each a `PlannedRow` whose cards are best
-first (lazily, so the hundreds of candidates a row never reaches cost
-nothing); `webapp.home.fill` then caps and orders them.
+The home page and the Films and Series pages are one plan: `plan_rows` takes
+a kind (None, "film" or "series") and draws every row from the visible titles
+of that kind. The profile's own rows, Top Picks, "Because you watched",
+trending, new, and genre and theme rows by taste are each a `PlannedRow`
+whose cards are best first (lazily, so the hundreds of candidates a row never
+reaches cost nothing); `webapp.home.fill` then caps and orders them.
 """
 
-from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 import numpy as np
 
 from webapp.home import diversity
+from webapp.home.candidates import Candidates, Scores
 from webapp.home.catalog_index import CatalogIndex
 from webapp.home.fill import MAX_ROW
+from webapp.home.onboarding import still_picked
+from webapp.home.popularity import popular_order
 from webapp.home.state import ProfileState
-from webapp.home.themes import THEMES
+from webapp.home.taste import taste_rows
 from webapp.home.trending import Trending, trending
 from webapp.home.types import Card, PlannedRow
 from webapp.models import Profile
@@ -24,36 +27,6 @@ from webapp.personalization.segments import segment_for
 from webapp.recommendations import wording
 
 ANCHORS = 3
-GENRE_ROWS = 6
-# The lowest "N% match" a card shows: the profile's top fifth of the catalog.
-SHOWN_MATCH = 0.8
-
-
-class Scores:
-    """A profile's personal ordering of the visible catalog, for any candidate list."""
-
-    def __init__(self, order: list[int], reasons: dict[int, str], because: dict[int, int]):
-        self.order = order
-        self.position = {t: i for i, t in enumerate(order)}
-        self._n = len(order)
-        self.reasons = reasons
-        self.because = because
-
-    def sort(self, ids: Iterable[int]) -> list[int]:
-        end = len(self.order)
-        return sorted(ids, key=lambda t: (self.position.get(t, end), t))
-
-    def match(self, title_id: int) -> float | None:
-        """The card's "N% match", shown only where it recommends the title.
-
-        A low figure on a row chosen for other reasons ("1% match" on a Top 10
-        card) reads as a fault, not as information.
-        """
-        pos = self.position.get(title_id)
-        if pos is None:
-            return None
-        share = 1.0 - pos / self._n
-        return share if share >= SHOWN_MATCH else None
 
 
 def _segment_of(profile_id: int) -> int | None:
@@ -65,61 +38,19 @@ def _segment_of(profile_id: int) -> int | None:
 
 
 def _personal_scores(model, history: dict[int, float], allowed: np.ndarray) -> Scores:
-    if model is None:
-        trend = trending()
-        order = sorted(allowed.tolist(), key=lambda t: (-trend.scores.get(t, 0.0), t))
-        return Scores(order, {}, {})
-    if not history:
-        ranked = model.popular(len(allowed), allowed=allowed)
-        return Scores(
-            [r.item_id for r in ranked], {r.item_id: wording.reason(r, model) for r in ranked}, {}
-        )
+    if model is None or not history:
+        # Nothing personal to go on: the one notion of popular (webapp.home.popularity).
+        return Scores(popular_order(allowed.tolist()), {}, {})
     # Reasons come with the rows that show them (Top Picks, "Because you watched");
     # the whole catalog is only ordered here.
     return Scores(model.order(history, allowed), {}, {})
 
 
-def _affinities(history: dict[int, float], index: CatalogIndex):
-    """Shares of positive history per genre, per theme and per director."""
-    genres, themes, directors = Counter(), Counter(), Counter()
-    for title_id, weight in history.items():
-        if weight <= 0:
-            continue
-        title_genres = index.genres.get(title_id, ())
-        for g in title_genres:
-            genres[g] += weight / len(title_genres)
-        for key in index.themes.get(title_id, ()):
-            themes[key] += weight
-        for d in index.directors.get(title_id, ()):
-            directors[d] += weight
-    return genres, themes, directors
-
-
-@dataclass
-class _Context:
-    """What every row of one page is planned from."""
-
-    profile: Profile
-    index: CatalogIndex
-    state: ProfileState
-    history: dict[int, float]
-    model: object
-    allowed_arr: np.ndarray
-    allowed: set[int]
-    scores: Scores
-    blocked: set[int]
-    seen: set[int]
-    fresh: list[int]  # visible, unseen, unblocked titles, best first
-
-    def card(self, t: int, reason: str | None = None, **extra) -> Card:
-        return Card(t, reason or self.scores.reasons.get(t), self.scores.match(t), **extra)
-
-
-def _cards(ctx: _Context, ids: Iterable[int], reason: str | None = None) -> Iterator[Card]:
+def _cards(ctx: Candidates, ids: Iterable[int], reason: str | None = None) -> Iterator[Card]:
     return (ctx.card(t, reason) for t in ids)
 
 
-def _own_rows(ctx: _Context) -> Iterator[PlannedRow]:
+def _own_rows(ctx: Candidates) -> Iterator[PlannedRow]:
     """Continue Watching, My List and Watch It Again: the profile's own titles."""
     state, allowed, name = ctx.state, ctx.allowed, ctx.profile.name
     if state.resume:
@@ -163,12 +94,12 @@ def _own_rows(ctx: _Context) -> Iterator[PlannedRow]:
         )
 
 
-def _top_picks(ctx: _Context) -> PlannedRow:
+def _top_picks(ctx: Candidates) -> PlannedRow:
     model, history, name = ctx.model, ctx.history, ctx.profile.name
     if model is None or not history:
         return PlannedRow(
             "top-picks",
-            wording.POPULAR,
+            wording.POPULAR if ctx.kind is None else f"Popular {wording.KIND_NOUNS[ctx.kind]}",
             _cards(ctx, ctx.fresh, wording.POPULAR),
             relevance=9.0,
             kind="popular",
@@ -181,7 +112,7 @@ def _top_picks(ctx: _Context) -> PlannedRow:
         exclude=ctx.blocked | ctx.seen,
         allowed=ctx.allowed_arr,
     )
-    reasons = {r.item_id: wording.reason(r, model, ctx.state.watched) for r in picks}
+    reasons = {r.item_id: wording.reason(r, model, evidence=ctx.evidence) for r in picks}
     order = [r.item_id for r in picks]
     if diverse:
         order = diversity.calibrate(
@@ -195,11 +126,14 @@ def _top_picks(ctx: _Context) -> PlannedRow:
     )
 
 
-def _anchors(ctx: _Context) -> list[int]:
-    """The most recent well-liked titles, one per franchise, for "Because you watched"."""
+def _anchors(ctx: Candidates) -> list[int]:
+    """The most recent well-liked titles, one per franchise, for "Because you watched".
+
+    A place on My List alone is interest, not liking: such a title anchors no row."""
     history, anchors, families = ctx.history, [], set()
     for title_id in reversed(list(history)):
-        if history[title_id] < 0.9 or title_id in ctx.state.disliked:
+        evidence = ctx.evidence(title_id)
+        if history[title_id] < 0.9 or title_id in ctx.state.disliked or evidence == "listed":
             continue
         family = ctx.index.franchise.get(title_id)
         if family in families:
@@ -211,29 +145,33 @@ def _anchors(ctx: _Context) -> list[int]:
     return anchors
 
 
-def _because_rows(ctx: _Context) -> Iterator[PlannedRow]:
+def _because_rows(ctx: Candidates) -> Iterator[PlannedRow]:
     if ctx.model is None:
         return
     for n, anchor in enumerate(_anchors(ctx)):
         try:
+            # Room for the titles the rows above take: a title shows once a page.
             similar = ctx.model.similar_items(
-                anchor, k=MAX_ROW + 10, allowed=ctx.allowed_arr, exclude=ctx.blocked | ctx.seen
+                anchor, k=MAX_ROW * 2, allowed=ctx.allowed_arr, exclude=ctx.blocked | ctx.seen
             )
         except ValueError:  # a title the model has not met yet
             continue
         yield PlannedRow(
             f"because-{anchor}",
             "",
-            [ctx.card(r.item_id, wording.reason(r, ctx.model, ctx.state.watched)) for r in similar],
+            [
+                ctx.card(r.item_id, wording.reason(r, ctx.model, evidence=ctx.evidence))
+                for r in similar
+            ],
             relevance=8.0 - 0.5 * n,
             kind="because",
             anchor=anchor,
-            # A thumbs up (an onboarding pick among them) is not a viewing.
-            evidence="watched" if anchor in ctx.state.watched else "liked",
+            # A thumbs up is not a viewing, and an onboarding pick not a verdict on a viewing.
+            evidence=ctx.evidence(anchor),
         )
 
 
-def _trending_rows(ctx: _Context, trend: Trending) -> Iterator[PlannedRow]:
+def _trending_rows(ctx: Candidates, trend: Trending) -> Iterator[PlannedRow]:
     """Trending Now (among the profile's taste segment when it watched enough) and the Top 10."""
     allowed, blocked, index = ctx.allowed, ctx.blocked, ctx.index
     segment = _segment_of(ctx.profile.id)
@@ -251,82 +189,66 @@ def _trending_rows(ctx: _Context, trend: Trending) -> Iterator[PlannedRow]:
         )
     top10 = [t for t in trend.today if t in allowed and t not in blocked][:10]
     if len(top10) == 10:
+        noun = "" if ctx.kind is None else f" {wording.KIND_NOUNS[ctx.kind]}"
         yield PlannedRow(
             "top-10",
-            f"Top 10 on Marquee {trend.today_window}",
+            f"Top 10{noun} on Marquee {trend.today_window}",
             [ctx.card(t, f"#{i} {trend.today_window}", rank=i) for i, t in enumerate(top10, 1)],
             relevance=5.5,
             kind="top10",
         )
 
 
-def _tagged(ids: list[int], tags: dict[int, Iterable[str]], tag: str) -> Iterator[int]:
-    """The ids carrying tag, lazily (a function, so each row's generator keeps its own tag)."""
-    return (t for t in ids if tag in tags.get(t, ()))
+def _of_kind(index: CatalogIndex, ids: np.ndarray, kind: str | None) -> np.ndarray:
+    if kind is None:
+        return ids
+    films = index.films
+    return ids[
+        np.fromiter(((t in films) == (kind == "film") for t in ids.tolist()), bool, len(ids))
+    ]
 
 
-def _genre_cards(ctx: _Context, genre: str, fav_directors: set[str]) -> Iterator[Card]:
-    index, reasons = ctx.index, ctx.scores.reasons
-    for t in _tagged(ctx.fresh, index.genres, genre):
-        fans = fav_directors.intersection(index.directors.get(t, ()))
-        reason = f"Popular with fans of {min(fans)}" if fans else reasons.get(t)
-        yield ctx.card(t, reason or f"Because you like {genre}")
+def _every_card(ctx: Candidates) -> Iterator[Card]:
+    """A generator, so the sort runs only on the rare page that shows the fallback row."""
+    yield from _cards(ctx, ctx.scores.sort(ctx.allowed - ctx.state.disliked))
 
 
-def _taste_rows(ctx: _Context, trend: Trending) -> Iterator[PlannedRow]:
-    """Genre and theme rows, weighted by how much of the history falls in each."""
-    index, fresh = ctx.index, ctx.fresh
-    genre_aff, theme_aff, director_aff = _affinities(ctx.history, index)
-    fav_directors = {d for d, _ in director_aff.most_common(5)}
-    total_genre = sum(genre_aff.values()) or 1.0
-    for genre, weight in genre_aff.most_common(GENRE_ROWS):
-        yield PlannedRow(
-            f"genre-{index.genre_slugs.get(genre, genre)}",
-            genre,
-            _genre_cards(ctx, genre, fav_directors),
-            relevance=2.0 + 6.0 * weight / total_genre,
-            kind="genre",
-        )
-    total_theme = sum(theme_aff.values()) or 1.0
-    for theme in THEMES:
-        if theme_aff[theme.key] <= 0:
-            continue
-        yield PlannedRow(
-            f"theme-{theme.key}",
-            theme.label,
-            _cards(ctx, _tagged(fresh, index.themes, theme.key)),
-            relevance=2.0 + 5.0 * theme_aff[theme.key] / total_theme,
-            kind="theme",
-        )
-    if not genre_aff:
-        # No taste yet: the most watched genres, so the page is never just two rows.
-        popular_genres = Counter()
-        for t in trend.ranked[:200]:
-            for g in index.genres.get(t, ()):
-                popular_genres[g] += 1
-        for genre, count in popular_genres.most_common(GENRE_ROWS):
-            yield PlannedRow(
-                f"genre-{index.genre_slugs.get(genre, genre)}",
-                genre,
-                _cards(ctx, _tagged(fresh, index.genres, genre), f"Popular in {genre}"),
-                relevance=2.0 + count / 200,
-                kind="genre",
-            )
+def _everything(ctx: Candidates) -> PlannedRow:
+    """Every candidate in one row: shown only when the profile may see too few for rows."""
+    noun = "titles" if ctx.kind is None else wording.KIND_NOUNS[ctx.kind]
+    return PlannedRow(
+        "all",
+        f"All {noun}",
+        _every_card(ctx),
+        relevance=0.0,
+        kind="catalog",
+        fallback=True,
+    )
 
 
 def plan_rows(
-    profile: Profile, index: CatalogIndex, state: ProfileState, history: dict[int, float], model
+    profile: Profile,
+    index: CatalogIndex,
+    state: ProfileState,
+    history: dict[int, float],
+    model,
+    kind: str | None = None,
 ) -> list[PlannedRow]:
-    allowed_arr = index.allowed(profile)
-    allowed = set(allowed_arr.tolist())
+    """Every row a page may show: the home page (kind None) or the Films or Series page."""
+    visible = index.allowed(profile)
+    visible_ids = set(visible.tolist())
     # The profile's own past above its limit (watched before the limit was lowered) is kept
     # but never shown: every reason and anchor is drawn from this history, so none names it.
-    history = {t: w for t, w in history.items() if t in allowed}
+    history = {t: w for t, w in history.items() if t in visible_ids}
+    allowed_arr = _of_kind(index, visible, kind)
+    allowed = visible_ids if kind is None else set(allowed_arr.tolist())
     scores = _personal_scores(model, history, allowed_arr)
     blocked = state.disliked | (state.completed & index.films)
     seen = set(history) | state.watched
     fresh = [t for t in scores.order if t not in blocked and t not in seen]
-    ctx = _Context(
+    liked_unseen = {t: state.rated_at[t] for t in state.liked if t not in state.watched}
+    picked = still_picked(profile.id, liked_unseen) if liked_unseen else set()
+    ctx = Candidates(
         profile,
         index,
         state,
@@ -338,6 +260,8 @@ def plan_rows(
         blocked,
         seen,
         fresh,
+        picked,
+        kind,
     )
     trend = trending()
     own = list(_own_rows(ctx))
@@ -348,7 +272,7 @@ def plan_rows(
     rows.append(
         PlannedRow(
             "new",
-            "New on Marquee",
+            "New on Marquee" if kind is None else f"New {wording.KIND_NOUNS[kind]}",
             _cards(
                 ctx,
                 scores.sort(t for t in index.newest if t in ctx.allowed and t not in blocked),
@@ -359,5 +283,6 @@ def plan_rows(
         )
     )
     rows += [r for r in own if r.key != "continue"]
-    rows += _taste_rows(ctx, trend)
+    rows += taste_rows(ctx, trend)
+    rows.append(_everything(ctx))
     return rows

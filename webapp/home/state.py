@@ -22,6 +22,7 @@ class ProfileState:
     recently_completed: list[int] = field(default_factory=list)  # most recent first
     disliked: set[int] = field(default_factory=set)
     liked: dict[int, int] = field(default_factory=dict)  # title -> 1 or 2
+    rated_at: dict[int, object] = field(default_factory=dict)  # title -> when the thumb was given
     my_list: list[int] = field(default_factory=list)  # newest first
 
 
@@ -54,10 +55,11 @@ def load_state(profile_id: int, rows: ProfileRows | None = None) -> ProfileState
             continue
         label = f"S{season_number}:E{ep_number} · {ep_name}" if ep_number is not None else None
         state.resume.append(Resume(title_id, min(fraction, 1.0), label))
-    for title_id, value, _ in rows.ratings:
+    for title_id, value, rated_at in rows.ratings:
         if value < 0:
             state.disliked.add(title_id)
         else:
             state.liked[title_id] = value
+            state.rated_at[title_id] = rated_at
     state.my_list = [title_id for title_id, _ in rows.list_items]
     return state

@@ -88,6 +88,8 @@ class Card:
     progress: float | None = None
     note: str | None = None
     rank: int | None = None
+    # The profile's title a reason names; the reason holds "{anchor}" for its name.
+    anchor: int | None = None
 
 
 @dataclass
@@ -99,5 +101,8 @@ class PlannedRow:
     kind: str = "recommendation"
     anchor: int | None = None
     href: str | None = None
-    # What the anchor is to the profile, so the row's name is true: "watched" or "liked".
+    # What the anchor is to the profile, so the row's name is true (wording.because).
     evidence: str = "watched"
+    genre: str | None = None  # a genre row's slug, for its "See all" link
+    # Shown only when no other row (the profile's own aside) fills: a catalog too small for rows.
+    fallback: bool = False
