@@ -247,8 +247,9 @@ def test_onboarding_picks_give_a_personal_page_at_once(trained):
     assert ratings == set(choices[:3])
     home = page_text(client.get("/"))
     assert "Top Picks for Newbie" in home
-    assert "Because you liked" in home
-    assert "Because you watched" not in home  # picks are thumbs up, not viewings
+    assert "Because you picked" in home
+    # Picks are neither viewings nor thumbs up given after seeing the title.
+    assert "Because you watched" not in home and "Because you liked" not in home
 
 
 def test_hiding_from_continue_watching_keeps_the_resume_point(trained):

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from tests.webapp.catalog_factory import build_catalog, page_text, sign_in_as
+from webapp.activity.vocabulary import PLAY_START
 from webapp.catalog.service import Catalog, TitleSpec
 from webapp.extensions import db
-from webapp.models import Episode, Genre, Person, Season, WatchState
+from webapp.models import Episode, Event, Genre, Person, Season, WatchState
 
 ADULT = {"name": "Grown-up", "maturity_limit": 18, "onboarded": True}
 KIDS = {"name": "Little One", "is_kids": True, "maturity_limit": 7, "onboarded": True}
@@ -115,7 +116,10 @@ def _grid_names(response) -> list[str]:
 def test_genre_pages_sort_by_popular_newest_and_name(app, client, auth, catalog):
     profile_id = sign_in_as(app, client, auth, "adult@example.com", ADULT)
     with app.app_context():
-        db.session.add(WatchState(profile_id=profile_id, title_id=catalog.titles["Blood Harbor"]))
+        # Popular is recent plays (webapp.home.popularity): a play of Blood Harbor puts it first.
+        db.session.add(
+            Event(profile_id=profile_id, title_id=catalog.titles["Blood Harbor"], type=PLAY_START)
+        )
         db.session.commit()
     popular = _grid_names(client.get("/browse/genre/family"))
     assert popular[0] == "Blood Harbor"

@@ -59,6 +59,7 @@ def current_slug(model: type[Genre] | type[Person], slug: str) -> str | None:
 
 
 GENRE_SORTS = ("popular", "newest", "az")
+_BY_NAME = (func.lower(Title.name), Title.id)
 
 
 class _OrderedPagination(Pagination):
@@ -83,13 +84,14 @@ def genre_page(
     """
     in_genre = select(title_genres.c.title_id).where(title_genres.c.genre_id == genre.id)
     if sort == "popular":
-        query = restrict(_of_kind(select(Title.id).where(Title.id.in_(in_genre)), kind), profile)
-        ids = popular_order(db.session.scalars(query))
+        query = select(Title.id).where(Title.id.in_(in_genre)).order_by(*_BY_NAME)
+        # Equally popular titles (nobody played them lately) follow A-Z.
+        ids = popular_order(db.session.scalars(restrict(_of_kind(query, kind), profile)))
         return _OrderedPagination(page=page, per_page=per_page, ids=ids)
     if sort == "newest":
         order = (func.coalesce(Title.year, 0).desc(), Title.added_at.desc(), Title.id)
     else:
-        order = (func.lower(Title.name), Title.id)
+        order = _BY_NAME
     query = select(Title).where(Title.id.in_(in_genre)).order_by(*order)
     return db.paginate(restrict(_of_kind(query, kind), profile), page=page, per_page=per_page)
 

@@ -37,8 +37,7 @@ def needs_onboarding(profile: Profile) -> bool:
 def onboarding_choices(profile: Profile) -> list[int]:
     """Popular titles the profile may see, spread over genres so every taste finds something."""
     index = catalog_index()
-    allowed = set(index.allowed(profile).tolist())
-    popular = popular_order(allowed)
+    popular = popular_order(index.allowed(profile).tolist())
     per_genre, chosen, families = Counter(), [], set()
     for title_id in popular:
         genre = (index.genres.get(title_id) or ("",))[0]

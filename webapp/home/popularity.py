@@ -5,7 +5,8 @@ Every row, sort and fallback that says "Popular" orders titles with
 exist with or without a trained model, follow what people watch now rather
 than what they watched when the model was last trained, and are already
 cached per app, so a page pays no aggregate query over the play log. Titles
-nobody played lately follow, newest first (a higher id was added later).
+equally popular (nobody played them lately, say) keep the order they came in:
+the caller's own order (A-Z on a genre page) decides.
 """
 
 from collections.abc import Iterable
@@ -14,6 +15,6 @@ from webapp.home.trending import trending
 
 
 def popular_order(ids: Iterable[int]) -> list[int]:
-    """The given title ids, most popular first."""
+    """The given title ids, most popular first; ties in the order given."""
     scores = trending().scores
-    return sorted(ids, key=lambda t: (-scores.get(t, 0.0), -t))
+    return sorted(ids, key=lambda t: -scores.get(t, 0.0))
