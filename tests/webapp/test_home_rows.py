@@ -43,6 +43,8 @@ def _adults(app) -> list[int]:
 def _page(app, profile_id, kind=None):
     with app.test_request_context():
         profile = db.session.get(Profile, profile_id)
+        if kind is None:
+            return build_home(profile, *page_inputs())
         return build_home(profile, *page_inputs(), kind)
 
 
