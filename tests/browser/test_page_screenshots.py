@@ -1,6 +1,7 @@
 """Screenshots of the pages people look at most, at a laptop and a phone size, for review.
 
-`make screenshots` runs this module alone and writes the PNGs to screenshots/
+`make screenshots` runs this module alone and writes the PNGs (and one of a card's menu
+opened from the keyboard) to screenshots/
 (MARQUEE_SCREENSHOTS_DIR); in the test suite they go to test-artifacts/pages/.
 Every page must render without a console error or a failed request at both sizes:
 a page that breaks at one width fails here before anyone has to look.
@@ -62,12 +63,12 @@ def choose(page: Page, profile: str) -> None:
     expect(page).not_to_have_url(re.compile(r"/profiles"))
 
 
-def shoot(page: Page, folder: Path, name: str, size: str) -> None:
-    """The whole page once its images have loaded, as `name`-`size`.png."""
+def shoot(page: Page, folder: Path, name: str, size: str, full_page: bool = True) -> None:
+    """The page once its images have loaded, as `name`-`size`.png."""
     page.wait_for_load_state("networkidle")
     path = folder / f"{name}-{size}.png"
     path.unlink(missing_ok=True)
-    page.screenshot(path=path, full_page=True)
+    page.screenshot(path=path, full_page=full_page)
     with path.open("rb") as image:
         assert image.read(len(PNG_SIGNATURE)) == PNG_SIGNATURE, f"{path} is not a PNG"
 
@@ -123,6 +124,11 @@ def test_main_pages_render_cleanly_at_laptop_and_phone_sizes(browser, live_site,
             page.goto(address)
             expect(page.locator(must_show).first).to_be_visible()
             shoot(page, folder, name, size)
+            if name == "home":  # and a card's menu, opened from the keyboard
+                page.locator("section.row").nth(1).locator(".card-link").first.focus()
+                page.keyboard.press("Shift+F10")
+                expect(page.locator(".card-menu:not([hidden])")).to_be_visible()
+                shoot(page, folder, "home-card-menu", size, full_page=False)
             failures += [f"{name} at {size}: {p}" for p in problems]
             page.close()
             page = context.new_page()
