@@ -8,7 +8,7 @@ PORT ?= 5000
 # Workers, timeouts and the JSON access log come from gunicorn.conf.py.
 GUNICORN := $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT)
 
-.PHONY: install install-dev java demo serve test bench lint clean
+.PHONY: install install-dev java demo serve test screenshots bench lint clean
 
 # The site alone for demo and serve; the test, Spark and lint tools only where they run.
 install: $(VENV)/.installed
@@ -64,6 +64,14 @@ java:
 MARQUEE_REQUIRE_POSTGRES ?= 1
 test: install-dev java
 	MARQUEE_REQUIRE_POSTGRES=$(MARQUEE_REQUIRE_POSTGRES) $(BIN)/pytest -n auto
+
+# PNGs of the home, title, series, search, kids home, admin recommender and an insights
+# page at 1366x900 and 390x844, from a seeded site in a temporary folder (the browser
+# tests' live site, quick model), for review. Written to SCREENSHOTS (ignored by git).
+SCREENSHOTS ?= screenshots
+screenshots: install-dev
+	MARQUEE_SCREENSHOTS_DIR=$(SCREENSHOTS) $(BIN)/pytest -p no:cacheprovider -q tests/browser/test_page_screenshots.py
+	@echo "Screenshots in $(SCREENSHOTS)/"
 
 bench: install-dev
 	$(BIN)/python -m benchmarks

@@ -1,4 +1,4 @@
-/* Thumbs and My List buttons (title pages and cards): change without reloading the page.
+/* Thumbs and My List buttons (title pages and card menus): change without reloading the page.
    Card controls start blank; their state for every card on the page comes in one request. */
 (function () {
   "use strict";
@@ -127,68 +127,185 @@
   var THUMB_UP = thumbSvg(false);
   var THUMB_DOWN = thumbSvg(true);
 
-  function button(action, label, icon, value) {
-    var b = document.createElement("button");
-    b.type = "button";
-    b.className = "action-button compact " + (action === "list" ? "list-button" : "rate-button");
-    b.setAttribute("data-action", action);
-    b.setAttribute("aria-pressed", "false");
-    if (value !== undefined) { b.setAttribute("data-value", String(value)); b.title = label; }
-    b.innerHTML = icon;
-    var hidden = document.createElement("span");
-    hidden.className = "visually-hidden";
-    hidden.textContent = label;
-    b.appendChild(hidden);
-    return b;
+  /* A card's actions are a small menu over its poster: Play, My List, the three thumbs and,
+     in Continue Watching, Remove. It opens from the "more" button under the poster (shown on
+     hover and focus) or from the card's link with the menu key or Shift+F10; arrow keys move
+     inside it, Escape closes it and returns to the card. None of it is a Tab stop of its own,
+     so a row stays one Tab stop (static/js/rows.js). Built on first approach, so pages of
+     hundreds of cards stay light. */
+  var menuCount = 0;
+
+  function menuItem(tag, label, icon) {
+    var item = document.createElement(tag);
+    item.className = "card-menu-item";
+    item.tabIndex = -1;
+    if (tag === "button") { item.type = "button"; }
+    var mark = document.createElement("span");
+    mark.className = "card-menu-icon";
+    mark.setAttribute("aria-hidden", "true");
+    mark.innerHTML = icon;
+    item.appendChild(mark);
+    item.appendChild(document.createTextNode(label));
+    return item;
   }
 
-  /* Cards get their Play, My List and thumbs controls when first hovered or focused, so the
-     page itself stays small; keyboard users reach them with Tab right after the card's link. */
-  function addCardControls(card) {
-    if (card.querySelector("[data-actions]")) { return; }
-    var id = card.getAttribute("data-title-id");
+  function rateItem(label, icon, value) {
+    var item = menuItem("button", label, icon);
+    item.title = label;
+    item.setAttribute("data-action", "rate");
+    item.setAttribute("data-value", String(value));
+    item.setAttribute("aria-pressed", "false");
+    return item;
+  }
+
+  function cardName(card) {
     var nameEl = card.querySelector(".card-name");
-    var name = nameEl ? nameEl.textContent : "";
-    var box = document.createElement("div");
-    box.className = "card-actions";
-    box.setAttribute("data-actions", "");
-    box.setAttribute("data-title-id", id);
-    var play = document.createElement("a");
-    play.className = "action-button compact";
+    return nameEl ? nameEl.textContent : "";
+  }
+
+  function buildMenu(card) {
+    var id = card.getAttribute("data-title-id");
+    var menu = document.createElement("div");
+    menu.className = "card-menu";
+    menu.id = "card-menu-" + (++menuCount);
+    menu.hidden = true;
+    menu.setAttribute("role", "group");
+    menu.setAttribute("aria-label", "Actions for " + cardName(card));
+    menu.setAttribute("data-actions", "");
+    menu.setAttribute("data-title-id", id);
+    var play = menuItem("a", "Play", "&#9654;");
     play.href = "/watch/" + id;
-    play.innerHTML = '<span aria-hidden="true">&#9654;</span>';
-    var playLabel = document.createElement("span");
-    playLabel.className = "visually-hidden";
-    playLabel.textContent = "Play " + name;
-    play.appendChild(playLabel);
-    box.appendChild(play);
-    box.appendChild(button("list", "My List", '<span aria-hidden="true" data-when="off">+</span><span aria-hidden="true" data-when="on">&#10003;</span>'));
-    var rate = document.createElement("span");
-    rate.className = "rate-group";
-    rate.setAttribute("role", "group");
-    rate.setAttribute("aria-label", "Rate " + name);
-    rate.appendChild(button("rate", "Not for me", '<span aria-hidden="true">' + THUMB_DOWN + "</span>", -1));
-    rate.appendChild(button("rate", "I like this", '<span aria-hidden="true">' + THUMB_UP + "</span>", 1));
-    rate.appendChild(button("rate", "Love this!", '<span aria-hidden="true">' + THUMB_UP + THUMB_UP + "</span>", 2));
-    box.appendChild(rate);
+    menu.appendChild(play);
+    var list = menuItem("button", "My List", '<span data-when="off">+</span><span data-when="on">&#10003;</span>');
+    list.classList.add("list-button");
+    list.setAttribute("data-action", "list");
+    list.setAttribute("aria-pressed", "false");
+    menu.appendChild(list);
+    menu.appendChild(rateItem("Not for me", THUMB_DOWN, -1));
+    menu.appendChild(rateItem("I like this", THUMB_UP, 1));
+    menu.appendChild(rateItem("Love this!", THUMB_UP + THUMB_UP, 2));
+    var hide = card.querySelector("[data-hide-url]");
+    if (hide) {
+      var remove = menuItem("button", "Remove from Continue Watching", "&times;");
+      remove.addEventListener("click", function () { hide.click(); });
+      menu.appendChild(remove);
+    }
     var live = document.createElement("span");
     live.className = "visually-hidden";
     live.setAttribute("role", "status");
     live.setAttribute("aria-live", "polite");
     live.setAttribute("data-action-status", "");
-    box.appendChild(live);
-    card.appendChild(box);
-    showState(box);
+    menu.appendChild(live);
+    card.appendChild(menu);
+    showState(menu);
+    return menu;
+  }
+
+  function addMore(card) {
+    if (card.querySelector(".card-more")) { return; }
+    var more = document.createElement("button");
+    more.type = "button";
+    more.className = "card-more";
+    more.tabIndex = -1;
+    more.setAttribute("aria-expanded", "false");
+    more.setAttribute("aria-label", "More for " + cardName(card));
+    more.title = "More (Shift+F10)";
+    more.innerHTML = '<span aria-hidden="true">&#8943;</span>';
+    card.appendChild(more);
+  }
+
+  function items(menu) {
+    return Array.prototype.slice.call(menu.querySelectorAll(".card-menu-item"));
+  }
+
+  function openMenu(card) {
+    addMore(card);
+    var menu = card.querySelector(".card-menu") || buildMenu(card);
+    var more = card.querySelector(".card-more");
+    document.querySelectorAll(".card-menu:not([hidden])").forEach(function (other) {
+      if (other !== menu) { closeMenu(other, false); }
+    });
+    menu.hidden = false;
+    more.setAttribute("aria-expanded", "true");
+    more.setAttribute("aria-controls", menu.id);
+    items(menu)[0].focus();
+  }
+
+  function closeMenu(menu, refocus) {
+    if (menu.hidden) { return; }
+    var card = menu.closest(".card");
+    menu.hidden = true;
+    var more = card.querySelector(".card-more");
+    if (more) { more.setAttribute("aria-expanded", "false"); }
+    var link = card.querySelector(".card-link");
+    if (refocus && link) { link.focus(); }
   }
 
   function onApproach(ev) {
     var card = ev.target.closest && ev.target.closest(".card[data-title-id]");
-    if (card) { addCardControls(card); }
+    if (card) { addMore(card); }
   }
   document.addEventListener("focusin", onApproach);
   document.addEventListener("mouseover", onApproach);
 
+  document.addEventListener("click", function (ev) {
+    var more = ev.target.closest && ev.target.closest(".card-more");
+    if (more) {
+      var menu = more.parentElement.querySelector(".card-menu");
+      if (menu && !menu.hidden) { closeMenu(menu, true); } else { openMenu(more.closest(".card")); }
+      return;
+    }
+    document.querySelectorAll(".card-menu:not([hidden])").forEach(function (open) {
+      if (!open.contains(ev.target)) { closeMenu(open, false); }
+    });
+  });
+
+  document.addEventListener("keydown", function (ev) {
+    var target = ev.target;
+    var menuKey = ev.key === "ContextMenu" || (ev.shiftKey && ev.key === "F10");
+    if (menuKey && target.closest && target.closest(".card[data-title-id] .card-link")) {
+      ev.preventDefault();
+      openMenu(target.closest(".card"));
+      return;
+    }
+    var menu = target.closest && target.closest(".card-menu");
+    if (!menu) { return; }
+    var list = items(menu);
+    var at = list.indexOf(target);
+    var next = null;
+    if (ev.key === "Escape" || menuKey) { ev.preventDefault(); closeMenu(menu, true); return; }
+    if (ev.key === "ArrowDown" || ev.key === "ArrowRight") { next = list[(at + 1) % list.length]; }
+    else if (ev.key === "ArrowUp" || ev.key === "ArrowLeft") { next = list[(at - 1 + list.length) % list.length]; }
+    else if (ev.key === "Home") { next = list[0]; }
+    else if (ev.key === "End") { next = list[list.length - 1]; }
+    if (next) { ev.preventDefault(); ev.stopPropagation(); next.focus(); }
+  });
+
+  /* The menu key also raises the browser's own menu on some systems: not over an open card menu. */
+  document.addEventListener("contextmenu", function (ev) {
+    var card = ev.target.closest && ev.target.closest(".card[data-title-id]");
+    var menu = card && card.querySelector(".card-menu");
+    if (menu && !menu.hidden) { ev.preventDefault(); }
+  });
+
+  /* Leaving the card (Tab, a click elsewhere) closes its menu. */
+  document.addEventListener("focusout", function (ev) {
+    var menu = ev.target.closest && ev.target.closest(".card") && ev.target.closest(".card").querySelector(".card-menu");
+    if (!menu || menu.hidden) { return; }
+    var card = menu.closest(".card");
+    if (ev.relatedTarget && card.contains(ev.relatedTarget)) { return; }
+    closeMenu(menu, false);
+  });
+
+  /* On touch screens there is no hover: every card shows its "more" button from the start. */
+  function touchMore() {
+    if (window.matchMedia && window.matchMedia("(hover: none)").matches) {
+      document.querySelectorAll(".card[data-title-id]").forEach(addMore);
+    }
+  }
+
   window.Marquee.actions = { hydrate: hydrate };
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", hydrate); }
-  else { hydrate(); }
+  function init() { hydrate(); touchMore(); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", init); }
+  else { init(); }
 })();

@@ -1,4 +1,5 @@
-/* Marquee page behaviour: scrolling rows with buttons and arrow keys.
+/* Marquee page behaviour: rows scrolled by their buttons, the account menu, removing a
+   card from Continue Watching. Arrow keys within rows are static/js/rows.js.
    No inline scripts: everything hooks up from data- attributes. */
 (function () {
   "use strict";
@@ -21,23 +22,6 @@
         var dir = Number(button.getAttribute("data-row-scroll"));
         track.scrollBy({ left: dir * track.clientWidth * 0.9, behavior: "smooth" });
       });
-    });
-
-    // Left/right arrows move between cards; Home/End jump to the row's ends.
-    track.addEventListener("keydown", function (event) {
-      var links = Array.prototype.slice.call(track.querySelectorAll(".card-link"));
-      var index = links.indexOf(document.activeElement);
-      if (index < 0) return;
-      var next = null;
-      if (event.key === "ArrowRight") next = links[index + 1];
-      else if (event.key === "ArrowLeft") next = links[index - 1];
-      else if (event.key === "Home") next = links[0];
-      else if (event.key === "End") next = links[links.length - 1];
-      if (next) {
-        event.preventDefault();
-        next.focus();
-        next.scrollIntoView({ block: "nearest", inline: "nearest", behavior: "smooth" });
-      }
     });
 
     track.addEventListener("scroll", update, { passive: true });
@@ -70,7 +54,8 @@
   else init();
 })();
 
-/* "Remove from Continue Watching": a POST with the page's CSRF token, then the card goes. */
+/* "Remove from Continue Watching": a POST with the page's CSRF token, then the card goes
+   and the focus moves to its neighbour, so a keyboard user stays in the row. */
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -85,7 +70,15 @@
     }).then(function (response) {
       if (!response.ok) return;
       var cell = button.closest(".row-cell") || button.closest(".card");
-      if (cell) cell.remove();
+      if (!cell) return;
+      var track = cell.parentElement;
+      var hadFocus = cell.contains(document.activeElement);
+      var neighbour = cell.nextElementSibling || cell.previousElementSibling;
+      cell.remove();
+      var rows = window.Marquee && window.Marquee.rows;
+      if (rows && track) rows.refresh(track.closest(rows.groups) || track);
+      var link = neighbour && neighbour.querySelector(".card-link");
+      if (hadFocus && link) link.focus();
     }).catch(function () {});
   });
 })();

@@ -106,7 +106,7 @@ def _card_html(title, variant, reason, score, where: str, progress, note, rank, 
         # Posted by static/js/site.js with the page's CSRF token: cached rows hold no token.
         action = url_for("browse.hide_from_continue", title_id=title.id)
         parts.append(
-            f'<button type="button" class="action-button compact card-hide" data-hide-url="{escape(action)}" '
+            f'<button type="button" class="action-button compact card-hide" data-hide-url="{escape(action)}" tabindex="-1" '
             f'title="Remove from Continue Watching">&times;<span class="visually-hidden"> Remove {name} '
             "from Continue Watching</span></button>"
         )
@@ -147,6 +147,7 @@ def render_row(row, row_pos=0) -> Markup:
     )
     where = f'data-row-key="{key}" data-row-pos="{pos}"'
     cells = []
+    size = len(row.items)
     for col, i in enumerate(row.items):
         card = _card_html(
             i.title,
@@ -159,18 +160,21 @@ def render_row(row, row_pos=0) -> Markup:
             i.rank,
             hide,
         )
-        cells.append(f'      <li class="row-cell">{card}</li>\n')
+        # "N of M" for screen readers, on the cell that holds the focused card link.
+        cells.append(
+            f'      <li class="row-cell" aria-posinset="{col + 1}" aria-setsize="{size}">{card}</li>\n'
+        )
     return Markup(
         f'<section class="row" data-row data-row-key="{key}" data-row-pos="{pos}" aria-labelledby="row-{pos}-heading">\n'
         '  <div class="row-header">\n'
         f'    <h2 class="row-title" id="row-{pos}-heading">{label}</h2>\n'
         f"{more}  </div>\n"
         '  <div class="row-viewport">\n'
-        f'    <button type="button" class="row-scroll row-scroll-prev" data-row-scroll="-1" aria-label="Scroll {label} back" hidden>&#8249;</button>\n'
+        f'    <button type="button" class="row-scroll row-scroll-prev" data-row-scroll="-1" tabindex="-1" aria-label="Scroll {label} back" hidden>&#8249;</button>\n'
         '    <ol class="row-track" data-row-track>\n'
         f"{''.join(cells)}"
         "    </ol>\n"
-        f'    <button type="button" class="row-scroll row-scroll-next" data-row-scroll="1" aria-label="Scroll {label} forward" hidden>&#8250;</button>\n'
+        f'    <button type="button" class="row-scroll row-scroll-next" data-row-scroll="1" tabindex="-1" aria-label="Scroll {label} forward" hidden>&#8250;</button>\n'
         "  </div>\n"
         "</section>"
     )
