@@ -2,7 +2,8 @@
 
 Rows above the manifest's `last_event_id` are appended to their day; a day
 whose rows at or below that mark changed (history erased, a profile or title
-deleted) is written again; days of archived months stay as exported.
+deleted) is written again; days of archived months stay as exported, except
+that erasures noted since the last run are applied to their files (erase.py).
 """
 
 import os
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import case, func, select
 
+from webapp.activity.parquet_log import erase
 from webapp.activity.parquet_log.manifest import (
     MANIFEST,
     month_key,
@@ -170,11 +172,18 @@ def export_events(root: str | os.PathLike, chunk: int = CHUNK) -> ExportSummary:
                 summary.days_new.append(day)
             summary.rows_added += days[day]["files"][-1]["rows"]
 
+    # Months dropped from the database: erasures reach them through their own files.
+    erasures = erase.pending()
+    rewritten, removed = erase.apply(root, manifest, erasures)
+    summary.days_rewritten += rewritten
+    summary.days_removed += removed
+
     manifest["last_event_id"] = max(mark, top)
     manifest["rows"] = sum(d["rows"] for d in days.values())
     summary.rows_total = manifest["rows"]
     if summary.changed or not (root / MANIFEST).exists() or mark != manifest["last_event_id"]:
         write_manifest(root, manifest)
+    erase.forget(manifest, erasures)
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sqlalchemy import Float, Integer, SmallInteger, String, Text
 
@@ -68,6 +69,20 @@ class _PartWriter:
         latest = max(r[OCCURRED] for r in rows)
         self.last_at = latest if self.last_at is None else max(self.last_at, latest)
 
+    def write_table(self, table: pa.Table) -> None:
+        """Rows already in Arrow form (read back from an export's own files)."""
+        if not table.num_rows:
+            return
+        self.writer.write_table(table.cast(SCHEMA))
+        ids = table["id"]
+        self.rows += table.num_rows
+        self.id_sum += pc.sum(ids).as_py()
+        low, high = pc.min(ids).as_py(), pc.max(ids).as_py()
+        self.min_id = low if self.min_id is None else min(self.min_id, low)
+        self.max_id = max(self.max_id, high)
+        latest = pc.max(table["occurred_at"]).as_py().replace(tzinfo=None)  # naive UTC, as stored
+        self.last_at = latest if self.last_at is None else max(self.last_at, latest)
+
     def close(self) -> None:
         self.writer.close()
 
@@ -101,14 +116,33 @@ def _new_day_entry() -> dict:
 
 
 def write_day(root: Path, day: str, batches) -> dict | None:
-    """All of a day's rows as a fresh folder, swapped in for any previous one."""
+    """All of a day's rows (lists of row tuples) as a fresh folder, swapped in for any previous one."""
+
+    def feed(part: _PartWriter) -> None:
+        for rows in batches:
+            part.write(rows)
+
+    return _stage_day(root, day, feed)
+
+
+def write_day_tables(root: Path, day: str, tables) -> dict | None:
+    """A day written again from Arrow tables (its own files, filtered), swapped in whole."""
+
+    def feed(part: _PartWriter) -> None:
+        for table in tables:
+            part.write_table(table)
+
+    return _stage_day(root, day, feed)
+
+
+def _stage_day(root: Path, day: str, feed) -> dict | None:
+    """A day's one part written by `feed` into a staging folder, then swapped in; None when empty."""
     final = root / f"dt={day}"
     staging = root / f".tmp-dt={day}-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
     part = _PartWriter(final / "part-00000.parquet", staging / "part-00000.parquet")
     try:
-        for rows in batches:
-            part.write(rows)
+        feed(part)
     except BaseException:
         part.abort()
         shutil.rmtree(staging, ignore_errors=True)
