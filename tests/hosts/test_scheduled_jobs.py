@@ -22,6 +22,20 @@ pytestmark = pytest.mark.slow
 STARTED = f"scheduled job {JOB} started"
 
 
+def _waited(app, states: tuple[str, ...], seconds: float) -> jobs.JobStatus:
+    """The refresh job's status once it is in one of `states`, or when time is up."""
+    deadline = time.monotonic() + seconds
+    with app.app_context():
+        try:
+            while True:
+                seen = jobs.status(JOB)
+                if seen.state in states or time.monotonic() > deadline:
+                    return seen
+                time.sleep(0.5)
+        finally:
+            db.session.remove()
+
+
 def test_two_hosts_start_one_scheduled_refresh(templates, tmp_path):
     if "postgresql" not in BACKENDS:
         pytest.skip("several hosts share one PostgreSQL database")
@@ -43,19 +57,15 @@ def test_two_hosts_start_one_scheduled_refresh(templates, tmp_path):
             statuses = list(pool.map(lambda i: hosts[i % 2].get("/healthz")[0], range(40)))
         assert set(statuses) == {200}
 
-        deadline = time.monotonic() + 300
-        with watcher.app_context():
-            while time.monotonic() < deadline:
-                seen = jobs.status(JOB)
-                if seen.state in ("done", "failed"):
-                    break
-                time.sleep(0.5)
-            db.session.remove()
-            db.engine.dispose()
+        seen = _waited(watcher, ("queued", "running", "done", "failed"), 60)
+        assert seen.state != "idle", "no worker started the due refresh"
+        seen = _waited(watcher, ("done", "failed"), 300)
         assert seen.state == "done", (seen, hosts[0].log(), hosts[1].log())
         logs = [host.log() for host in hosts]
         assert sum(log.count(STARTED) for log in logs) == 1, logs
     finally:
         for host in hosts:
             host.stop()
+        with watcher.app_context():
+            db.engine.dispose()
         cleanup()
