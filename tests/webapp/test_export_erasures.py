@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from tests.conftest import AuthActions
 from tests.webapp.catalog_factory import build_catalog, make_account
 from webapp.activity import record_events
+from webapp.activity.parquet_log import parts
 from webapp.activity.parquet_log.manifest import MANIFEST, sha256
 from webapp.extensions import db
 from webapp.models import EventErasure, Profile
@@ -170,3 +171,32 @@ def test_sqlite_keeps_no_list_of_erasures(app):
     _erase_all_history(app, erased)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(EventErasure)) == 0
+
+
+def test_an_export_cut_off_while_filtering_leaves_the_days_and_the_note(app, tmp_path, monkeypatch):
+    _postgres_only(app)
+    erased, _, _, _ = _household(app)
+    target = _exported_and_dropped(app, tmp_path)
+    _erase_all_history(app, erased)
+    manifest_before = (target / MANIFEST).read_text()
+
+    def cut_off(self, table):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(parts._PartWriter, "write_table", cut_off)
+    result = app.test_cli_runner().invoke(args=["events", "export", str(target)])
+    assert result.exit_code != 0
+    # The archived days are as they were, listed with their checksums; the note waits.
+    assert (
+        json.loads((target / MANIFEST).read_text())["days"] == json.loads(manifest_before)["days"]
+    )
+    _verify(target)
+    assert any(r["profile_id"] == erased for r in _rows(target))
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(EventErasure)) == 1
+
+    monkeypatch.undo()
+    _invoke(app, "events", "export", str(target))
+    assert not [r for r in _rows(target) if r["profile_id"] == erased]
+    _verify(target)
+    assert not [p for p in target.iterdir() if p.name.startswith((".tmp-", ".old-"))]

@@ -4,9 +4,10 @@ A day the database still holds is written again from it when it lost rows
 (export.py). A month dropped from PostgreSQL has no rows left to write from,
 so each erasure is noted (webapp.models.erasures) and an export applies the
 pending notes to the days of its archived months: a day whose files hold a
-matching row is written again from its own files without those rows (pyarrow,
-into a staging folder swapped in whole, as any rewritten day), and the
-manifest gets its new rows, id sum and checksums. The notes are then deleted
+matching row is written again from its own files without those rows (pyarrow)
+as one new part file, the manifest lists it (rows, id sum, checksum) in place
+of the old parts, and the old parts are deleted only after the manifest is
+replaced: a reader never meets a listed file that is missing or changed. The notes are then deleted
 by the export that holds the archived months; an export without any leaves
 them for the one that does.
 """
@@ -19,7 +20,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import delete, select
 
 from webapp.activity.parquet_log.manifest import month_key
-from webapp.activity.parquet_log.parts import write_day_tables
+from webapp.activity.parquet_log.parts import replace_day
 from webapp.activity.vocabulary import PLAYBACK
 from webapp.extensions import db
 from webapp.models import EventErasure
@@ -71,24 +72,29 @@ def _kept(root: Path, entry: dict, erasures: list[EventErasure]):
         yield table.filter(pc.invert(erased_rows(table, erasures)))
 
 
-def apply(root: Path, manifest: dict, erasures: list[EventErasure]) -> tuple[list, list]:
-    """Filter the archived days by `erasures`; (days rewritten, days removed), manifest updated."""
+def apply(root: Path, manifest: dict, erasures: list[EventErasure]) -> tuple[list, list, list]:
+    """Filter the archived days by `erasures`, updating the manifest.
+
+    Returns (days rewritten, days removed, files and folders to delete once
+    the manifest is written).
+    """
     archived = set(manifest.get("archived_months", []))
     days: dict = manifest["days"]
-    rewritten, removed = [], []
+    rewritten, removed, retired = [], [], []
     if not erasures:
-        return rewritten, removed
+        return rewritten, removed, retired
     for day in sorted(d for d in days if month_key(d) in archived):
         if not _touched(root, days[day], erasures):
             continue
-        entry = write_day_tables(root, day, _kept(root, days[day], erasures))
+        entry, old = replace_day(root, day, days[day], _kept(root, days[day], erasures))
+        retired += old
         if entry is None:
             del days[day]
             removed.append(day)
         else:
             days[day] = entry
             rewritten.append(day)
-    return rewritten, removed
+    return rewritten, removed, retired
 
 
 def forget(manifest: dict, erasures: list[EventErasure]) -> None:

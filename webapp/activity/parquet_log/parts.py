@@ -125,14 +125,37 @@ def write_day(root: Path, day: str, batches) -> dict | None:
     return _stage_day(root, day, feed)
 
 
-def write_day_tables(root: Path, day: str, tables) -> dict | None:
-    """A day written again from Arrow tables (its own files, filtered), swapped in whole."""
+def replace_day(root: Path, day: str, entry: dict, tables) -> tuple[dict | None, list[Path]]:
+    """A day written again from Arrow tables (its own files, filtered) as one new part beside them.
 
-    def feed(part: _PartWriter) -> None:
+    Returns the day's new manifest entry (None when no row is left) and its
+    old files: the caller deletes those once the manifest no longer lists
+    them, so a reader of either manifest finds every file it lists, and an
+    export cut off before the manifest leaves only an unlisted file behind
+    (`drop_strays` removes it).
+    """
+    old = [root / f["path"] for f in entry["files"]]
+    folder = root / f"dt={day}"
+    name = f"part-{_next_index(entry):05d}.parquet"
+    part = _PartWriter(folder / name, folder / f".tmp-{uuid.uuid4().hex[:8]}-{name}")
+    try:
         for table in tables:
             part.write_table(table)
+    except BaseException:
+        part.abort()
+        raise
+    part.close()
+    if not part.rows:
+        part.temporary.unlink()
+        return None, [folder]
+    os.replace(part.temporary, part.final)
+    return _add_to_day(_new_day_entry(), part, _file_entry(root, part)), old
 
-    return _stage_day(root, day, feed)
+
+def _next_index(entry: dict) -> int:
+    """The number after the day's highest part file (names stay unique when parts are replaced)."""
+    numbers = [int(Path(f["path"]).stem.rsplit("-", 1)[1]) for f in entry["files"]]
+    return max(numbers, default=-1) + 1
 
 
 def _stage_day(root: Path, day: str, feed) -> dict | None:
@@ -149,8 +172,8 @@ def _stage_day(root: Path, day: str, feed) -> dict | None:
         raise
     part.close()
     if not part.rows:
+        # The old folder stays until the manifest no longer lists it (the caller removes it).
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(final, ignore_errors=True)
         return None
     retired = root / f".old-dt={day}-{uuid.uuid4().hex[:8]}"
     if final.exists():
@@ -163,7 +186,7 @@ def _stage_day(root: Path, day: str, feed) -> dict | None:
 def append_part(root: Path, day: str, entry: dict, rows_batches) -> dict:
     """New rows of a day already exported, as its next part file."""
     folder = root / f"dt={day}"
-    name = f"part-{len(entry['files']):05d}.parquet"
+    name = f"part-{_next_index(entry):05d}.parquet"
     part = _PartWriter(folder / name, folder / f".tmp-{uuid.uuid4().hex[:8]}-{name}")
     try:
         for rows in rows_batches:
