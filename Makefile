@@ -44,7 +44,7 @@ demo: install
 	$(call stage,Demo video clips,$(FLASK) media seed-demo)
 	$(call stage,First model (site defaults),$(FLASK) recommender train --quick --if-missing)
 	$(call stage,Tuned model (in the background),$(FLASK) recommender train --background --if-untuned)
-	$(call stage,Insights reports (in the background),sh -c '$(FLASK) admin insights-refresh >>$(SETUP_LOG) 2>&1 &')
+	$(call stage,Insights reports (in the background),$(FLASK) admin insights-refresh --background)
 	@echo "Serving on http://$(HOST):$(PORT)/ (access log below; set-up details in $(SETUP_LOG))"
 	$(GUNICORN) wsgi:app
 

@@ -80,3 +80,13 @@ def on_starting(server):
             server.cfg.workers,
             server.cfg.workers,
         )
+
+
+def post_worker_init(worker):
+    """Each worker checks the site's schedule after its responses (webapp.schedule says why)."""
+    from flask import Flask
+
+    from webapp import schedule
+
+    if isinstance(worker.wsgi, Flask):
+        schedule.enable(worker.wsgi)

@@ -74,13 +74,15 @@ class Gunicorn:
             headers["Cookie"] = cookie
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
-        conn.request(method, path, urlencode(body) if body is not None else None, headers)
-        response = conn.getresponse()
-        text = response.read().decode()
+        try:  # closed even when a worker still starting drops the connection
+            conn.request(method, path, urlencode(body) if body is not None else None, headers)
+            response = conn.getresponse()
+            text = response.read().decode()
+        finally:
+            conn.close()
         for name, value in response.getheaders():
             if name.lower() == "set-cookie" and value.startswith("session="):
                 cookie = value.split(";", 1)[0]
-        conn.close()
         return response.status, text, cookie
 
     def get(self, path: str):

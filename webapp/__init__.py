@@ -66,7 +66,7 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
     for name in BLUEPRINTS:
         app.register_blueprint(importlib.import_module(f"webapp.{name}").bp)
 
-    from webapp import caching, cli, errors, home, search, security, templating
+    from webapp import caching, cli, errors, home, schedule, search, security, templating
     from webapp.recommendations import store
 
     store.init_app(app)
@@ -79,6 +79,7 @@ def create_app(config_class: type = Config, overrides: dict | None = None) -> Fl
     templating.init_app(app)
     home.init_app(app)
     cli.init_app(app)
+    schedule.init_app(app)
     return app
 
 

@@ -69,6 +69,7 @@ def create_admin_command(email: str, password: str) -> None:
 
 def init_app(app: Flask) -> None:
     from webapp.activity.commands import events_cli
+    from webapp.job_commands import jobs_cli
     from webapp.media.commands import media_cli
     from webapp.recommendations.commands import recommender_cli
 
@@ -79,6 +80,7 @@ def init_app(app: Flask) -> None:
         recommender_cli,
         media_cli,
         events_cli,
+        jobs_cli,
     )
     for command in commands:
         app.cli.add_command(command)

@@ -74,6 +74,10 @@ class Config:
     INSIGHTS_MAX_AGE = int(os.environ.get("MARQUEE_INSIGHTS_MAX_AGE", "21600"))
     INSIGHTS_INLINE_MAX_EVENTS = int(os.environ.get("MARQUEE_INSIGHTS_INLINE_MAX_EVENTS", "200000"))
     INSIGHTS_CACHE_DIR = os.environ.get("MARQUEE_INSIGHTS_CACHE_DIR") or None
+    # The site's schedule (webapp.schedule, under gunicorn): seconds between insights
+    # refreshes and between trainings of the model; 0 turns one off.
+    INSIGHTS_REFRESH_EVERY = int(os.environ.get("MARQUEE_INSIGHTS_REFRESH_EVERY", "21600"))
+    MODEL_RETRAIN_EVERY = int(os.environ.get("MARQUEE_MODEL_RETRAIN_EVERY", "0"))
     # Proxies in front that set X-Forwarded-For/-Proto (0: none). Trusting more hops
     # than there are would let a client pick its own address, and so its rate limit.
     PROXY_HOPS = int(os.environ.get("MARQUEE_PROXY_HOPS", "0"))

@@ -20,17 +20,20 @@ tells readers the job was cut off.
 
 import errno
 import logging
+import os
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import and_, not_, update
+from sqlalchemy import and_, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp.extensions import db
@@ -192,8 +195,12 @@ class NamedJob:
         db.session.commit()
         return result.rowcount
 
-    def request(self) -> bool:
-        """Queue the job; False when a run is queued or running (and not cut off)."""
+    def request(self, due_before: datetime | None = None) -> bool:
+        """Queue the job; False when a run is queued or running (and not cut off).
+
+        With `due_before`, only when the last run started before it (or never
+        ran): a schedule's run, started once however many workers ask.
+        """
         if db.session.get(Job, self.name) is None:
             db.session.add(Job(name=self.name, state="idle", stage="", percent=0))
             try:
@@ -201,9 +208,11 @@ class NamedJob:
             except IntegrityError:  # another worker made the row first
                 db.session.rollback()
         alive = and_(Job.state.in_(("queued", "running")), Job.updated_at >= _stale_before())
+        due = [] if due_before is None else [_started_before(due_before)]
         return (
             self._set(
                 not_(alive),
+                *due,
                 state="queued",
                 stage="waiting to start",
                 percent=0,
@@ -232,6 +241,10 @@ def _stale_before() -> datetime:
     return utcnow() - timedelta(seconds=STALE_AFTER_SECONDS)
 
 
+def _started_before(moment: datetime):
+    return or_(Job.started_at.is_(None), Job.started_at < moment)
+
+
 @dataclass(frozen=True)
 class JobStatus:
     """A named job as pages show it: state, stage, percentage, and one line of outcome."""
@@ -244,6 +257,7 @@ class JobStatus:
     summary: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    updated_at: datetime | None = None
 
     @property
     def running(self) -> bool:
@@ -259,7 +273,15 @@ def status(name: str) -> JobStatus:
     if state in ("queued", "running") and job.updated_at < _stale_before():
         state, error = "failed", INTERRUPTED
     return JobStatus(
-        name, state, job.stage, job.percent, error, job.summary, job.started_at, job.finished_at
+        name,
+        state,
+        job.stage,
+        job.percent,
+        error,
+        job.summary,
+        job.started_at,
+        job.finished_at,
+        updated_at=job.updated_at,
     )
 
 
@@ -271,14 +293,15 @@ def start_named(app: Flask, name: str, work: Work) -> threading.Thread | None:
     return start(app, name, lambda: (record, work))
 
 
-def spawn(name: str, command: list[str], **popen) -> bool:
+def spawn(name: str, command: list[str], due_before: datetime | None = None, **popen) -> bool:
     """Queue a named job and start `command`, a child process that runs it; False if one is going.
 
     The child must claim the queued record (see `NamedJob`); it outlives this
     worker (a session of its own) and is reaped by a thread when it ends.
+    `due_before`: start only a run that is due (see `NamedJob.request`).
     """
     record = NamedJob(name)
-    if not record.request():
+    if not record.request(due_before):
         return False
     try:
         child = subprocess.Popen(command, stdin=subprocess.DEVNULL, start_new_session=True, **popen)
@@ -288,6 +311,41 @@ def spawn(name: str, command: list[str], **popen) -> bool:
         return True
     threading.Thread(target=child.wait, name=f"reap-{name}", daemon=True).start()
     return True
+
+
+def spawn_flask(name: str, arguments: list[str], due_before: datetime | None = None) -> bool:
+    """`spawn` a `flask --app wsgi ARGUMENTS` child on this app's database and folders.
+
+    The child reads its settings from the environment as any command does;
+    the app's own values are passed along, so it works on the same database,
+    model and report folders even when they were set in code (tests, overrides).
+    """
+    config = current_app.config
+    env = dict(os.environ)
+    env["DATABASE_URL"] = config["SQLALCHEMY_DATABASE_URI"]
+    env["MARQUEE_MODEL_DIR"] = str(config["MODEL_DIR"])
+    env["MARQUEE_MODEL_KEEP_VERSIONS"] = str(config["MODEL_KEEP_VERSIONS"])
+    env["MARQUEE_INSTANCE_PATH"] = current_app.instance_path
+    if config.get("INSIGHTS_CACHE_DIR"):
+        env["MARQUEE_INSIGHTS_CACHE_DIR"] = str(config["INSIGHTS_CACHE_DIR"])
+    if config.get("SECRET_KEY"):
+        env["SECRET_KEY"] = config["SECRET_KEY"]
+    flask = Path(sys.executable).with_name("flask")
+    # Its log lines join this process's (stderr); its progress goes to the job's row.
+    return spawn(
+        name,
+        [str(flask), "--app", "wsgi", *arguments],
+        due_before,
+        cwd=Path(current_app.root_path).parent,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def all_statuses() -> list[JobStatus]:
+    """Every named job that has a record, by name (for `flask jobs status`)."""
+    names = db.session.scalars(select(Job.name).order_by(Job.name)).all()
+    return [status(name) for name in names]
 
 
 class StageLines:

@@ -65,6 +65,7 @@ Deleting history (webapp.activity.history) removes event rows and current
 state rows for real, and sends the `history_deleted` signal.
 """
 
+from webapp.activity import erasures  # noqa: F401  (notes erasures of deleted profiles)
 from webapp.activity.recorder import Recorded, record_events
 from webapp.activity.schema import MAX_BATCH, EventError
 

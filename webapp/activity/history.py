@@ -1,6 +1,7 @@
 """A profile's history as the viewer sees it: listing, removing, deleting, exporting.
 
-Deleting removes rows for real (events and the current state they produced)
+Deleting removes rows for real (events and the current state they produced),
+notes the erasure for the Parquet export's dropped months (webapp.activity.erasures),
 and then sends `history_deleted`, so anything caching recommendations for the
 profile can drop them.
 """
@@ -11,6 +12,7 @@ from datetime import datetime
 from blinker import Namespace
 from sqlalchemy import delete, select, update
 
+from webapp.activity import erasures
 from webapp.activity.episodes import episode_order, next_episode
 from webapp.activity.vocabulary import PLAYBACK
 from webapp.catalog.visibility import restrict
@@ -107,6 +109,7 @@ def remove_title(profile_id: int, title_id: int) -> None:
             Event.profile_id == profile_id, Event.title_id == title_id, Event.type.in_(PLAYBACK)
         )
     )
+    erasures.note(profile_id, title_id=title_id, playback_only=True)
 
 
 def remove_episode(profile_id: int, episode_id: int) -> None:
@@ -124,6 +127,7 @@ def remove_episode(profile_id: int, episode_id: int) -> None:
             Event.profile_id == profile_id, Event.episode_id == episode_id, Event.type.in_(PLAYBACK)
         )
     )
+    erasures.note(profile_id, episode_id=episode_id, playback_only=True)
     _restate_series(profile_id, episode.title_id)
 
 
@@ -164,6 +168,7 @@ def delete_all_history(profile_id: int) -> None:
     """Everything this profile did: events, progress, thumbs and My List (not committed)."""
     for model in (Event, EpisodeProgress, WatchState, Rating, ListItem):
         db.session.execute(delete(model).where(model.profile_id == profile_id))
+    erasures.note(profile_id)
 
 
 def announce_deleted(profile_id: int, title_id: int | None = None) -> None:

@@ -3,13 +3,17 @@
 Admins only: the admin blueprint's guard (webapp.admin.access) runs first.
 Pages only read the report cache (webapp.insights.cache). The first visit
 computes it when there is none; after that it changes only through the
-Refresh button (POST, CSRF-protected) or `flask admin insights-refresh`
-(for a schedule, e.g. cron every hour).
+Refresh button (POST, CSRF-protected), `flask admin insights-refresh
+[--background]`, or the site's own schedule (webapp.schedule).
 """
 
+import sys
 from datetime import datetime
 
+import click
 from flask import abort, current_app, flash, redirect, render_template, url_for
+
+from webapp import jobs
 
 # access: the admin area's guard (anonymous -> sign in, non-admin -> 403) covers these too.
 from webapp.admin import access, bp  # noqa: F401
@@ -20,8 +24,10 @@ from webapp.insights.artwork_bandit import EPSILON, title_cells
 from webapp.insights.charts import charts_for
 from webapp.insights.findings import findings_for
 from webapp.insights.refresh import (
+    JOB,
     ensure_computed,
-    refresh_all,
+    refresh_in_child,
+    refresh_job,
     refresh_now_or_later,
     refresh_running,
 )
@@ -152,9 +158,43 @@ def insights_csv(page: str, name: str):
 
 
 @bp.cli.command("insights-refresh")
-def insights_refresh_command():
-    """Recompute every insights report from the event log (run it on a schedule)."""
-    summary = refresh_all(db.session)
-    print(f"Insights for {summary.start} to {summary.end} recomputed:")
-    for name, seconds in summary.seconds.items():
-        print(f"  {name:<12} {seconds:8.2f} s")
+@click.option(
+    "--background",
+    "in_background",
+    is_flag=True,
+    help="Start the refresh as a background job (a process of its own) and return.",
+)
+@click.option("--queued", is_flag=True, hidden=True, help="Run the job a worker has queued.")
+def insights_refresh_command(in_background: bool, queued: bool):
+    """Recompute every insights report from the event log, through the job runner."""
+    if in_background:
+        if refresh_in_child():
+            click.echo(
+                "Insights refresh started in the background "
+                "(`flask --app wsgi jobs status` follows it)."
+            )
+        else:
+            click.echo("An insights refresh is already going.")
+        return
+    record = jobs.NamedJob(JOB)
+    if not queued and not record.request():
+        click.echo(
+            "Error: an insights refresh is already going (`jobs status` shows it).", err=True
+        )
+        sys.exit(2)
+    lines, summaries = jobs.StageLines(), []
+
+    def work(report: jobs.Report) -> str:
+        def both(stage: str, fraction: float) -> None:
+            lines(stage, fraction)
+            report(stage, fraction)
+
+        return refresh_job(both, summaries)
+
+    failure = jobs.run(record, work)
+    lines.close()
+    if failure:
+        click.echo(f"Error: {failure}", err=True)
+        sys.exit(2)
+    summary = summaries[0]
+    click.echo(f"Insights for {summary.start} to {summary.end} recomputed.")

@@ -6,7 +6,8 @@ they call `ensure_computed`, which computes only when there is no cache yet
 (inline for a small log; for a large one, the job runner's "insights-refresh"
 job in a background thread, which every worker sees).
 Reports older than INSIGHTS_MAX_AGE seconds (default 6 hours) are marked
-stale on the pages.
+stale on the pages. The site refreshes them every INSIGHTS_REFRESH_EVERY
+seconds in a child process (`refresh_in_child`, started by webapp.schedule).
 """
 
 import threading
@@ -60,13 +61,22 @@ class RefreshSummary:
 
 
 def refresh_all(
-    session: Session, end: datetime | None = None, days: int = WINDOW_DAYS
+    session: Session,
+    end: datetime | None = None,
+    days: int = WINDOW_DAYS,
+    progress: jobs.Report | None = None,
 ) -> RefreshSummary:
-    """Recompute and cache every report over the `days` days before `end` (default: the newest event)."""
+    """Recompute and cache every report over the `days` days before `end` (default: the newest event).
+
+    `progress(stage, fraction)` hears of each report as it starts (the job runner's report).
+    """
     log = window_ending(session, days, end)
     seconds: dict[str, float] = {}
+    stages = ("queries", *REPORTS[:-2], "calibration", *REPORTS[-2:])
 
     def timed(name, compute):
+        if progress is not None:
+            progress(name, stages.index(name) / len(stages))
         began = time.perf_counter()
         result = compute()
         seconds[name] = round(time.perf_counter() - began, 3)
@@ -135,15 +145,25 @@ def refresh_running() -> bool:
     return jobs.status(JOB).running
 
 
+def refresh_job(report: jobs.Report, summaries: list | None = None) -> str:
+    """The refresh as job runner work: every report, then the job's one-line summary."""
+    summary = refresh_all(db.session, progress=report)
+    if summaries is not None:
+        summaries.append(summary)
+    return f"reports over {summary.start} to {summary.end} computed at {summary.computed_at}"
+
+
 def refresh_in_background(app: Flask) -> threading.Thread | None:
     """Start a refresh in a thread of this process; None if one is already running anywhere."""
+    return jobs.start_named(app, JOB, refresh_job)
 
-    def work(report: jobs.Report) -> str:
-        report("computing the reports", 0.0)
-        summary = refresh_all(db.session)
-        return f"reports over {summary.start} to {summary.end} computed at {summary.computed_at}"
 
-    return jobs.start_named(app, JOB, work)
+def refresh_in_child(due_before: datetime | None = None) -> bool:
+    """Start a refresh in a child process (`admin insights-refresh --queued`); False if one is going.
+
+    `due_before`: only when the last run started before then (the schedule).
+    """
+    return jobs.spawn_flask(JOB, ["admin", "insights-refresh", "--queued"], due_before)
 
 
 def refresh_now_or_later(session: Session) -> bool:
@@ -165,7 +185,8 @@ def ensure_computed(session: Session) -> dict | None:
     """The cache's meta record, computing the reports first if there are none yet.
 
     Stale reports are served as they are (the page shows their age); they are
-    refreshed by the admin's Refresh button or the scheduled CLI command.
+    refreshed by the site's schedule (webapp.schedule), the admin's Refresh
+    button or `flask admin insights-refresh`.
     Returns None while a first background computation is still running.
     """
     meta = cache.load("meta")

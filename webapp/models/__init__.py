@@ -14,6 +14,7 @@ from webapp.models.catalog import (
     title_genres,
     title_keywords,
 )
+from webapp.models.erasures import EventErasure
 from webapp.models.jobs import JOB_STATES, Job
 from webapp.models.media import MEDIA_STATES, MediaAsset, MediaLink
 from webapp.models.ratelimits import RateLimitCounter
@@ -28,6 +29,7 @@ __all__ = [
     "Episode",
     "EpisodeProgress",
     "Event",
+    "EventErasure",
     "Genre",
     "Job",
     "Keyword",

@@ -2,7 +2,8 @@
 
 Rows above the manifest's `last_event_id` are appended to their day; a day
 whose rows at or below that mark changed (history erased, a profile or title
-deleted) is written again; days of archived months stay as exported.
+deleted) is written again; days of archived months stay as exported, except
+that erasures noted since the last run are applied to their files (erase.py).
 """
 
 import os
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import case, func, select
 
+from webapp.activity.parquet_log import erase
 from webapp.activity.parquet_log.manifest import (
     MANIFEST,
     month_key,
@@ -123,8 +125,10 @@ def export_events(root: str | os.PathLike, chunk: int = CHUNK) -> ExportSummary:
     prints = _day_fingerprints(mark, top)
     archived = set(manifest.get("archived_months", []))
 
+    # Files the new manifest no longer lists: deleted once it has replaced the old one.
+    retired: list[Path] = []
     for day in sorted(d for d in set(days) - set(prints) if month_key(d) not in archived):
-        shutil.rmtree(root / f"dt={day}", ignore_errors=True)
+        retired.append(root / f"dt={day}")
         del days[day]
         summary.days_removed.append(day)
     rewrite = sorted(
@@ -142,6 +146,7 @@ def export_events(root: str | os.PathLike, chunk: int = CHUNK) -> ExportSummary:
         )
         entry = write_day(root, day, _batches(query, chunk))
         if entry is None:
+            retired.append(root / f"dt={day}")
             del days[day]
             summary.days_removed.append(day)
         else:
@@ -170,11 +175,21 @@ def export_events(root: str | os.PathLike, chunk: int = CHUNK) -> ExportSummary:
                 summary.days_new.append(day)
             summary.rows_added += days[day]["files"][-1]["rows"]
 
+    # Months dropped from the database: erasures reach them through their own files.
+    erasures = erase.pending()
+    rewritten, removed, old_files = erase.apply(root, manifest, erasures)
+    summary.days_rewritten += rewritten
+    summary.days_removed += removed
+    retired += old_files
+
     manifest["last_event_id"] = max(mark, top)
     manifest["rows"] = sum(d["rows"] for d in days.values())
     summary.rows_total = manifest["rows"]
     if summary.changed or not (root / MANIFEST).exists() or mark != manifest["last_event_id"]:
         write_manifest(root, manifest)
+    for path in retired:
+        shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+    erase.forget(manifest, erasures)
     summary.seconds = time.perf_counter() - started
     return summary
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from sqlalchemy import Float, Integer, SmallInteger, String, Text
 
@@ -68,6 +69,20 @@ class _PartWriter:
         latest = max(r[OCCURRED] for r in rows)
         self.last_at = latest if self.last_at is None else max(self.last_at, latest)
 
+    def write_table(self, table: pa.Table) -> None:
+        """Rows already in Arrow form (read back from an export's own files)."""
+        if not table.num_rows:
+            return
+        self.writer.write_table(table.cast(SCHEMA))
+        ids = table["id"]
+        self.rows += table.num_rows
+        self.id_sum += pc.sum(ids).as_py()
+        low, high = pc.min(ids).as_py(), pc.max(ids).as_py()
+        self.min_id = low if self.min_id is None else min(self.min_id, low)
+        self.max_id = max(self.max_id, high)
+        latest = pc.max(table["occurred_at"]).as_py().replace(tzinfo=None)  # naive UTC, as stored
+        self.last_at = latest if self.last_at is None else max(self.last_at, latest)
+
     def close(self) -> None:
         self.writer.close()
 
@@ -101,22 +116,64 @@ def _new_day_entry() -> dict:
 
 
 def write_day(root: Path, day: str, batches) -> dict | None:
-    """All of a day's rows as a fresh folder, swapped in for any previous one."""
+    """All of a day's rows (lists of row tuples) as a fresh folder, swapped in for any previous one."""
+
+    def feed(part: _PartWriter) -> None:
+        for rows in batches:
+            part.write(rows)
+
+    return _stage_day(root, day, feed)
+
+
+def replace_day(root: Path, day: str, entry: dict, tables) -> tuple[dict | None, list[Path]]:
+    """A day written again from Arrow tables (its own files, filtered) as one new part beside them.
+
+    Returns the day's new manifest entry (None when no row is left) and its
+    old files: the caller deletes those once the manifest no longer lists
+    them, so a reader of either manifest finds every file it lists, and an
+    export cut off before the manifest leaves only an unlisted file behind
+    (`drop_strays` removes it).
+    """
+    old = [root / f["path"] for f in entry["files"]]
+    folder = root / f"dt={day}"
+    name = f"part-{_next_index(entry):05d}.parquet"
+    part = _PartWriter(folder / name, folder / f".tmp-{uuid.uuid4().hex[:8]}-{name}")
+    try:
+        for table in tables:
+            part.write_table(table)
+    except BaseException:
+        part.abort()
+        raise
+    part.close()
+    if not part.rows:
+        part.temporary.unlink()
+        return None, [folder]
+    os.replace(part.temporary, part.final)
+    return _add_to_day(_new_day_entry(), part, _file_entry(root, part)), old
+
+
+def _next_index(entry: dict) -> int:
+    """The number after the day's highest part file (names stay unique when parts are replaced)."""
+    numbers = [int(Path(f["path"]).stem.rsplit("-", 1)[1]) for f in entry["files"]]
+    return max(numbers, default=-1) + 1
+
+
+def _stage_day(root: Path, day: str, feed) -> dict | None:
+    """A day's one part written by `feed` into a staging folder, then swapped in; None when empty."""
     final = root / f"dt={day}"
     staging = root / f".tmp-dt={day}-{uuid.uuid4().hex[:8]}"
     staging.mkdir()
     part = _PartWriter(final / "part-00000.parquet", staging / "part-00000.parquet")
     try:
-        for rows in batches:
-            part.write(rows)
+        feed(part)
     except BaseException:
         part.abort()
         shutil.rmtree(staging, ignore_errors=True)
         raise
     part.close()
     if not part.rows:
+        # The old folder stays until the manifest no longer lists it (the caller removes it).
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(final, ignore_errors=True)
         return None
     retired = root / f".old-dt={day}-{uuid.uuid4().hex[:8]}"
     if final.exists():
@@ -129,7 +186,7 @@ def write_day(root: Path, day: str, batches) -> dict | None:
 def append_part(root: Path, day: str, entry: dict, rows_batches) -> dict:
     """New rows of a day already exported, as its next part file."""
     folder = root / f"dt={day}"
-    name = f"part-{len(entry['files']):05d}.parquet"
+    name = f"part-{_next_index(entry):05d}.parquet"
     part = _PartWriter(folder / name, folder / f".tmp-{uuid.uuid4().hex[:8]}-{name}")
     try:
         for rows in rows_batches:
