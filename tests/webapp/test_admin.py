@@ -58,6 +58,8 @@ ADMIN_URLS = [
     ("POST", "/admin/genres/1/delete"),
     ("GET", "/admin/import"),
     ("POST", "/admin/import"),
+    ("POST", "/admin/titles/1/artwork"),
+    ("POST", "/admin/titles/1/artwork/1/delete"),
 ]
 
 
