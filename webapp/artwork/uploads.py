@@ -3,11 +3,12 @@
 A poster, a backdrop or a title treatment is refused with a message an admin
 can act on (not a picture, a format we do not take, too many bytes or pixels,
 too small, the wrong shape, cut short) before anything is written. A picture
-that passes loses its metadata (EXIF, GPS, comments: only pixels are copied),
-is cropped to the site's shape and written at each served width as WebP and
-as a fallback for browsers without WebP (JPEG; PNG for a treatment, which
-keeps its transparency). Files are named by the digest of the upload and
-renamed into place whole, so a reader never sees half a file.
+that passes loses its metadata (EXIF, GPS, comments: only the pixels and the
+colour profile are copied), is cropped to the site's shape and written at
+each served width as WebP and as a fallback for browsers without WebP (JPEG;
+PNG for a treatment, which keeps its transparency). Files are named by the
+digest of the upload and renamed into place whole, so a reader never sees
+half a file.
 """
 
 import hashlib
@@ -152,6 +153,9 @@ def _pixels_only(picture: Image.Image, keep_alpha: bool) -> Image.Image:
     converted = upright.convert(mode)
     clean = Image.new(mode, converted.size)
     clean.paste(converted)
+    # The colour profile is not about the photographer or the place: kept so colours stay true.
+    if picture.info.get("icc_profile"):
+        clean.info["icc_profile"] = picture.info["icc_profile"]
     return clean
 
 
@@ -169,12 +173,15 @@ def _scaled(picture: Image.Image, width: int) -> Image.Image:
 
 def _encode(picture: Image.Image, fmt: str) -> bytes:
     out = BytesIO()
+    profile = {"icc_profile": picture.info["icc_profile"]} if "icc_profile" in picture.info else {}
     if fmt == "JPEG":
-        picture.convert("RGB").save(out, "JPEG", quality=85, optimize=True, progressive=True)
+        picture.convert("RGB").save(
+            out, "JPEG", quality=85, optimize=True, progressive=True, **profile
+        )
     elif fmt == "WEBP":
-        picture.save(out, "WEBP", quality=82, method=4)
+        picture.save(out, "WEBP", quality=82, method=4, **profile)
     else:
-        picture.save(out, "PNG", optimize=True)
+        picture.save(out, "PNG", optimize=True, **profile)
     return out.getvalue()
 
 
