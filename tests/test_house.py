@@ -35,7 +35,6 @@ LONG_MODULES = {
     "benchmarks/faults.py": "a benchmark script run as one program, each scenario a function",
     "benchmarks/insights.py": "a benchmark script run as one program: log generation, refresh and page timings",
     "benchmarks/search.py": "a benchmark script run as one program",
-    "tests/webapp/test_admin.py": "one test module for the admin area, a section per page: to be split per page",
     "tests/webapp/test_seed.py": "the demo seed's checks together, as `make demo` runs them: to be split",
 }
 

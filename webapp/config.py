@@ -46,6 +46,13 @@ class Config:
     MEDIA_MAX_UPLOAD_BYTES = int(os.environ.get("MARQUEE_MEDIA_MAX_UPLOAD_BYTES", str(4 * 1024**3)))
     MEDIA_MAX_SECONDS = float(os.environ.get("MARQUEE_MEDIA_MAX_SECONDS", "14400"))
     MEDIA_URL_TTL_SECONDS = int(os.environ.get("MARQUEE_MEDIA_URL_TTL_SECONDS", "21600"))
+    # Uploaded posters, backdrops and title treatments, each served size as WebP and JPEG/PNG.
+    ARTWORK_UPLOAD_DIR = Path(os.environ.get("MARQUEE_ARTWORK_UPLOAD_DIR", MEDIA_DIR / "artwork"))
+    ARTWORK_UPLOAD_MAX_BYTES = int(
+        os.environ.get("MARQUEE_ARTWORK_UPLOAD_MAX_BYTES", str(10 * 1024**2))
+    )
+    # Pixels a picture's header may claim: larger ones are refused before decoding.
+    ARTWORK_UPLOAD_MAX_PIXELS = int(os.environ.get("MARQUEE_ARTWORK_UPLOAD_MAX_PIXELS", "50000000"))
     MEDIA_X264_PRESET = os.environ.get("MARQUEE_MEDIA_X264_PRESET", "veryfast")
     # Set (e.g. "/protected-media/") to let nginx send segments and images (X-Accel-Redirect).
     MEDIA_ACCEL_REDIRECT_PREFIX = os.environ.get("MARQUEE_MEDIA_ACCEL_REDIRECT_PREFIX", "")

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import BACKENDS, AuthActions
-from tests.webapp.test_admin import ADMIN_EMAIL, VIEWER_EMAIL
+from tests.webapp.admin.support import ADMIN_EMAIL, VIEWER_EMAIL
 from tests.webapp.test_media_support import (
     add_film,
     add_series,

@@ -27,7 +27,7 @@ PUBLIC = {
 # The mailed link is the credential: a bad one is sent to ask for another.
 LINK_ONLY = {"auth.reset_password"}
 # Answer visitors 404, as if missing: artwork depends on the profile's maturity limit.
-MISSING_FOR_VISITORS = {"browse.artwork"}
+MISSING_FOR_VISITORS = {"browse.artwork", "browse.uploaded_artwork"}
 # Media files answer whoever holds a signed URL (a player, a CDN), and 403 to anyone else.
 SIGNED_URL_ONLY = {"media.file"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -55,6 +55,7 @@ def _ids(app) -> dict[str, object]:
             "profile_id": owner_profile,
             "kind": "films",
             "variant": 0,
+            "width": 500,
             "page": "churn",
             "name": "at-risk",
             "filename": "css/marquee.css",

@@ -25,7 +25,7 @@ from webapp.recommendations.training import train_model
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # Not pages: files, artwork, media, JSON, and a sign-out that must not be followed.
-SKIPPED_ENDPOINTS = ("static", "browse.artwork", "auth.logout")
+SKIPPED_ENDPOINTS = ("static", "browse.artwork", "browse.uploaded_artwork", "auth.logout")
 SKIPPED_BLUEPRINTS = ("api", "media", "health")
 
 

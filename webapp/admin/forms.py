@@ -1,4 +1,4 @@
-"""Admin forms: titles, people, genres, credits, seasons, episodes and the CSV upload."""
+"""Admin forms: titles, people, genres, credits, seasons, episodes, artwork and the CSV upload."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -22,11 +22,12 @@ from wtforms.validators import (
 )
 
 from webapp.admin import fields as f
+from webapp.artwork.uploads import UPLOADED_STYLE
 from webapp.catalog.ai_use import AI_USES, CHOICES, MAX_NOTE, needs_note
 from webapp.catalog.maturity import FILM_RATINGS, SERIES_RATINGS
 from webapp.catalog.service import slugify
 from webapp.extensions import db
-from webapp.models import Genre, Person
+from webapp.models import Artwork, Genre, Person, Title
 
 
 class NoControlChars:
@@ -277,3 +278,30 @@ class EpisodeForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField("CSV file", validators=[FileRequired("Choose a CSV file to import.")])
+
+
+NEW_VARIANT = ("new", "A new variant")
+
+
+class ArtworkForm(FlaskForm):
+    """Pictures for a new uploaded artwork variant, or to replace those of an uploaded one."""
+
+    variant = SelectField("Artwork variant", choices=_choices([NEW_VARIANT]), default="new")
+    label = StringField("Name", validators=[Optional(), Length(max=60)])
+    poster = FileField("Poster")
+    backdrop = FileField("Backdrop")
+    treatment = FileField("Title treatment")
+
+
+def uploaded_variants(title: Title) -> list[Artwork]:
+    """A title's uploaded artwork variants, oldest first (from its loaded artworks)."""
+    return sorted((a for a in title.artworks if a.style == UPLOADED_STYLE), key=lambda a: a.variant)
+
+
+def artwork_form(title: Title, **kwargs) -> ArtworkForm:
+    """The upload form, offering each uploaded variant of the title as a target."""
+    form = ArtworkForm(**kwargs)
+    form.variant.choices = _choices(
+        [NEW_VARIANT, *((str(a.variant), a.label) for a in uploaded_variants(title))]
+    )
+    return form

@@ -32,6 +32,7 @@ def index():
 
 
 from webapp.admin import (  # noqa: F401  (each module adds its routes to bp)
+    artwork_routes,
     credit_routes,
     genre_routes,
     import_routes,
@@ -54,6 +55,7 @@ CATALOG_MODULES = frozenset(
         "people_routes",
         "genre_routes",
         "import_routes",
+        "artwork_routes",
     )
 )
 

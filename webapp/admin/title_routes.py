@@ -1,26 +1,34 @@
 """Admin: the title list, create, edit, delete and setting a title's use of AI."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from webapp.admin import bp
 from webapp.admin.access import list_page
 from webapp.admin.fields import search_term
-from webapp.admin.forms import ConfirmForm, CreditForm, SeasonForm, TitleForm
+from webapp.admin.forms import (
+    ConfirmForm,
+    CreditForm,
+    SeasonForm,
+    TitleForm,
+    artwork_form,
+    uploaded_variants,
+)
 from webapp.admin.title_edits import (
     create_from_form,
     next_number,
     ordered_credits,
     update_from_form,
 )
+from webapp.artwork import uploads
 from webapp.auth.safety import safe_next
 from webapp.caching import send_catalog_changed
 from webapp.catalog.ai_use import AI_USES, DISCLOSED, NONE, needs_note
 from webapp.extensions import db
 from webapp.media.admin_routes import panel_for
 from webapp.media.cleanup import prepare_cleanup
-from webapp.models import Credit, Season, Title
+from webapp.models import Artwork, Credit, Season, Title
 
 UNANSWERED = "unanswered"
 # The list's filter and the values its per-row form sets, as admins read them.
@@ -71,7 +79,7 @@ def load_title(title_id: int) -> Title:
         .options(
             selectinload(Title.genres),
             selectinload(Title.keywords),
-            selectinload(Title.artworks),
+            selectinload(Title.artworks).selectinload(Artwork.images),
             selectinload(Title.credits).joinedload(Credit.person),
             selectinload(Title.seasons).selectinload(Season.episodes),
         )
@@ -81,8 +89,10 @@ def load_title(title_id: int) -> Title:
     return item
 
 
-def render_edit(item: Title, form=None, credit_form=None, season_form=None, status: int = 200):
-    """The title edit page: details form, credits and (for series) seasons."""
+def render_edit(
+    item: Title, form=None, credit_form=None, season_form=None, artwork=None, status: int = 200
+):
+    """The title edit page: details form, credits, artwork and (for series) seasons."""
     if form is None:
         form = TitleForm(formdata=None, obj=item, has_seasons=bool(item.seasons))
         form.genres.data = [g.id for g in item.genres]
@@ -99,6 +109,8 @@ def render_edit(item: Title, form=None, credit_form=None, season_form=None, stat
         credit_form=credit_form,
         season_form=season_form,
         media=None if item.is_series else panel_for(item),
+        artwork_form=artwork or artwork_form(item, formdata=None),
+        uploaded=uploaded_variants(item),
     )
     return page, status
 
@@ -123,12 +135,13 @@ def title_delete(title_id: int):
     item = db.get_or_404(Title, title_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        name = item.name
+        name, item_id = item.name, item.id
         media = prepare_cleanup(item.id)
         db.session.delete(item)
         send_catalog_changed()
         db.session.commit()
         media.remove_files()
+        uploads.remove_title(current_app.config["ARTWORK_UPLOAD_DIR"], item_id)
         flash(f"Deleted “{name}”.", "success")
         return redirect(url_for("admin.titles"))
     return render_template(

@@ -1,4 +1,4 @@
-"""Browse pages: home, genres, films/series, title and person pages, and artwork."""
+"""Browse pages: home, genres, films/series, title and person pages, and artwork (drawn and uploaded)."""
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -6,16 +6,18 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from webapp.artwork import uploads
 from webapp.artwork.cache import cached_svg
 from webapp.artwork.recipes import STYLES, recipes_for
 from webapp.artwork.svg import ArtSpec, url_version
 from webapp.browse import bp, queries
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
+from webapp.home.cards import showcase
 from webapp.home.more_like_this import more_like_this
 from webapp.home.page import KINDS, home_rows_html
 from webapp.input_guard import page_arg
-from webapp.models import Genre, Person, Title
+from webapp.models import Artwork, ArtworkImage, Genre, Person, Title
 from webapp.profiles.current import load_current_profile, profile_required
 from webapp.watch.resume import resume_target
 from webapp.watch.viewer import viewer_state
@@ -88,6 +90,7 @@ def title(title_id: int, slug: str | None = None):
         viewer=viewer_state(profile, item),
         similar=more_like_this(item, profile),
         open_season=_open_season(profile, item),
+        art=showcase(item.id),
         cast=[c for c in item.credits if c.role == "cast"],
         directors=[c.person for c in item.credits if c.role == "director"],
         creators=[c.person for c in item.credits if c.role == "creator"],
@@ -126,6 +129,45 @@ def artwork(title_id: int, variant: int, shape: str):
         response.cache_control.immutable = True
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    return response.make_conditional(request)
+
+
+@bp.get(
+    "/artwork/<int:title_id>/<int:variant>/<any(poster, backdrop, treatment):kind>"
+    "-<int:width>.<any(webp, jpg, png):ext>"
+)
+def uploaded_artwork(title_id: int, variant: int, kind: str, width: int, ext: str):
+    """An uploaded picture at one served size, for those who may see the title."""
+    if not current_user.is_authenticated:
+        abort(404)
+    shape = uploads.SHAPES[kind]
+    if width not in shape.widths or ext not in ("webp", shape.fallback):
+        abort(404)
+    query = (
+        select(ArtworkImage.digest)
+        .join(ArtworkImage.artwork)
+        .join(Title, Title.id == Artwork.title_id)
+        .where(Title.id == title_id, Artwork.variant == variant, ArtworkImage.kind == kind)
+    )
+    digest = db.session.scalar(restrict(query, load_current_profile()))
+    if digest is None:
+        abort(404)
+    path = uploads.file_path(
+        current_app.config["ARTWORK_UPLOAD_DIR"], title_id, variant, kind, digest, f"{width}.{ext}"
+    )
+    try:
+        data = path.read_bytes()  # a few hundred KB at most: the served sizes are small
+    except OSError:
+        abort(404)
+    response = current_app.response_class(data, mimetype=uploads.MIMETYPES[ext])
+    response.set_etag(digest)
+    # The address names the picture by its digest: the same ?v= never changes.
+    fresh = request.args.get("v") == digest
+    response.cache_control.private = True
+    response.cache_control.max_age = ART_MAX_AGE if fresh else 60 * 60 * 24
+    if fresh:
+        response.cache_control.immutable = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response.make_conditional(request)
 
 

@@ -9,6 +9,8 @@ catalog index (`catalog_index`, kept per app until the catalog changes);
 
 def init_app(app) -> None:
     """Give templates the card and row writers (templating stays below home: no cycle)."""
-    from webapp.home.cards import render_card, render_row
+    from webapp.home.cards import artwork_picture, render_card, render_row
 
-    app.jinja_env.globals.update(render_card=render_card, render_row=render_row)
+    app.jinja_env.globals.update(
+        render_card=render_card, render_row=render_row, artwork_picture=artwork_picture
+    )

@@ -14,8 +14,11 @@ so an edited title gets new markup on its next card and nothing needs emptying.
 from flask import request, url_for
 from markupsafe import Markup, escape
 
+from webapp.artwork.picture import picture_html
+from webapp.artwork.uploads import FIRST_UPLOADED_VARIANT
 from webapp.caching import app_caches
 from webapp.catalog.ai_use import EXPLANATIONS, ai_label
+from webapp.home.catalog_index import catalog_index
 from webapp.templating import artwork_url, runtime_label, title_url
 
 
@@ -25,6 +28,10 @@ def _attr(value) -> str:
 
 def _title_fragments(title, variant: int) -> tuple[str, str, str, str]:
     """(escaped name, link opening, artwork and name up to the match figure, rest of the meta line)."""
+    # An uploaded variant's poster is named by its digest (read from the catalog index).
+    digest = (
+        uploaded_image(title.id, variant, "poster") if variant >= FIRST_UPLOADED_VARIANT else None
+    )
     key = (
         request.script_root,
         title.id,
@@ -36,6 +43,7 @@ def _title_fragments(title, variant: int) -> tuple[str, str, str, str]:
         title.runtime_minutes,
         title.ai_use,
         variant,
+        digest,
     )
     caches = app_caches()
     found = caches.get(caches.cards, key)
@@ -44,10 +52,9 @@ def _title_fragments(title, variant: int) -> tuple[str, str, str, str]:
     name = str(escape(title.name))
     link = f'<a class="card-link" href="{escape(title_url(title))}">'
     art = (
-        f'<img class="card-art" src="{escape(artwork_url(title, variant, "poster"))}" alt="{name}" '
-        'width="200" height="300" loading="lazy" decoding="async">'
-        f"{_ai_badge(title.ai_use)}"
-        f'<span class="card-info" aria-hidden="true"><span class="card-name">{name}</span>'
+        _card_picture(title, variant, digest, name)
+        + _ai_badge(title.ai_use)
+        + f'<span class="card-info" aria-hidden="true"><span class="card-name">{name}</span>'
         '<span class="card-meta">'
     )
     meta = [f'<span class="maturity">{escape(title.maturity_rating)}</span>']
@@ -60,6 +67,24 @@ def _title_fragments(title, variant: int) -> tuple[str, str, str, str]:
     found = (name, link, art, "".join(meta))
     caches.put(caches.cards, key, found)
     return found
+
+
+def uploaded_image(title_id: int, variant: int, kind: str) -> str | None:
+    """The digest of an uploaded variant's picture of this kind, None if it has none."""
+    return catalog_index().uploads.get((title_id, variant), {}).get(kind)
+
+
+def _card_picture(title, variant: int, digest: str | None, name: str) -> str:
+    """The card's poster: an uploaded one as a <picture>, else the drawn SVG."""
+    attrs = (
+        f'class="card-art" alt="{name}" width="200" height="300" loading="lazy" decoding="async"'
+    )
+    if digest is not None:
+        return picture_html(
+            request.script_root, title.id, variant, "poster", digest, "200px", attrs
+        )
+    drawn = variant if variant < FIRST_UPLOADED_VARIANT else 0
+    return f'<img src="{escape(artwork_url(title, drawn, "poster"))}" {attrs}>'
 
 
 def _ai_badge(ai_use: str | None) -> str:
@@ -177,4 +202,42 @@ def render_row(row, row_pos=0) -> Markup:
         f'    <button type="button" class="row-scroll row-scroll-next" data-row-scroll="1" tabindex="-1" aria-label="Scroll {label} forward" hidden>&#8250;</button>\n'
         "  </div>\n"
         "</section>"
+    )
+
+
+def showcase(title_id: int) -> dict[str, tuple[int, str]]:
+    """kind -> (variant, digest) of the newest uploaded picture of each kind a title has.
+
+    Views pass it to the hero and the title page, which show a title's own
+    backdrop, poster and title treatment where an admin uploaded them.
+    """
+    found: dict[str, tuple[int, str]] = {}
+    index = catalog_index()
+    for variant, _style in index.artwork.get(title_id, ()):
+        for kind, digest in index.uploads.get((title_id, variant), {}).items():
+            found[kind] = (variant, digest)  # variants come in order: the newest wins
+    return found
+
+
+def artwork_picture(title, kind: str, shown, css_class: str = "", alt: str = "", size=None):
+    """A title's uploaded picture of `kind` (from `showcase`), else its drawn variant 0.
+
+    A title treatment has no drawn stand-in: without an upload this is empty.
+    `size` is the (width, height) the layout reserves.
+    """
+    width, height = size or ((1280, 720) if kind == "backdrop" else (200, 300))
+    attrs = f'class="{escape(css_class)}" alt="{escape(alt)}"'
+    uploaded = (shown or {}).get(kind)
+    if uploaded is not None:
+        variant, digest = uploaded
+        if kind != "treatment":
+            attrs += f' width="{width}" height="{height}"'
+        sizes = f"{width}px" if kind != "backdrop" else "100vw"
+        return Markup(
+            picture_html(request.script_root, title.id, variant, kind, digest, sizes, attrs)
+        )
+    if kind == "treatment":
+        return Markup("")
+    return Markup(
+        f'<img src="{escape(artwork_url(title, 0, kind))}" {attrs} width="{width}" height="{height}">'
     )

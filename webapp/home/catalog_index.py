@@ -19,6 +19,7 @@ from webapp.extensions import db
 from webapp.home.themes import THEMES
 from webapp.models import (
     Artwork,
+    ArtworkImage,
     Credit,
     Genre,
     Keyword,
@@ -57,6 +58,8 @@ class CatalogIndex:
         default_factory=dict
     )  # title -> [(variant, style)]
     themes: dict[int, frozenset[str]] = field(default_factory=dict)  # title -> keys of its THEMES
+    # (title, uploaded variant) -> {kind: digest} of its uploaded pictures
+    uploads: dict[tuple[int, int], dict[str, str]] = field(default_factory=dict)
     built_at: float = field(default_factory=time.monotonic)
 
     def allowed(self, profile) -> np.ndarray:
@@ -95,6 +98,13 @@ def _build() -> CatalogIndex:
         )
     ):
         artwork.setdefault(title_id, []).append((variant, style))
+    uploads: dict[tuple[int, int], dict[str, str]] = {}
+    for title_id, variant, kind, digest in db.session.execute(
+        select(Artwork.title_id, Artwork.variant, ArtworkImage.kind, ArtworkImage.digest).join(
+            ArtworkImage.artwork
+        )
+    ):
+        uploads.setdefault((title_id, variant), {})[kind] = digest
     newest = list(
         db.session.scalars(
             select(Title.id)
@@ -120,6 +130,7 @@ def _build() -> CatalogIndex:
         films=frozenset(r.id for r in rows if r.kind == "film"),
         artwork=artwork,
         themes=_themes(genre_names, keyword_names),
+        uploads=uploads,
     )
 
 

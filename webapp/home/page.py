@@ -20,6 +20,7 @@ from sqlalchemy import bindparam, func, select
 from webapp.caching import catalog_caches
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
+from webapp.home.cards import showcase
 from webapp.home.catalog_index import CatalogIndex, catalog_index
 from webapp.home.fill import ALWAYS_SHOWN, MIN_ROW, fill
 from webapp.home.planning import plan_rows
@@ -123,6 +124,7 @@ def home_rows_html(profile: Profile, kind: str | None = None) -> str:
         "browse/_home_rows.html",
         rows=page.rows,
         hero=hero,
+        hero_art=showcase(hero.id) if hero else None,
         # The fingerprint in the key changes with the profile's progress, so a
         # cached page never offers to resume from an old position.
         hero_play=hero_play(profile, hero),

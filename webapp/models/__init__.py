@@ -4,6 +4,7 @@ from webapp.models.accounts import Account, Profile, SecretFailure, SignInSessio
 from webapp.models.activity import EpisodeProgress, Event, ListItem, Rating, WatchState
 from webapp.models.catalog import (
     Artwork,
+    ArtworkImage,
     Credit,
     Episode,
     Genre,
@@ -25,6 +26,7 @@ __all__ = [
     "MEDIA_STATES",
     "Account",
     "Artwork",
+    "ArtworkImage",
     "Credit",
     "Episode",
     "EpisodeProgress",

@@ -223,6 +223,32 @@ class Artwork(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     title: Mapped[Title] = relationship(back_populates="artworks")
+    images: Mapped[list["ArtworkImage"]] = relationship(
+        back_populates="artwork", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class ArtworkImage(db.Model):
+    """An uploaded picture of an artwork variant: its poster, backdrop or title treatment.
+
+    The files (each served size as WebP and JPEG, or PNG for a treatment) are
+    named by `digest`, so a replaced picture gets new addresses.
+    """
+
+    __tablename__ = "artwork_images"
+    __table_args__ = (UniqueConstraint("artwork_id", "kind", name="uq_artwork_images_kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    artwork_id: Mapped[int] = mapped_column(
+        ForeignKey("artworks.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(12))  # poster | backdrop | treatment
+    width: Mapped[int]
+    height: Mapped[int]
+    digest: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    artwork: Mapped[Artwork] = relationship(back_populates="images")
 
 
 class CatalogGeneration(db.Model):

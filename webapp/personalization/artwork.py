@@ -163,15 +163,15 @@ def choose_variants(
     segment = segment_for(profile_id)
     segment = EVERYONE if segment is None else segment
     known = model.styles if model else {}
-    # Titles added since the last refresh: one indexed query for their variants.
-    missing = [t for t in title_ids if t not in known]
-    extra = {t: catalog_styles[t] for t in missing if t in catalog_styles} if catalog_styles else {}
-    missing = [t for t in missing if t not in extra]
-    if missing:
-        extra.update(artwork_styles(db.session, missing))
+    # The catalog's own variant lists come first: a variant uploaded or deleted since
+    # the last refresh is an arm (or no longer one) at once; its counts start at the prior.
+    current = catalog_styles or {}
+    # Titles neither list holds (added since): one indexed query for their variants.
+    missing = [t for t in title_ids if t not in current and t not in known]
+    extra = artwork_styles(db.session, missing) if missing else {}
     chosen: dict[int, int] = {}
     for title_id in title_ids:
-        variants = known.get(title_id) or extra.get(title_id)
+        variants = current.get(title_id) or known.get(title_id) or extra.get(title_id)
         if not variants:
             continue
         if model is None or len(variants) == 1 or rng.random() < epsilon:
