@@ -5,6 +5,7 @@ from collections import Counter
 from sqlalchemy import exists, select
 
 from webapp.activity.recorder import record_events
+from webapp.activity.vocabulary import RATE
 from webapp.extensions import db
 from webapp.home.catalog_index import catalog_index
 from webapp.home.trending import trending
@@ -63,7 +64,7 @@ def save_picks(profile: Profile, picks: list[int], user_agent: str | None) -> No
     if len(unique) > MAX_PICKS:
         raise OnboardingError(f"Pick at most {MAX_PICKS} titles.")
     events = [
-        {"type": "rate", "title_id": t, "value": 1, "page": "onboarding", "col_pos": n}
+        {"type": RATE, "title_id": t, "value": 1, "page": "onboarding", "col_pos": n}
         for n, t in enumerate(unique)
     ]
     record_events(profile, {"events": events}, user_agent=user_agent, commit=False)
