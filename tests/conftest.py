@@ -198,6 +198,34 @@ def seeded_app(request, templates, tmp_path):
     yield from _make_app(request, templates, tmp_path, seeded=True)
 
 
+@pytest.fixture
+def trained(seeded_app):
+    """The seeded app with a recommender model trained on its simulated viewing."""
+    from webapp.recommendations.store import model_store
+    from webapp.recommendations.training import train_model
+
+    with seeded_app.app_context():
+        train_model(seeded_app.config["MODEL_DIR"], evaluate=False)
+        model_store().invalidate()
+    return seeded_app
+
+
+def active_adult(app) -> int:
+    """The id of the seeded adult profile with the most history."""
+    from collections import Counter
+
+    from webapp.extensions import db
+    from webapp.models import Profile, WatchState
+
+    with app.app_context():
+        counts = Counter(
+            db.session.scalars(
+                sa.select(WatchState.profile_id).join(Profile).where(Profile.is_kids.is_(False))
+            )
+        )
+        return counts.most_common(1)[0][0]
+
+
 @pytest.fixture(params=BACKENDS)
 def csrf_app(request, templates, tmp_path):
     """The app with CSRF protection on, as in production."""

@@ -193,3 +193,60 @@ def test_no_timings_in_code_comments():
         for match in TIMING.findall(text)
     ]
     assert figures == []
+
+
+def _literal_event_types(source: str, types: frozenset[str]) -> list[tuple[int, str]]:
+    """Event types spelled as strings where code means an event's type: compared with
+    something, as an event's "type" field, or passed as a type= or kind= argument."""
+
+    def named(node) -> list[ast.Constant]:
+        items = node.elts if isinstance(node, ast.Tuple | ast.List | ast.Set) else [node]
+        return [n for n in items if isinstance(n, ast.Constant) and n.value in types]
+
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare):
+            for side in (node.left, *node.comparators):
+                found += named(side)
+        elif isinstance(node, ast.Dict):
+            for key, value in zip(node.keys, node.values, strict=True):
+                if isinstance(key, ast.Constant) and key.value == "type":
+                    found += named(value)
+        elif isinstance(node, ast.keyword) and node.arg in ("type", "kind"):
+            found += named(node.value)
+    return sorted((n.lineno, n.value) for n in found)
+
+
+def test_event_type_finder_sees_comparisons_fields_and_arguments():
+    source = (
+        'a = Event.type == "play_start"\n'
+        'b = kind in ("rate", "unrate")\n'
+        'c = {"type": "click", "page": "search"}\n'
+        'd = record(type="complete")\n'
+        'e = Blueprint("search", __name__)\n'
+        'f = row["rate"]\n'
+    )
+    types = frozenset({"play_start", "rate", "unrate", "click", "complete", "search"})
+    assert _literal_event_types(source, types) == [
+        (1, "play_start"),
+        (2, "rate"),
+        (2, "unrate"),
+        (3, "click"),
+        (4, "complete"),
+    ]
+
+
+def test_event_types_are_named_from_the_vocabulary():
+    """Code names an event type by its constant in webapp/activity/vocabulary.py, so a type is
+    spelled once and a misspelt one fails at import rather than matching nothing."""
+    from webapp.activity.vocabulary import EVENT_TYPES
+
+    vocabulary = REPO / "webapp" / "activity" / "vocabulary.py"
+    models = REPO / "webapp" / "models"
+    spelled = [
+        f"{path.relative_to(REPO)}:{line}: {value!r}"
+        for path in _modules("webapp")
+        if path != vocabulary and models not in path.parents
+        for line, value in _literal_event_types(path.read_text(), frozenset(EVENT_TYPES))
+    ]
+    assert spelled == []

@@ -39,6 +39,10 @@ class AppCaches:
 
     def __init__(self, config):
         self.lock = threading.RLock()
+        # Builds under way, by (cache, key): who builds and what the others wait on.
+        self._building: dict[tuple[int, Hashable], tuple[int, threading.Event]] = {}
+        # Counts emptyings, so a build that began before one is not stored after it.
+        self._emptied = 0
         self.generation: int | None = None
         # Emptied when the catalog changes; the TTL also catches writes that bypass
         # the signal (Core bulk inserts of a seed into a running site's database).
@@ -53,6 +57,7 @@ class AppCaches:
     def clear_catalog(self) -> None:
         """Forget everything built from the catalog."""
         with self.lock:
+            self._emptied += 1
             for cache in (self.catalog, self.trending, self.pages):
                 cache.clear()
 
@@ -73,15 +78,39 @@ class AppCaches:
             cache[key] = value
 
     def get_or_build(self, cache, key: Hashable, build: Callable[[], Any]) -> Any:
-        """The cached value, or `build()` stored under key (built once: others wait)."""
-        with self.lock:
-            try:
-                return cache[key]
-            except KeyError:
-                pass
+        """The cached value, or `build()` stored under key.
+
+        The build runs outside the lock, so other keys are read and built
+        meanwhile; a second caller of the same key waits for the first build
+        rather than repeating it (and builds itself if that one failed). A
+        value whose build began before the caches were emptied is returned
+        but not kept: it may hold what the emptying was for.
+        """
+        building = (id(cache), key)
+        me = threading.get_ident()
+        while True:
+            with self.lock:
+                try:
+                    return cache[key]
+                except KeyError:
+                    pass
+                owner, done = self._building.get(building, (None, None))
+                if done is None or owner == me:  # none under way (or this thread's own)
+                    done = threading.Event()
+                    self._building[building] = (me, done)
+                    emptied = self._emptied
+                    break
+            done.wait()
+        try:
             value = build()
-            cache[key] = value
+            with self.lock:
+                if self._emptied == emptied:
+                    cache[key] = value
             return value
+        finally:
+            with self.lock:
+                self._building.pop(building, None)
+            done.set()
 
 
 def app_caches(app: Flask | None = None) -> AppCaches:

@@ -1,10 +1,11 @@
 """Background jobs: work that outlasts a request, with its progress kept where pages read it.
 
 The one runner for background work. A job is a function `work(report)` and a
-record in the database that stores the job's state: a row of `jobs` for a
-job known by name (training, the insights refresh: `NamedJob`), a row of
-media_assets for a transcode. The runner claims the record first, so two
-gunicorn workers never run the same job; passes `report(stage, fraction)`,
+record in the database that stores the job's state: its row of `jobs`
+(`NamedJob`), the one status record of training, the insights refresh and
+each transcode (whose row also names its media asset). The runner claims
+the record first, so two gunicorn workers never run the same job; passes
+`report(stage, fraction)`,
 which the record stores at most every REPORT_INTERVAL seconds, so a chatty
 encoder does not hammer the database; and ends with the record marked done
 (with the one-line summary `work` returns), or failed with one line saying why.
@@ -188,6 +189,18 @@ class NamedJob:
     def __init__(self, name: str):
         self.name = name
 
+    def queued_row(self, **columns) -> Job:
+        """A new row for this job, queued; the caller adds it in its own transaction."""
+        return Job(
+            name=self.name,
+            state="queued",
+            stage="waiting to start",
+            percent=0,
+            started_at=utcnow(),
+            updated_at=utcnow(),
+            **columns,
+        )
+
     def _set(self, *where, **values) -> int:
         result = db.session.execute(
             update(Job).where(Job.name == self.name, *where).values(updated_at=utcnow(), **values)
@@ -264,14 +277,14 @@ class JobStatus:
         return self.state in ("queued", "running")
 
 
-def status(name: str) -> JobStatus:
-    """The named job's status; a run long silent was cut off and reads as failed."""
+def status(name: str, interrupted: str = INTERRUPTED) -> JobStatus:
+    """The named job's status; a run long silent was cut off and reads as failed (`interrupted`)."""
     job = db.session.get(Job, name, populate_existing=True)
     if job is None:
         return JobStatus(name, "idle")
     state, error = job.state, job.error
     if state in ("queued", "running") and job.updated_at < _stale_before():
-        state, error = "failed", INTERRUPTED
+        state, error = "failed", interrupted
     return JobStatus(
         name,
         state,

@@ -3,11 +3,10 @@
 import re
 from collections import Counter
 
-import pytest
 from markupsafe import escape
 from sqlalchemy import event, func, select
 
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, active_adult
 from tests.webapp.catalog_factory import make_account, page_text
 from webapp.caching import send_catalog_changed
 from webapp.catalog.service import Catalog, TitleSpec
@@ -17,16 +16,7 @@ from webapp.home.page import build_home, page_inputs
 from webapp.home.state import load_state
 from webapp.models import Credit, Genre, Person, Profile, Rating, Title, WatchState
 from webapp.recommendations.feedback import profile_history
-from webapp.recommendations.store import model_store
 from webapp.recommendations.training import train_model
-
-
-@pytest.fixture
-def trained(seeded_app):
-    with seeded_app.app_context():
-        train_model(seeded_app.config["MODEL_DIR"], evaluate=False)
-        model_store().invalidate()
-    return seeded_app
 
 
 def _profiles(app, kids: bool):
@@ -38,17 +28,6 @@ def _profiles(app, kids: bool):
         )
 
 
-def _active_adult(app) -> int:
-    """An adult demo profile with some history."""
-    with app.app_context():
-        counts = Counter(
-            db.session.scalars(
-                select(WatchState.profile_id).join(Profile).where(Profile.is_kids.is_(False))
-            )
-        )
-        return counts.most_common(1)[0][0]
-
-
 def _page(app, profile_id):
     with app.test_request_context():
         profile = db.session.get(Profile, profile_id)
@@ -56,7 +35,7 @@ def _page(app, profile_id):
 
 
 def test_seeded_profile_gets_personal_rows(trained):
-    profile_id = _active_adult(trained)
+    profile_id = active_adult(trained)
     profile, page = _page(trained, profile_id)
     keys = [row.key for row in page.rows]
     assert page.personalised and page.model_version
@@ -76,7 +55,7 @@ def test_seeded_profile_gets_personal_rows(trained):
 
 
 def test_because_you_watched_anchor_is_really_in_the_history(trained):
-    profile_id = _active_adult(trained)
+    profile_id = active_adult(trained)
     with trained.app_context():
         history = profile_history(profile_id)
     _, page = _page(trained, profile_id)
@@ -108,7 +87,7 @@ def test_kids_profiles_see_no_mature_title_in_any_row(trained):
 
 
 def test_thumbs_down_and_finished_films_never_come_back(trained):
-    profile_id = _active_adult(trained)
+    profile_id = active_adult(trained)
     with trained.app_context():
         _, page = _page(trained, profile_id)
         victim = next(row for row in page.rows if row.key == "top-picks").items[0].title.id
@@ -135,7 +114,7 @@ def test_thumbs_down_and_finished_films_never_come_back(trained):
 
 
 def test_a_fresh_like_changes_top_picks_and_adds_a_because_row(trained):
-    profile_id = _active_adult(trained)
+    profile_id = active_adult(trained)
     _, before = _page(trained, profile_id)
     before_top = [i.title.id for i in next(r for r in before.rows if r.key == "top-picks").items]
     shown = {i.title.id for r in before.rows for i in r.items}
@@ -162,7 +141,7 @@ def test_a_fresh_like_changes_top_picks_and_adds_a_because_row(trained):
 
 
 def test_a_new_title_by_a_favourite_director_is_recommended_before_anyone_watches_it(trained):
-    profile_id = _active_adult(trained)
+    profile_id = active_adult(trained)
     with trained.app_context():
         history = profile_history(profile_id)
         favourite = Counter()
@@ -201,7 +180,7 @@ def test_a_new_title_by_a_favourite_director_is_recommended_before_anyone_watche
 
 
 def test_model_files_missing_or_corrupt_fall_back_to_popularity(seeded_app, caplog):
-    profile_id = _active_adult(seeded_app)
+    profile_id = active_adult(seeded_app)
     client = seeded_app.test_client()
     AuthActions(client).as_viewer(profile_id)
     response = client.get("/")
@@ -253,7 +232,7 @@ def test_onboarding_picks_give_a_personal_page_at_once(trained):
 
 
 def test_hiding_from_continue_watching_keeps_the_resume_point(trained):
-    profile_id = _active_adult(trained)
+    profile_id = active_adult(trained)
     _, page = _page(trained, profile_id)
     row = next((r for r in page.rows if r.key == "continue"), None)
     assert row is not None, "the seeded profile has something in progress"
@@ -272,7 +251,7 @@ def test_hiding_from_continue_watching_keeps_the_resume_point(trained):
 
 
 def test_home_page_issues_a_bounded_number_of_statements(trained):
-    profile_id = _active_adult(trained)
+    profile_id = active_adult(trained)
     client = trained.test_client()
     with trained.app_context():
         engine = db.engine
@@ -318,7 +297,7 @@ def test_title_page_has_more_like_this_within_the_profile_limit(trained):
 
 
 def test_a_title_added_after_training_has_more_like_this_by_its_content(trained):
-    profile_id = _active_adult(trained)
+    profile_id = active_adult(trained)
     client = trained.test_client()
     with trained.app_context():
         template = db.session.scalar(
@@ -354,7 +333,7 @@ def test_a_title_added_after_training_has_more_like_this_by_its_content(trained)
 
 def test_the_cached_home_page_changes_with_the_profiles_own_actions(trained):
     """Pages are kept per profile, but a rating, a list change or a hide shows on the next load."""
-    profile_id = _active_adult(trained)
+    profile_id = active_adult(trained)
     client = trained.test_client()
     AuthActions(client).as_viewer(profile_id)
     first = client.get("/").get_data(as_text=True)
@@ -373,7 +352,7 @@ def test_the_cached_home_page_changes_with_the_profiles_own_actions(trained):
 
 def test_a_renamed_title_shows_its_new_name_when_the_rows_are_next_built(trained):
     """Card markup is kept per title between pages; an edit must still reach every card."""
-    profile_id = _active_adult(trained)
+    profile_id = active_adult(trained)
     client = trained.test_client()
     AuthActions(client).as_viewer(profile_id)
     first = client.get("/").get_data(as_text=True)

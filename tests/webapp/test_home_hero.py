@@ -2,23 +2,10 @@
 
 import re
 
-import pytest
-
-from tests.conftest import AuthActions
+from tests.conftest import AuthActions, active_adult
 from tests.webapp.catalog_factory import make_account
-from tests.webapp.test_home import _active_adult
 from webapp.extensions import db
 from webapp.models import Title, WatchState
-from webapp.recommendations.store import model_store
-from webapp.recommendations.training import train_model
-
-
-@pytest.fixture
-def trained(seeded_app):
-    with seeded_app.app_context():
-        train_model(seeded_app.config["MODEL_DIR"], evaluate=False)
-        model_store().invalidate()
-    return seeded_app
 
 
 def _hero_actions(client) -> tuple[int, str]:
@@ -54,7 +41,7 @@ def test_the_hero_plays_the_featured_title_and_resumes_it_once_started(trained):
 
 
 def test_cards_state_a_match_only_where_it_recommends_the_title(trained):
-    profile_id = _active_adult(trained)
+    profile_id = active_adult(trained)
     client = trained.test_client()
     AuthActions(client).as_viewer(profile_id)
     html = client.get("/").get_data(as_text=True)

@@ -227,3 +227,32 @@ def test_a_cache_from_before_the_quality_report_is_completed_on_first_visit(qual
         (cache.cache_dir() / "quality.json").unlink()
     page = client.get("/admin/insights/quality").get_data(as_text=True)
     assert "<h1>Playback quality</h1>" in page and "being computed" not in page
+
+
+@pytest.mark.parametrize(
+    ("page", "payload", "says"),
+    [
+        (
+            "supply",
+            {"genres": [], "zero_result_searches": [{"query": "x", "searches": 2, "profiles": 1}]},
+            "“x” found nothing twice (1 profile)",
+        ),
+        (
+            "supply",
+            {"genres": [], "zero_result_searches": [{"query": "x", "searches": 3, "profiles": 4}]},
+            "“x” found nothing 3 times (4 profiles)",
+        ),
+        (
+            "churn",
+            {"auc": None, "coefficients": [], "at_risk": [{"risk": 0.6}]},
+            "1 profile seen this week has a risk of leaving of 50 % or more",
+        ),
+        (
+            "churn",
+            {"auc": None, "coefficients": [], "at_risk": [{"risk": 0.6}, {"risk": 0.9}]},
+            "2 profiles seen this week have a risk of leaving of 50 % or more",
+        ),
+    ],
+)
+def test_findings_count_in_words_that_agree_with_the_number(page, payload, says):
+    assert [f.says for f in findings_for(page, payload)] == [says]

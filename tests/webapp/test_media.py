@@ -17,8 +17,10 @@ from tests.webapp.test_media_support import (
     playback,
     probed_seconds,
 )
+from webapp import jobs
 from webapp.extensions import db
 from webapp.media import signing
+from webapp.media.assets import job_name
 from webapp.media.ladder import SEGMENT_SECONDS, segments
 from webapp.models import MediaAsset
 
@@ -43,7 +45,8 @@ def published(request, templates, tmp_path_factory, clip):
     with app.app_context():
         asset = db.session.query(MediaAsset).one()
         asset_id = asset.id
-        assert (asset.state, asset.stage, asset.percent) == ("ready", "ready", 100)
+        job = jobs.status(job_name(asset_id))
+        assert asset.published and (job.state, job.stage, job.percent) == ("done", "done", 100)
         assert (asset.width, asset.height, asset.source_name) == (1280, 720, "pattern.mp4")
         assert asset.duration_seconds == pytest.approx(5.0)
     yield app, title_id, asset_id, result.output

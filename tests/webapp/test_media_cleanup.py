@@ -7,7 +7,7 @@ from sqlalchemy import select
 from tests.conftest import BACKENDS, AuthActions
 from tests.webapp.test_media_support import add_film, add_series, media_app
 from webapp.extensions import db
-from webapp.media import storage
+from webapp.media import assets, storage
 from webapp.media.assets import AssetRecord
 from webapp.media.demo import SOURCE_PREFIX
 from webapp.models import MediaAsset, MediaLink, Season
@@ -27,7 +27,7 @@ def _asset(title_id=None, episode_id=None, links=()) -> int:
     asset = MediaAsset(
         title_id=title_id,
         episode_id=episode_id,
-        state="ready",
+        published=True,
         renditions="720p",
         source_name="own upload" if title_id else SOURCE_PREFIX + "Noir",
     )
@@ -103,10 +103,7 @@ def test_a_refused_delete_leaves_every_file(app):
 def test_a_transcode_that_finishes_after_its_film_was_deleted_leaves_no_files(app):
     film = add_film(app)
     with app.app_context():
-        asset = MediaAsset(title_id=film, state="queued", source_name="late.mp4")
-        db.session.add(asset)
-        db.session.commit()
-        record = AssetRecord(asset.id)
+        record = AssetRecord(assets.create(film, None, "late.mp4").id)
         assert record.claim()
     admin = AuthActions(app.test_client()).as_admin()
     assert admin.post(f"/admin/titles/{film}/delete").status_code == 302

@@ -20,7 +20,8 @@ from tests.webapp.test_media_support import (
 )
 from webapp import jobs
 from webapp.extensions import db
-from webapp.models import MediaAsset
+from webapp.media.assets import job_name
+from webapp.models import Job, MediaAsset
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +58,11 @@ def upload(client, url: str, data: bytes, filename: str = "film.mp4"):
     )
 
 
+def transcode_of(asset: MediaAsset) -> jobs.JobStatus:
+    """The status record of the asset's transcode: its job's row."""
+    return jobs.status(job_name(asset.id))
+
+
 def wait_for_jobs() -> None:
     for thread in jobs.active():
         thread.join()
@@ -72,7 +78,8 @@ def test_an_uploaded_film_is_transcoded_in_the_background_and_shown(app, clips):
 
     with app.app_context():
         asset = db.session.scalars(select(MediaAsset)).one()
-        assert (asset.state, asset.percent, asset.error) == ("ready", 100, None)
+        job = transcode_of(asset)
+        assert asset.published and (job.state, job.percent, job.error) == ("done", 100, None)
         assert asset.rendition_names == ["240p"]  # a 360p source: no rung above its height
         asset_id = asset.id
     published = media_dir(app) / "assets" / str(asset_id)
@@ -83,7 +90,7 @@ def test_an_uploaded_film_is_transcoded_in_the_background_and_shown(app, clips):
     page = admin.get(f"/admin/titles/{title_id}").get_data(as_text=True)
     assert "Ready to play: 240p" in page
     status = json.loads(admin.get(f"/admin/media/{asset_id}").data)
-    assert status["state"] == "ready" and status["percent"] == 100
+    assert status["published"] and (status["state"], status["percent"]) == ("done", 100)
 
 
 @pytest.mark.parametrize(
@@ -163,7 +170,7 @@ def test_uploads_beyond_the_site_wide_body_limit_are_accepted(templates, tmp_pat
         assert response.status_code == 302
         wait_for_jobs()
         with app.app_context():
-            assert db.session.scalars(select(MediaAsset.state)).one() == "ready"
+            assert db.session.scalars(select(MediaAsset.published)).one() is True
     finally:
         close()
 
@@ -179,8 +186,10 @@ def test_a_failed_transcode_says_why_and_publishes_nothing(templates, tmp_path, 
         wait_for_jobs()
         with app.app_context():
             asset = db.session.scalars(select(MediaAsset)).one()
-            assert asset.state == "failed" and asset.stage == "encoding 240p"
-            assert asset.error.startswith("The encoder stopped:") and "\n" not in asset.error
+            job = transcode_of(asset)
+            assert not asset.published
+            assert job.state == "failed" and job.stage == "encoding 240p"
+            assert job.error.startswith("The encoder stopped:") and "\n" not in job.error
         assert files_under(media_dir(app)) == []
         page = admin.get(f"/admin/titles/{title_id}").get_data(as_text=True)
         assert "The last upload failed: The encoder stopped:" in page
@@ -199,7 +208,7 @@ def test_episodes_take_uploads_and_series_do_not(app, clips):
     wait_for_jobs()
     with app.app_context():
         asset = db.session.scalars(select(MediaAsset)).one()
-        assert (asset.title_id, asset.episode_id, asset.state) == (series_id, episode_id, "ready")
+        assert (asset.title_id, asset.episode_id, asset.published) == (series_id, episode_id, True)
 
 
 def test_only_admins_may_upload_or_read_status(app, clips):
@@ -277,17 +286,18 @@ def test_a_transcode_started_twice_runs_once(app, clips):
     wait_for_jobs()
     assert len(outcomes) == 1
     with app.app_context():
-        assert db.session.get(MediaAsset, asset_id).state == "ready"
+        assert db.session.get(MediaAsset, asset_id).published
         assert [p.name for p in (storage.asset_dir(asset_id).parent).iterdir()] == [str(asset_id)]
 
 
 def test_the_edit_page_shows_stage_and_percentage_while_transcoding(app):
+    from webapp.media import assets
+
     title_id = add_film(app)
     with app.app_context():
-        db.session.add(
-            MediaAsset(title_id=title_id, state="transcoding", stage="encoding 480p", percent=37)
-        )
-        db.session.commit()
+        record = assets.AssetRecord(assets.create(title_id, None, "film.mp4").id)
+        assert record.claim()
+        record.progress("encoding 480p", 37)
     admin = AuthActions(app.test_client()).as_admin(ADMIN_EMAIL)
     page = admin.get(f"/admin/titles/{title_id}").get_data(as_text=True)
     assert "Transcoding: encoding 480p · 37%" in page
@@ -297,13 +307,16 @@ def test_the_edit_page_shows_stage_and_percentage_while_transcoding(app):
 def test_a_transcode_that_went_silent_shows_as_cut_off(app):
     from datetime import timedelta
 
+    from webapp.media import assets
     from webapp.models.base import utcnow
 
     title_id = add_film(app)
     with app.app_context():
-        asset = MediaAsset(title_id=title_id, state="transcoding", stage="encoding 480p")
-        asset.updated_at = utcnow() - timedelta(seconds=jobs.STALE_AFTER_SECONDS + 60)
-        db.session.add(asset)
+        record = assets.AssetRecord(assets.create(title_id, None, "film.mp4").id)
+        assert record.claim()
+        job = db.session.get(Job, record.name)
+        job.stage = "encoding 480p"
+        job.updated_at = utcnow() - timedelta(seconds=jobs.STALE_AFTER_SECONDS + 60)
         db.session.commit()
     admin = AuthActions(app.test_client()).as_admin(ADMIN_EMAIL)
     page = admin.get(f"/admin/titles/{title_id}").get_data(as_text=True)

@@ -152,3 +152,75 @@ def test_the_ai_mark_becomes_a_level_of_ai_use_and_back(app):
         ]
         upgrade()
         db.engine.dispose()
+
+
+def test_a_transcodes_status_moves_to_its_job_and_back(app):
+    """0014_media_status_in_jobs: each asset's state, stage, percent and error become its job's row;
+    a ready asset is published; media links survive; the downgrade puts everything back."""
+    film = (
+        "INSERT INTO titles (id, kind, name, slug, maturity_rating, maturity_age, synopsis, mood,"
+        " ai_use, ai_use_note, source, added_at) VALUES (1, 'film', 'Reel', 'reel', 'PG', 10, '',"
+        " 'cool', 'none', '', 'admin', '2026-01-01 00:00:00')"
+    )
+    asset = (
+        "INSERT INTO media_assets (id, title_id, state, stage, percent, error, renditions,"
+        " source_name, created_at, updated_at) VALUES (:id, :title, :state, :stage, :percent,"
+        " :error, '', 'clip.mp4', '2026-01-01 00:00:00', '2026-01-02 00:00:00')"
+    )
+    before = [
+        {"id": 1, "title": 1, "state": "ready", "stage": "ready", "percent": 100, "error": None},
+        {"id": 2, "title": 1, "state": "transcoding", "stage": "encoding 480p", "percent": 37,
+         "error": None},
+        {"id": 3, "title": 1, "state": "failed", "stage": "encoding 240p", "percent": 12,
+         "error": "The encoder stopped."},
+        {"id": 4, "title": 1, "state": "queued", "stage": "", "percent": 0, "error": None},
+        {"id": 5, "title": None, "state": "ready", "stage": "ready", "percent": 100, "error": None},
+    ]  # fmt: skip
+    with app.app_context():
+        downgrade(revision="0013_episode_synopsis")
+        db.engine.dispose()
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(film))
+            conn.execute(sa.text(asset), before)
+            conn.execute(sa.text("INSERT INTO media_links (title_id, asset_id) VALUES (1, 5)"))
+        upgrade()
+        db.engine.dispose()
+        with db.engine.connect() as conn:
+            published = dict(conn.execute(sa.text("SELECT id, published FROM media_assets")).all())
+            moved = conn.execute(
+                sa.text("SELECT name, asset_id, state, stage, percent, error FROM jobs")
+            ).all()
+            links = conn.execute(sa.text("SELECT title_id, asset_id FROM media_links")).all()
+        assert {k: bool(v) for k, v in published.items()} == {
+            1: True, 2: False, 3: False, 4: False, 5: True
+        }  # fmt: skip
+        assert sorted(moved) == [
+            ("transcode-1", 1, "done", "ready", 100, None),
+            ("transcode-2", 2, "running", "encoding 480p", 37, None),
+            ("transcode-3", 3, "failed", "encoding 240p", 12, "The encoder stopped."),
+            ("transcode-4", 4, "queued", "", 0, None),
+            ("transcode-5", 5, "done", "ready", 100, None),
+        ]
+        assert links == [(1, 5)]
+
+        with db.engine.begin() as conn:  # the job goes with its asset
+            conn.execute(sa.text("DELETE FROM media_assets WHERE id = 4"))
+            assert conn.scalar(sa.text("SELECT count(*) FROM jobs")) == 4
+
+        downgrade(revision="0013_episode_synopsis")
+        db.engine.dispose()
+        with db.engine.connect() as conn:
+            back = conn.execute(
+                sa.text("SELECT id, state, stage, percent, error FROM media_assets")
+            ).all()
+            jobs_left = conn.scalar(sa.text("SELECT count(*) FROM jobs"))
+            links = conn.execute(sa.text("SELECT title_id, asset_id FROM media_links")).all()
+        expected = [
+            tuple(row[k] for k in ("id", "state", "stage", "percent", "error"))
+            for row in before
+            if row["id"] != 4
+        ]
+        assert sorted(back) == expected
+        assert jobs_left == 0 and links == [(1, 5)]
+        upgrade()
+        db.engine.dispose()

@@ -20,8 +20,6 @@ from werkzeug.exceptions import HTTPException
 from tests.conftest import AuthActions
 from webapp.extensions import db
 from webapp.models import Account, Episode, Profile, Season
-from webapp.recommendations.store import model_store
-from webapp.recommendations.training import train_model
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 # Not pages: files, artwork, media, JSON, and a sign-out that must not be followed.
@@ -76,14 +74,6 @@ def watch(trained, monkeypatch):
     watcher = QueriesWhileRendering(trained, monkeypatch)
     yield watcher
     watcher.close()
-
-
-@pytest.fixture
-def trained(seeded_app):
-    with seeded_app.app_context():
-        train_model(seeded_app.config["MODEL_DIR"], evaluate=False)
-        model_store().invalidate()
-    return seeded_app
 
 
 class _Links(HTMLParser):

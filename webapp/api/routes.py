@@ -4,6 +4,7 @@ from flask import jsonify, request, url_for
 from sqlalchemy import select
 
 from webapp.activity import EventError, record_events
+from webapp.activity.vocabulary import LIST_ADD, LIST_REMOVE, RATE, UNRATE
 from webapp.api import bp
 from webapp.api.guard import csrf_problem, json_body, profile_api
 from webapp.catalog.ai_use import ai_label
@@ -66,7 +67,7 @@ def _single(kind: str, title_id: int):
         return _invalid(EventError("body", "must be a JSON object", "invalid request")), None
     event = {"type": kind, "title_id": title_id}
     for key, item in body.items():
-        allowed = CONTEXT_FIELDS + (("value",) if kind == "rate" else ())
+        allowed = CONTEXT_FIELDS + (("value",) if kind == RATE else ())
         if key not in allowed:
             return _invalid(
                 EventError(str(key)[:40], "is not a known field", "invalid request")
@@ -85,28 +86,28 @@ def _single(kind: str, title_id: int):
 @profile_api
 def rate(title_id: int):
     """Thumbs down (-1), up (1) or love it (2); sending another value changes it."""
-    failed, event = _single("rate", title_id)
+    failed, event = _single(RATE, title_id)
     return failed or jsonify(title_id=title_id, rating=int(event["value"]))
 
 
 @bp.delete("/titles/<int:title_id>/rating")
 @profile_api
 def unrate(title_id: int):
-    failed, _ = _single("unrate", title_id)
+    failed, _ = _single(UNRATE, title_id)
     return failed or jsonify(title_id=title_id, rating=None)
 
 
 @bp.put("/titles/<int:title_id>/list")
 @profile_api
 def list_add(title_id: int):
-    failed, _ = _single("list_add", title_id)
+    failed, _ = _single(LIST_ADD, title_id)
     return failed or jsonify(title_id=title_id, in_list=True)
 
 
 @bp.delete("/titles/<int:title_id>/list")
 @profile_api
 def list_remove(title_id: int):
-    failed, _ = _single("list_remove", title_id)
+    failed, _ = _single(LIST_REMOVE, title_id)
     return failed or jsonify(title_id=title_id, in_list=False)
 
 

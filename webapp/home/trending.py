@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from webapp.activity.vocabulary import PLAY_START
 from webapp.caching import catalog_caches
 from webapp.extensions import db
 from webapp.models import Event
@@ -50,16 +51,14 @@ def compute_trending() -> Trending:
     Trending is also kept per taste segment, so that a profile sees what is
     popular among profiles like it where that segment played enough.
     """
-    latest = db.session.scalar(
-        select(func.max(Event.occurred_at)).where(Event.type == "play_start")
-    )
+    latest = db.session.scalar(select(func.max(Event.occurred_at)).where(Event.type == PLAY_START))
     if latest is None:
         return Trending({}, [], [], "today", time.monotonic())
     since = latest - timedelta(days=WINDOW_DAYS)
     day = func.date(Event.occurred_at)
     rows = db.session.execute(
         select(Event.profile_id, Event.title_id, day, func.count())
-        .where(Event.type == "play_start", Event.occurred_at > since, Event.title_id.is_not(None))
+        .where(Event.type == PLAY_START, Event.occurred_at > since, Event.title_id.is_not(None))
         .group_by(Event.profile_id, Event.title_id, day)
     ).all()
     segments = _segment_map()
@@ -77,7 +76,7 @@ def compute_trending() -> Trending:
     today_rows = db.session.execute(
         select(Event.title_id, func.count().label("plays"))
         .where(
-            Event.type == "play_start",
+            Event.type == PLAY_START,
             Event.occurred_at > latest - TODAY,
             Event.title_id.is_not(None),
         )

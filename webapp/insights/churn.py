@@ -20,6 +20,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.preprocessing import StandardScaler
 from sqlalchemy import select
 
+from webapp.activity.vocabulary import LIST_ADD
 from webapp.insights.logview import LogView
 from webapp.models import Account, Profile
 
@@ -134,7 +135,7 @@ def features_at(log: LogView, cutoff: int, lookback: int = LOOKBACK) -> Features
     shown = np.bincount(p[ok], weights=imp.shown[ok], minlength=n)
     played = np.bincount(p[ok], weights=imp.played[ok], minlength=n)
     values[:, 6] = np.where(shown > 0, played / np.maximum(shown, 1), 0.0)
-    lp, lday, lcount = log.actions["list_add"]
+    lp, lday, lcount = log.actions[LIST_ADD]
     p, ok = member(lp)
     ok &= (lday >= start) & (lday < cutoff)
     values[:, 7] = np.bincount(p[ok], weights=lcount[ok], minlength=n)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import select
 
+from webapp.activity.vocabulary import IMPRESSION
 from webapp.insights.logview import LogView
 from webapp.insights.stats import gini, share
 from webapp.insights.supply import AiShare, ai_shares
@@ -92,7 +93,7 @@ def list_figures(
     """(intra-list diversity, novelty, lists) over the most recent impressions."""
     rows = log.session.execute(
         select(Event.profile_id, Event.session_id, Event.row_key, Event.title_id)
-        .where(Event.type == "impression", log.in_window(), Event.title_id.is_not(None))
+        .where(Event.type == IMPRESSION, log.in_window(), Event.title_id.is_not(None))
         .order_by(Event.occurred_at.desc())
         .limit(sample)
     ).all()

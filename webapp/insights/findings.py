@@ -34,6 +34,11 @@ def _upper(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _count(n: int, noun: str) -> str:
+    """How many of a thing, the noun in the plural unless there is one: "1 profile", "3 errors"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _times(n: int) -> str:
     return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
@@ -117,7 +122,7 @@ def supply(p: dict) -> list[Finding]:
         out.append(
             Finding(
                 f"“{miss['query']}” found nothing {_times(miss['searches'])} "
-                f"({miss['profiles']} profile{'' if miss['profiles'] == 1 else 's'})",
+                f"({_count(miss['profiles'], 'profile')})",
                 "license such titles, or teach search the word",
             )
         )
@@ -243,7 +248,7 @@ def churn(p: dict) -> list[Finding]:
     if high:
         out.append(
             Finding(
-                f"{len(high)} profile{'' if len(high) == 1 else 's'} seen this week "
+                f"{_count(len(high), 'profile')} seen this week "
                 f"{'has' if len(high) == 1 else 'have'} a risk of leaving of 50 % or more",
                 "reach out with picks from their favourite genres",
             )
@@ -360,7 +365,7 @@ def quality(p: dict) -> list[Finding]:
         out.append(
             Finding(
                 f"“{top['kind']}” errors hit {top['rate']:.1%} of play attempts "
-                f"({top['errors']} error{'' if top['errors'] == 1 else 's'})",
+                f"({_count(top['errors'], 'error')})",
                 "fix this kind first",
             )
         )

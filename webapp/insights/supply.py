@@ -12,6 +12,7 @@ import numpy as np
 from sqlalchemy import and_, distinct, exists, func, select
 from sqlalchemy.orm import aliased
 
+from webapp.activity.vocabulary import PLAY_START, SEARCH
 from webapp.catalog.ai_use import DISCLOSED
 from webapp.insights.demand import group_rows, membership
 from webapp.insights.log_records import PLAY_WITHIN
@@ -90,7 +91,7 @@ def zero_result_searches(log: LogView, limit: int = 30) -> list[SearchGap]:
     query = _normalized_query()
     rows = log.session.execute(
         select(query, func.count(), func.count(distinct(Event.profile_id)))
-        .where(Event.type == "search", log.in_window(), Event.value == 0, Event.text.is_not(None))
+        .where(Event.type == SEARCH, log.in_window(), Event.value == 0, Event.text.is_not(None))
         .group_by(query)
         .order_by(func.count().desc(), query)
         .limit(limit)
@@ -104,7 +105,7 @@ def unwatched_searches(log: LogView, limit: int = 30) -> list[SearchGap]:
     followed = exists().where(
         and_(
             play.profile_id == Event.profile_id,
-            play.type == "play_start",
+            play.type == PLAY_START,
             play.occurred_at >= Event.occurred_at,
             play.occurred_at <= log.shifted(Event.occurred_at, PLAY_WITHIN),
         )
@@ -113,7 +114,7 @@ def unwatched_searches(log: LogView, limit: int = 30) -> list[SearchGap]:
     rows = log.session.execute(
         select(query, func.count(), func.count(distinct(Event.profile_id)))
         .where(
-            Event.type == "search",
+            Event.type == SEARCH,
             log.in_window(),
             Event.value > 0,
             Event.text.is_not(None),

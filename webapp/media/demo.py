@@ -19,6 +19,7 @@ from sqlalchemy import insert, select
 
 from webapp import jobs
 from webapp.extensions import db
+from webapp.media import assets as asset_rows
 from webapp.media import ffmpeg, storage
 from webapp.media.assets import AssetRecord
 from webapp.media.pipeline import transcode_work
@@ -138,7 +139,7 @@ def mood_assets() -> dict[str, MediaAsset]:
     rows = db.session.scalars(
         select(MediaAsset).where(
             MediaAsset.title_id.is_(None),
-            MediaAsset.state == "ready",
+            MediaAsset.published,
             MediaAsset.source_name.startswith(SOURCE_PREFIX),
         )
     )
@@ -147,10 +148,7 @@ def mood_assets() -> dict[str, MediaAsset]:
 
 def build_mood(mood: Mood, source: Path, seconds: float) -> MediaAsset:
     """Transcode the mood's clip into a shared asset (RuntimeError if it fails)."""
-    asset = MediaAsset(episode_id=None, state="queued", source_name=SOURCE_PREFIX + mood.name)
-    db.session.add(asset)
-    db.session.commit()
-    asset_id = asset.id
+    asset_id = asset_rows.create(None, None, SOURCE_PREFIX + mood.name).id
     work = transcode_work(
         AssetRecord(asset_id), source, preset=DEMO_PRESET, captions=captions_for(mood, seconds)
     )

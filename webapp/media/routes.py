@@ -83,7 +83,7 @@ def _rewritten(asset_id: int, name: str, path, grant: signing.Grant) -> Response
 def _check_still_allowed(asset_id: int, profile_id: int) -> None:
     """The profile still exists and may still see the title (a rating or limit may have changed)."""
     asset = db.session.get(MediaAsset, asset_id)
-    if asset is None or asset.state != "ready":
+    if asset is None or not asset.published:
         abort(404)
     profile = db.session.get(Profile, profile_id)
     if profile is None or not _may_see_a_player_of(asset, profile):

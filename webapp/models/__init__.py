@@ -17,13 +17,12 @@ from webapp.models.catalog import (
 )
 from webapp.models.erasures import EventErasure
 from webapp.models.jobs import JOB_STATES, Job
-from webapp.models.media import MEDIA_STATES, MediaAsset, MediaLink
+from webapp.models.media import MediaAsset, MediaLink
 from webapp.models.ratelimits import RateLimitCounter
 from webapp.models.slugs import SlugHistory
 
 __all__ = [
     "JOB_STATES",
-    "MEDIA_STATES",
     "Account",
     "Artwork",
     "ArtworkImage",

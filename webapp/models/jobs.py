@@ -1,13 +1,14 @@
-"""Background jobs known by name (training, insights refresh): one status row each.
+"""Background jobs known by name (training, insights refresh, transcodes): one status row each.
 
 Every worker and every command reads and writes the same row, so a job
 started from one gunicorn worker (or a terminal) is seen by all, and the
-row's state decides who may start it (see webapp.jobs).
+row's state decides who may start it (see webapp.jobs). A transcode's row
+names the media asset it makes and goes with it.
 """
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
@@ -32,3 +33,7 @@ class Job(db.Model):
     finished_at: Mapped[datetime | None]
     # Written with every report (and a heartbeat): long silent means cut off.
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The media asset a transcode makes (None for other jobs).
+    asset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media_assets.id", ondelete="CASCADE"), index=True
+    )

@@ -7,25 +7,25 @@ film's or episode's own upload, once ready, comes first.
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String
+from sqlalchemy import Float, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
 from webapp.models.base import utcnow
 
-MEDIA_STATES = ("queued", "transcoding", "ready", "failed")
-
 
 class MediaAsset(db.Model):
     """A source file on its way to (or published as) an HLS ladder under MEDIA_DIR.
 
-    Files live in `assets/<id>/` once `state` is "ready"; a new upload for the
-    same film or episode is a new row, and replaces the old one only when its
-    own ladder is complete.
+    Files live in `assets/<id>/` once `published`; a new upload for the same
+    film or episode is a new row, and replaces the old one only when its own
+    ladder is complete. How its transcode goes (state, stage, percentage, the
+    failure's one line) is the job's record: the row of `jobs` whose asset_id
+    is this asset (see webapp.media.assets).
     """
 
     __tablename__ = "media_assets"
-    __table_args__ = (Index("ix_media_assets_target", "title_id", "episode_id", "state"),)
+    __table_args__ = (Index("ix_media_assets_target", "title_id", "episode_id", "published"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # None for a shared asset, played through media_links.
@@ -33,10 +33,8 @@ class MediaAsset(db.Model):
     episode_id: Mapped[int | None] = mapped_column(
         ForeignKey("episodes.id", ondelete="CASCADE"), index=True
     )
-    state: Mapped[str] = mapped_column(String(12), default="queued")  # one of MEDIA_STATES
-    stage: Mapped[str] = mapped_column(String(40), default="")
-    percent: Mapped[int] = mapped_column(default=0)
-    error: Mapped[str | None] = mapped_column(String(300))
+    # The ladder is complete under assets/<id>/ and plays.
+    published: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Rendition names, tallest last: "240p,480p,720p".
     renditions: Mapped[str] = mapped_column(String(100), default="")
     duration_seconds: Mapped[float | None] = mapped_column(Float)
@@ -44,7 +42,6 @@ class MediaAsset(db.Model):
     height: Mapped[int | None]
     source_name: Mapped[str] = mapped_column(String(255), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property
     def rendition_names(self) -> list[str]:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from recommender import HybridRecommender, Interactions, ItemFeatures
 from recommender.context import ContextModel, compare_with_context, context_cells, decide
 from recommender.protocol import temporal_split
+from webapp.activity.vocabulary import PLAY_START
 from webapp.extensions import db
 from webapp.models import Event, Profile
 from webapp.recommendations.feedback import to_unix
@@ -76,7 +77,7 @@ def read_choices(chunk: int = 100_000) -> Choices:
             Event.session_id,
         )
         .join(Profile, Profile.id == Event.profile_id)
-        .where(Event.type == "play_start", Event.title_id.is_not(None))
+        .where(Event.type == PLAY_START, Event.title_id.is_not(None))
         .order_by(Event.id)
         .execution_options(yield_per=chunk)
     )

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from webapp.activity.vocabulary import SEARCH_CLICK
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
 from webapp.models import Event, Genre, Profile, Title, title_genres
@@ -23,7 +24,7 @@ def popular_searches(profile: Profile | None, limit: int) -> list[Title]:
     opened = (
         select(Event.title_id, func.count().label("times"))
         .where(
-            Event.type == "search_click",
+            Event.type == SEARCH_CLICK,
             Event.occurred_at >= since,
             Event.title_id.is_not(None),
         )

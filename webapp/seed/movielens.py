@@ -33,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import select
 from tqdm import tqdm
 
+from webapp.activity.vocabulary import COMPLETE, PLAY_START, RATE
 from webapp.caching import send_catalog_changed
 from webapp.catalog.service import Catalog, TitleSpec, slugify
 from webapp.extensions import db
@@ -332,7 +333,7 @@ def add_viewers(
             ratings[user].items(), key=lambda kv: (kv[1][1], int(kv[0]))
         ):
             title_id, at = title_ids[movie], _utc(stamp)
-            for kind, value in (("play_start", 0.0), ("complete", NOMINAL_RUNTIME)):
+            for kind, value in ((PLAY_START, 0.0), (COMPLETE, NOMINAL_RUNTIME)):
                 events.append(_event(profile.id, title_id, kind, value, at, NOMINAL_RUNTIME))
             states.append(
                 {
@@ -350,7 +351,7 @@ def add_viewers(
             )
             value = thumbs(stars)
             if value is not None:
-                events.append(_event(profile.id, title_id, "rate", float(value), at, None))
+                events.append(_event(profile.id, title_id, RATE, float(value), at, None))
                 thumb_rows.append(
                     {
                         "profile_id": profile.id,
