@@ -15,7 +15,7 @@ from webapp.models.catalog import (
     title_keywords,
 )
 from webapp.models.jobs import JOB_STATES, Job
-from webapp.models.media import MEDIA_STATES, MediaAsset, MediaLink
+from webapp.models.media import MEDIA_STATES, MediaAsset, MediaLink, TrailerVariant
 from webapp.models.ratelimits import RateLimitCounter
 from webapp.models.slugs import SlugHistory
 
@@ -43,6 +43,7 @@ __all__ = [
     "SignInSession",
     "SlugHistory",
     "Title",
+    "TrailerVariant",
     "WatchState",
     "title_genres",
     "title_keywords",
