@@ -2,7 +2,8 @@
 
 `flask --app wsgi media import PATH --title ID --trailer NAME`: a trailer cut of the title.
 
-`flask --app wsgi media seed-demo`: the demo's shared mood clips, linked to every title.
+`flask --app wsgi media seed-demo`: the demo's shared mood clips, linked to every title, and
+its trailer cuts (two per mood) attached to every film and series.
 """
 
 import sys
@@ -14,7 +15,7 @@ from flask.cli import AppGroup
 
 from webapp import jobs
 from webapp.extensions import db
-from webapp.media import assets, demo, trailers
+from webapp.media import assets, demo, demo_trailers, trailers
 from webapp.media.assets import AssetRecord
 from webapp.media.errors import BadSource
 from webapp.media.pipeline import check_source, transcode_work
@@ -112,13 +113,19 @@ def import_command(path: Path, title_id: int, episode_id: int | None, trailer: s
     help="Length of each mood clip.",
 )
 def seed_demo_command(seconds: float) -> None:
-    """Make the demo mood clips once and link every film and episode without media to one."""
+    """Make the demo mood clips and trailer cuts once; link every title without them."""
     started = time.monotonic()
     try:
         linked = demo.seed_demo_media(click.echo, seconds)
+        clips_done = time.monotonic()
+        trailered = demo_trailers.seed_demo_trailers(
+            click.echo, min(seconds, demo_trailers.TRAILER_SECONDS)
+        )
     except RuntimeError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
+    done = time.monotonic()
     click.echo(
-        f"Demo media ready: {linked} films and episodes linked ({time.monotonic() - started:.0f} s)."
+        f"Demo media ready: {linked} films and episodes linked ({clips_done - started:.0f} s); "
+        f"trailers for {trailered} titles ({done - clips_done:.0f} s)."
     )
