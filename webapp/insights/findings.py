@@ -7,7 +7,9 @@ MIN_POINTS percentage points are not called out.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from webapp.insights.finding import Finding
+from webapp.insights.trailer_findings import trailers
 
 MIN_POINTS = 5.0
 MAX_FINDINGS = 3
@@ -17,12 +19,6 @@ MIN_GROWTH_BASE = 0.01
 SLOW_DEVICE = 1.25
 FEW_STALLS = 0.005  # rebuffer ratio under which stalling needs no action
 DEVICE_NAMES = {"tv": "TV"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    says: str  # what the figures show
-    action: str  # what to do about it
 
 
 def _pct(value: float) -> str:
@@ -174,43 +170,6 @@ def artwork(p: dict) -> list[Finding]:
                 f"commission {best['style']} artwork first"
                 if apart
                 else "the intervals overlap: not yet a reason to change what is commissioned",
-            )
-        )
-    return out
-
-
-def trailers(p: dict) -> list[Finding]:
-    """Which kind of trailer cut leads to plays, overall and where segments disagree."""
-    if not p["impressions"]:
-        return [
-            Finding(
-                "No trailer previews were shown in this window",
-                "add trailer cuts to the featured titles "
-                "(the title's admin page, or flask media import --trailer)",
-            )
-        ]
-    out = []
-    cuts = [c for c in p["by_cut"] if c["impressions"] > 0]
-    if len(cuts) >= 2:
-        best = max(cuts, key=lambda c: c["rate"])
-        worst = min(cuts, key=lambda c: c["rate"])
-        apart = best["low"] > worst["high"]
-        out.append(
-            Finding(
-                f"“{best['cut']}” previews are followed by a play in the same session "
-                f"{best['rate']:.1%} of the time against {worst['rate']:.1%} for “{worst['cut']}”",
-                f"cut more trailers like “{best['cut']}”"
-                if apart
-                else "the intervals overlap: keep exploring before cutting more of one kind",
-            )
-        )
-    picks = {seg: cut for seg, cut in p["best_cut"].items() if seg != "Everyone"}
-    if len(set(picks.values())) >= 2:
-        listed = "; ".join(f"{seg}: “{cut}”" for seg, cut in sorted(picks.items()))
-        out.append(
-            Finding(
-                f"Segments play after different cuts ({listed})",
-                "keep choosing the cut per segment rather than one trailer for everyone",
             )
         )
     return out

@@ -31,7 +31,7 @@ QUALITY_STARTUP_MEDIAN = {"tv": 1.8, "desktop": 0.9, "tablet": 1.2, "mobile": 1.
 QUALITY_STALL_CHANCE = {"tv": 0.05, "desktop": 0.03, "tablet": 0.08, "mobile": 0.15}
 COMPLETE_AT = 0.9
 ART_BOOST = 2.2  # planted: choice weight of an impression in the segment's preferred style
-PREVIEW_PLAY = 0.05  # chance that the hero's preview starts the title at once
+PREVIEW_PLAY = 0.08  # chance that the hero's preview starts the title at once
 PREVIEW_BOOST = 4.0  # planted: that chance times this for the segment's trailer cut
 CARDS_VISIBLE = {"tv": 5, "desktop": 6, "tablet": 4, "mobile": 3}
 # Planted: which screen a session is on depends on the hour. Multipliers of
