@@ -131,7 +131,7 @@ def test_the_trailers_page_sits_next_to_artwork(planted):
     assert csv.splitlines()[0].startswith("Segment,Trailer cut,Previews shown")
 
 
-def test_without_previews_the_report_says_what_to_do(app):
+def test_without_previews_the_page_states_nothing_and_says_so(app):
     with app.app_context():
         b = LogBuilder()
         viewer, title = b.profile("Viewer"), b.title("Alone")
@@ -139,6 +139,8 @@ def test_without_previews_the_report_says_what_to_do(app):
         b.commit()
         refresh_all(db.session)
         report = cache.load("trailers")
-    assert report["impressions"] == 0
-    (finding,) = findings_for("trailers", report)
-    assert "No trailer previews" in finding.says and "--trailer" in finding.action
+    assert report["impressions"] == 0 and report["best_cut"] == {}
+    assert findings_for("trailers", report) == []
+    client = AuthActions(app.test_client()).as_admin()
+    html = client.get("/admin/insights/trailers").get_data(as_text=True)
+    assert "No previews in this window yet" in html and 'class="findings"' not in html

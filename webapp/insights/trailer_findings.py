@@ -6,14 +6,6 @@ from webapp.insights.finding import Finding
 
 def trailers(p: dict) -> list[Finding]:
     """Which kind of trailer cut leads to plays, overall and where segments disagree."""
-    if not p["impressions"]:
-        return [
-            Finding(
-                "No trailer previews were shown in this window",
-                "add trailer cuts to the featured titles "
-                "(the title's admin page, or flask media import --trailer)",
-            )
-        ]
     out = []
     cuts = [c for c in p["by_cut"] if c["impressions"] > 0]
     if len(cuts) >= 2:
