@@ -2,7 +2,8 @@
 
 The site is built once per test session (and so once per xdist worker): a
 temporary instance folder, the Alembic migrations, a small demo seed with
-tiny demo clips (every film and episode plays one) and a trained recommender. gunicorn then serves it on a socket this process has
+tiny demo clips (every film and episode plays one) and trailer cuts (every
+title has its mood's two) and a trained recommender. gunicorn then serves it on a socket this process has
 already bound to a free 127.0.0.1 port, so two workers never race for a port.
 CSRF is on and TESTING is off, as in production.
 """
@@ -57,6 +58,7 @@ def _build_site(instance: Path) -> str:
     from webapp.config import Config
     from webapp.extensions import db
     from webapp.media.demo import seed_demo_media
+    from webapp.media.demo_trailers import seed_demo_trailers
     from webapp.recommendations.training import train_model
     from webapp.seed.demo import seed_demo
 
@@ -78,6 +80,7 @@ def _build_site(instance: Path) -> str:
         upgrade()
         seed_demo(progress=False, **SEED_ARGS)
         seed_demo_media(seconds=DEMO_CLIP_SECONDS)
+        seed_demo_trailers(seconds=DEMO_CLIP_SECONDS)
         train_model(instance / "models", evaluate=False)
         db.session.remove()
         db.engine.dispose()

@@ -14,6 +14,7 @@ from webapp.activity.vocabulary import (
     NO_TITLE,
     PLAYBACK,
     PLAYBACK_ERROR,
+    PREVIEW,
     QUALITY,
     RATE,
     REBUFFER,
@@ -165,6 +166,10 @@ def _check_rules(event: dict, where: str) -> None:
         _check_quality(event, where)
     elif event["episode_id"] is not None:
         raise EventError(f"{where}.episode_id", f"is not allowed on {kind} events")
+    if kind == PREVIEW and (
+        event["value"] is None or not event["value"].is_integer() or not 1 <= event["value"] < 2**31
+    ):
+        raise EventError(f"{where}.value", "is required: the trailer variant's id")
     if kind == RATE and event["value"] not in RATINGS:
         raise EventError(f"{where}.value", "must be -1 (thumbs down), 1 (thumbs up) or 2 (love it)")
     if kind == SEARCH:

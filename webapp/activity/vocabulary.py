@@ -29,6 +29,7 @@ STARTUP = "startup"
 REBUFFER = "rebuffer"
 RENDITION_SWITCH = "rendition_switch"
 PLAYBACK_ERROR = "playback_error"
+PREVIEW = "preview"
 
 MEANINGS: dict[str, str] = {
     IMPRESSION: "a title's card was shown in a row (row_key, row_pos, col_pos, artwork_variant)",
@@ -49,6 +50,10 @@ MEANINGS: dict[str, str] = {
     REBUFFER: "one stall of playback; value = its seconds",
     RENDITION_SWITCH: "the player changed quality; value = the new rendition's height",
     PLAYBACK_ERROR: "the video failed; text = what failed, value = the error code if any",
+    PREVIEW: (
+        "a muted trailer preview began playing on the home hero or the title page; "
+        "value = the trailer variant's id"
+    ),
 }
 EVENT_TYPES: tuple[str, ...] = tuple(MEANINGS)
 

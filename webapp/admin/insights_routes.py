@@ -41,6 +41,7 @@ PAGES = {
     "supply": "Supply & searches",
     "segments": "Segments",
     "artwork": "Artwork",
+    "trailers": "Trailers",
     "engagement": "Engagement",
     "churn": "Churn risk",
     "experiments": "Experiments",

@@ -67,6 +67,18 @@ def charts_for(page: str, payload: dict) -> dict[str, dict]:
                 percent=True,
             )
         }
+    if page == "trailers":
+        cells = payload["by_segment_cut"]
+        segments = list(dict.fromkeys(c["segment"] for c in cells))
+        cuts = sorted({c["cut"] for c in cells})
+        rate = {(c["segment"], c["cut"]): c["rate"] for c in cells}
+        return {
+            "segment-cuts": _bar(
+                segments,
+                [{"label": cut, "data": [rate.get((s, cut), 0) for s in segments]} for cut in cuts],
+                percent=True,
+            )
+        }
     if page == "engagement":
         days = payload["days"]
         return {

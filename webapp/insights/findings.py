@@ -7,7 +7,9 @@ MIN_POINTS percentage points are not called out.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+
+from webapp.insights.finding import Finding
+from webapp.insights.trailer_findings import trailers
 
 MIN_POINTS = 5.0
 MAX_FINDINGS = 3
@@ -17,12 +19,6 @@ MIN_GROWTH_BASE = 0.01
 SLOW_DEVICE = 1.25
 FEW_STALLS = 0.005  # rebuffer ratio under which stalling needs no action
 DEVICE_NAMES = {"tv": "TV"}
-
-
-@dataclass(frozen=True)
-class Finding:
-    says: str  # what the figures show
-    action: str  # what to do about it
 
 
 def _pct(value: float) -> str:
@@ -377,6 +373,7 @@ FINDERS: dict[str, Callable[[dict], list[Finding]]] = {
     "supply": supply,
     "segments": segments,
     "artwork": artwork,
+    "trailers": trailers,
     "engagement": engagement,
     "churn": churn,
     "experiments": experiments,

@@ -33,6 +33,7 @@ from webapp.insights.offline import compare_calibration
 from webapp.insights.quality import quality_report
 from webapp.insights.segments import segment_report, store_assignment
 from webapp.insights.supply import supply_report
+from webapp.insights.trailer_report import trailer_report
 from webapp.models import Event
 from webapp.models.base import utcnow
 from webapp.personalization.experiments import EXPERIMENTS
@@ -44,6 +45,7 @@ REPORTS = (
     "supply",
     "segments",
     "artwork",
+    "trailers",
     "engagement",
     "churn",
     "experiments",
@@ -90,6 +92,7 @@ def refresh_all(
     segments = cache.store("segments", report)
     labels = {s["number"]: s["label"] for s in segments["segments"]}
     timed("artwork", lambda: cache.store("artwork", bandit_report(log, labels)))
+    timed("trailers", lambda: cache.store("trailers", trailer_report(log, labels)))
     timed("engagement", lambda: cache.store("engagement", engagement_report(log)))
     timed("churn", lambda: cache.store("churn", churn_report(log)))
     timed(

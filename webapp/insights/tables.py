@@ -42,6 +42,15 @@ def _pairs(key: str, fmt: str = "{:.0%}") -> Callable[[dict], str]:
     return lambda r: ", ".join(f"{p[0]} ({fmt.format(p[1])})" for p in r[key])
 
 
+TRAILER_COLUMNS = (
+    Column("Segment", "segment"),
+    Column("Trailer cut", "cut"),
+    Column("Previews shown", "impressions", "int"),
+    Column("Played in the session", "plays", "int"),
+    Column("Rate", "rate", "pct"),
+    Column("95 % interval (Wilson)", _ci("low", "high"), term="Wilson interval"),
+    Column("Posterior mean", "posterior", "pct"),
+)
 DEMAND_COLUMNS = (
     Column("Name", "name"),
     Column("Titles", "titles", "int"),
@@ -192,6 +201,20 @@ TABLES = [
         "Play rate by segment and artwork style",
         lambda p: p["by_segment_style"],
         CELL_COLUMNS,
+    ),
+    Table(
+        "trailers",
+        "cuts",
+        "Play within the session by trailer cut, everyone",
+        lambda p: p["by_cut"],
+        TRAILER_COLUMNS,
+    ),
+    Table(
+        "trailers",
+        "segment-cuts",
+        "Play within the session by segment and trailer cut",
+        lambda p: p["by_segment_cut"],
+        TRAILER_COLUMNS,
     ),
     Table(
         "engagement",

@@ -3,7 +3,8 @@
 A title's or an episode's own uploads go with it: their rows through the
 database's ON DELETE CASCADE, their folders (ladder, poster, sprite,
 thumbnails, captions) here. A shared asset (a demo clip) goes only when no
-other film or episode still plays it. Files are removed only after the
+other film or episode still plays it, and a trailer's ladder (shared too)
+only when no other title shows it. Files are removed only after the
 deletion is committed, so a failed commit leaves every file in place.
 """
 
@@ -15,7 +16,7 @@ from sqlalchemy.orm import aliased
 
 from webapp.extensions import db
 from webapp.media import storage
-from webapp.models import MediaAsset, MediaLink
+from webapp.models import MediaAsset, MediaLink, TrailerVariant
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,23 @@ def prepare_cleanup(title_id: int, episode_ids: Collection[int] | None = None) -
         )
         .distinct()
     ).all()
-    for asset in shared:
+    trailers = []
+    if episode_ids is None:
+        other_trailer = aliased(TrailerVariant, name="other_trailer")
+        trailers = db.session.scalars(
+            select(MediaAsset)
+            .join(TrailerVariant, TrailerVariant.asset_id == MediaAsset.id)
+            .where(
+                TrailerVariant.title_id == title_id,
+                ~exists().where(
+                    and_(
+                        other_trailer.asset_id == MediaAsset.id,
+                        other_trailer.title_id != title_id,
+                    )
+                ),
+            )
+            .distinct()
+        ).all()
+    for asset in (*shared, *trailers):
         db.session.delete(asset)
-    return MediaCleanup(tuple(owned) + tuple(a.id for a in shared))
+    return MediaCleanup(tuple(owned) + tuple(a.id for a in (*shared, *trailers)))

@@ -1,6 +1,9 @@
 """`flask --app wsgi media import PATH --title ID [--episode ID]`: transcode in the foreground.
 
-`flask --app wsgi media seed-demo`: the demo's shared mood clips, linked to every title.
+`flask --app wsgi media import PATH --title ID --trailer NAME`: a trailer cut of the title.
+
+`flask --app wsgi media seed-demo`: the demo's shared mood clips, linked to every title, and
+its trailer cuts (two per mood) attached to every film and series.
 """
 
 import sys
@@ -12,7 +15,7 @@ from flask.cli import AppGroup
 
 from webapp import jobs
 from webapp.extensions import db
-from webapp.media import assets, demo
+from webapp.media import assets, demo, demo_trailers, trailers
 from webapp.media.assets import AssetRecord
 from webapp.media.errors import BadSource
 from webapp.media.pipeline import check_source, transcode_work
@@ -45,20 +48,41 @@ def _target(title_id: int, episode_id: int | None) -> tuple[Title, Episode | Non
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--title", "title_id", required=True, type=int, help="The film's or series' id.")
 @click.option("--episode", "episode_id", type=int, help="The episode's id (series only).")
-def import_command(path: Path, title_id: int, episode_id: int | None) -> None:
-    """Transcode a video file into the title's (or episode's) HLS ladder, then publish it."""
+@click.option("--trailer", "trailer", help="Import as a trailer cut of the title, by this name.")
+def import_command(path: Path, title_id: int, episode_id: int | None, trailer: str | None) -> None:
+    """Transcode a video file into the title's (or episode's) HLS ladder, then publish it.
+
+    With --trailer, the file becomes a trailer cut of the film or series (a
+    short ladder for its muted previews) instead of what it plays.
+    """
     if not path.is_file():
         _fail(f"{path} is not a file.")
-    title, episode = _target(title_id, episode_id)
+    if trailer is not None:
+        if episode_id is not None:
+            _fail("A trailer belongs to a film or series: leave out --episode.")
+        title = db.session.get(Title, title_id) if 0 < title_id < 2**31 else None
+        if title is None:
+            _fail(f"There is no title with id {title_id}.")
+        episode = None
+        try:
+            trailer = trailers.clean_name(title, trailer)
+        except trailers.BadTrailerName as error:
+            _fail(str(error))
+    else:
+        title, episode = _target(title_id, episode_id)
     try:
         info = check_source(path)
     except BadSource as error:
         _fail(str(error))
     click.echo(f"{path.name}: {info.describe()}")
-    asset = assets.create(title.id, episode.id if episode else None, path.name)
+    if trailer is None:
+        asset = assets.create(title.id, episode.id if episode else None, path.name)
+    else:
+        asset, _ = trailers.create(title, trailer, path.name)
     asset_id, lines = asset.id, jobs.StageLines()
     record = AssetRecord(asset_id)
-    transcode = transcode_work(record, path)
+    rungs = trailers.PREVIEW_RUNGS if trailer is not None else None
+    transcode = transcode_work(record, path, max_rungs=rungs)
 
     def work(report: jobs.Report) -> None:
         def both(stage: str, fraction: float) -> None:
@@ -89,13 +113,19 @@ def import_command(path: Path, title_id: int, episode_id: int | None) -> None:
     help="Length of each mood clip.",
 )
 def seed_demo_command(seconds: float) -> None:
-    """Make the demo mood clips once and link every film and episode without media to one."""
+    """Make the demo mood clips and trailer cuts once; link every title without them."""
     started = time.monotonic()
     try:
         linked = demo.seed_demo_media(click.echo, seconds)
+        clips_done = time.monotonic()
+        trailered = demo_trailers.seed_demo_trailers(
+            click.echo, min(seconds, demo_trailers.TRAILER_SECONDS)
+        )
     except RuntimeError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
+    done = time.monotonic()
     click.echo(
-        f"Demo media ready: {linked} films and episodes linked ({time.monotonic() - started:.0f} s)."
+        f"Demo media ready: {linked} films and episodes linked ({clips_done - started:.0f} s); "
+        f"trailers for {trailered} titles ({done - clips_done:.0f} s)."
     )

@@ -43,9 +43,13 @@ def _even(value: float) -> int:
     return max(2, round(value / 2) * 2)
 
 
-def ladder_for(width: int, height: int) -> list[Rendition]:
-    """The renditions for a source of this displayed size, lowest first."""
+def ladder_for(width: int, height: int, max_rungs: int | None = None) -> list[Rendition]:
+    """The renditions for a source of this displayed size, lowest first.
+
+    `max_rungs` keeps only the lowest few (a muted preview needs no 1080p).
+    """
     rungs = [rung for rung in RUNGS if rung.height <= height] or [RUNGS[0]]
+    rungs = rungs[:max_rungs] if max_rungs else rungs
     renditions = []
     for rung in rungs:
         h = min(rung.height, _even(height))

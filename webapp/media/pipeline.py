@@ -42,11 +42,13 @@ def transcode_work(
     *,
     preset: str | None = None,
     captions: str | None = None,
+    max_rungs: int | None = None,
 ) -> Callable[[Report], None]:
     """The job that turns `source` into the record's asset (see webapp.jobs).
 
     `preset` overrides the configured x264 preset; `captions` is WebVTT text
-    published beside the ladder as captions.vtt.
+    published beside the ladder as captions.vtt; `max_rungs` keeps only the
+    lowest renditions (a trailer's preview ladder).
     """
 
     def work(report: Report) -> None:
@@ -63,6 +65,7 @@ def transcode_work(
                     preset or config["MEDIA_X264_PRESET"],
                     float(config["MEDIA_MAX_SECONDS"]),
                     report,
+                    max_rungs,
                 )
                 if captions is not None:
                     (work_dir / storage.CAPTIONS).write_text(captions)

@@ -6,19 +6,25 @@ expiry, so a player can follow them and a proxy or CDN can serve segments
 and images without asking the app. Segments, images and the MP4 are
 immutable (a new upload is a new asset id); playlists are cached briefly and
 privately, since their URLs are signed for one profile.
+
+`/media/preview/<title id>` answers a page's preview player: the trailer cut
+chosen for the current profile with its signed URLs, or 204 when there is
+nothing it may see (no trailer, not visible, no profile chosen).
 """
 
 import re
 from pathlib import PurePosixPath
 from urllib.parse import urlencode
 
-from flask import Response, abort, current_app, request, send_file
+from flask import Response, abort, current_app, jsonify, request, send_file
 from sqlalchemy import select
 
 from webapp.catalog.visibility import is_visible, restrict
 from webapp.extensions import db
 from webapp.media import bp, signing, storage
-from webapp.models import MediaAsset, MediaLink, Profile, Title
+from webapp.media.trailers import preview_for
+from webapp.models import MediaAsset, MediaLink, Profile, Title, TrailerVariant
+from webapp.profiles.current import load_current_profile
 
 NAME = re.compile(
     r"(master\.m3u8|progressive\.mp4|poster\.jpg|sprite\.jpg|thumbnails\.vtt|captions\.vtt"
@@ -36,6 +42,19 @@ PLAYLIST_CACHE = "private, max-age=10"
 # A URI in a playlist (any line not starting with "#") or a sprite reference in the VTT index.
 PLAYLIST_URI = re.compile(r"^(?!#)(\S+)$", re.MULTILINE)
 VTT_IMAGE = re.compile(r"^(sprite\.jpg)(#xywh=\d+,\d+,\d+,\d+)$", re.MULTILINE)
+
+
+@bp.get("/preview/<int:title_id>")
+def preview(title_id: int):
+    """The muted preview a page should play for this title, chosen for the current profile."""
+    title = db.session.get(Title, title_id) if title_id < 2**31 else None
+    preview = preview_for(load_current_profile(), title) if title is not None else None
+    if preview is None:
+        return Response(status=204, headers={"Cache-Control": "private, no-store"})
+    response = jsonify(preview.as_json())
+    # Each page load is one draw of the bandit: never answered from a cache.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/<int:asset_id>/<path:name>")
@@ -91,12 +110,17 @@ def _check_still_allowed(asset_id: int, profile_id: int) -> None:
 
 
 def _may_see_a_player_of(asset: MediaAsset, profile: Profile) -> bool:
-    """The profile may see the asset's own title or, for a shared asset, one title that plays it."""
+    """The profile may see the asset's own title or, for a shared asset, one title that plays it
+    (or shows it as a trailer)."""
     if asset.title_id is not None:
         title = db.session.get(Title, asset.title_id)
         return title is not None and is_visible(title, profile)
     linked = select(Title.id).join(MediaLink, MediaLink.title_id == Title.id)
     query = restrict(linked.where(MediaLink.asset_id == asset.id), profile).limit(1)
+    if db.session.scalar(query) is not None:
+        return True
+    trailer = select(Title.id).join(TrailerVariant, TrailerVariant.title_id == Title.id)
+    query = restrict(trailer.where(TrailerVariant.asset_id == asset.id), profile).limit(1)
     return db.session.scalar(query) is not None
 
 

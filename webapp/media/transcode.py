@@ -121,10 +121,16 @@ def encode(
 
 
 def build(
-    source: Path, info: SourceInfo, out_dir: Path, preset: str, max_seconds: float, report: Report
+    source: Path,
+    info: SourceInfo,
+    out_dir: Path,
+    preset: str,
+    max_seconds: float,
+    report: Report,
+    max_rungs: int | None = None,
 ) -> list[Rendition]:
     """Write every file of the asset into `out_dir`; the renditions made, lowest first."""
-    renditions = ladder_for(info.width, info.height)
+    renditions = ladder_for(info.width, info.height, max_rungs)
     weights = [r.width * r.height for r in renditions]
     finishing = FINISHING_WEIGHT * sum(weights)
     total = sum(weights) + finishing

@@ -17,7 +17,7 @@ from webapp.models.catalog import (
 )
 from webapp.models.erasures import EventErasure
 from webapp.models.jobs import JOB_STATES, Job
-from webapp.models.media import MediaAsset, MediaLink
+from webapp.models.media import MediaAsset, MediaLink, TrailerVariant
 from webapp.models.ratelimits import RateLimitCounter
 from webapp.models.slugs import SlugHistory
 
@@ -46,6 +46,7 @@ __all__ = [
     "SignInSession",
     "SlugHistory",
     "Title",
+    "TrailerVariant",
     "WatchState",
     "title_genres",
     "title_keywords",

@@ -2,12 +2,13 @@
 
 An upload belongs to one film or episode. A shared asset (the demo clips) has
 no title of its own; media_links say which films and episodes play it, and a
-film's or episode's own upload, once ready, comes first.
+film's or episode's own upload, once ready, comes first. A trailer variant is
+a shared asset too (a short ladder), which trailer_variants attach to titles.
 """
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, false
+from sqlalchemy import Float, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.extensions import db
@@ -60,3 +61,23 @@ class MediaLink(db.Model):
     asset_id: Mapped[int] = mapped_column(
         ForeignKey("media_assets.id", ondelete="CASCADE"), index=True
     )
+
+
+class TrailerVariant(db.Model):
+    """One trailer cut of a title (a short cut, another opening), played as its muted preview.
+
+    The asset is a shared one (no title of its own): the demo's trailers are
+    attached to many titles, an admin's upload to one. Which variant a viewer
+    sees is the trailer bandit's choice (webapp.personalization.trailers).
+    """
+
+    __tablename__ = "trailer_variants"
+    __table_args__ = (UniqueConstraint("title_id", "name", name="uq_trailer_variants_title_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title_id: Mapped[int] = mapped_column(ForeignKey("titles.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(40))
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("media_assets.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

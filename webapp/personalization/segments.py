@@ -6,28 +6,26 @@ who is in which segment with `store_segments`; pages only read it.
 
 import numpy as np
 
-from webapp.caching import memo_file
-from webapp.insights import cache
+from webapp.personalization import store
 
 CACHE_NAME = "segments_map"
 
 
 def store_segments(profiles: np.ndarray, labels: np.ndarray) -> None:
     """Keep profile ids and their segment numbers for every worker."""
-    cache.store_arrays(CACHE_NAME, profiles=profiles, labels=labels)
+    store.store_arrays(CACHE_NAME, profiles=profiles, labels=labels)
 
 
 def segment_map() -> dict[int, int]:
     """profile id -> segment number, from the last refresh (empty before the first)."""
-    path = cache.cache_dir() / f"{CACHE_NAME}.npz"
 
     def build():
-        arrays = cache.load_arrays(CACHE_NAME)
+        arrays = store.load_arrays(CACHE_NAME)
         if arrays is None:
             return {}
         return dict(zip(arrays["profiles"].tolist(), arrays["labels"].tolist(), strict=True))
 
-    return memo_file(path, build) or {}
+    return store.memo(CACHE_NAME, build) or {}
 
 
 def segment_for(profile_id: int) -> int | None:

@@ -20,6 +20,7 @@ import numpy as np
 
 from webapp.activity import vocabulary as ev
 from webapp.catalog.service import slugify
+from webapp.media.demo_trailers import CUTS as DEMO_CUTS
 from webapp.seed.catalog_files import GENRES
 from webapp.seed.population import DEVICES, KIDS_SEGMENT, NIGHT_GENRES, Viewer
 
@@ -30,6 +31,8 @@ QUALITY_STARTUP_MEDIAN = {"tv": 1.8, "desktop": 0.9, "tablet": 1.2, "mobile": 1.
 QUALITY_STALL_CHANCE = {"tv": 0.05, "desktop": 0.03, "tablet": 0.08, "mobile": 0.15}
 COMPLETE_AT = 0.9
 ART_BOOST = 2.2  # planted: choice weight of an impression in the segment's preferred style
+PREVIEW_PLAY = 0.08  # chance that the hero's preview starts the title at once
+PREVIEW_BOOST = 4.0  # planted: that chance times this for the segment's trailer cut
 CARDS_VISIBLE = {"tv": 5, "desktop": 6, "tablet": 4, "mobile": 3}
 # Planted: which screen a session is on depends on the hour. Multipliers of
 # the viewer's own device habits (tv, desktop, mobile, tablet) by local
@@ -167,6 +170,7 @@ class ViewerSimulation:
         self.kids_starts: set[float] = set()
         self.z_kids = self._kids_preferences() if viewer.plan.shared_with_kids else None
         self.preferred_style = viewer.segment.artwork_style
+        self.preferred_cut = viewer.segment.trailer_cut
 
     # -- taste -----------------------------------------------------------------------------
 
@@ -335,6 +339,11 @@ class ViewerSimulation:
             budget *= 0.6
         end = t + budget
         impressions = self.home_page(t, available, z)
+        if impressions:
+            after = self.hero_preview(impressions[0][0], t, z, end)
+            if after is not None:
+                self.tidy_up(after)
+                return after
         t += 40.0 + float(rng.uniform(0, 40))
         if rng.random() < 0.12:  # just browsing
             return t
@@ -402,6 +411,21 @@ class ViewerSimulation:
                 )
                 impressions.append((index, row_key, row_pos, col_pos, variant, style))
         return impressions
+
+    def hero_preview(self, index: int, t: float, z: np.ndarray, end: float) -> float | None:
+        """The hero's muted preview, a random demo cut (`text`: the seed of trailer cuts turns it
+        into the variant id); the segment's planted cut more often starts the title at once.
+        The time after that playback, or None when the viewer browses on."""
+        cut = DEMO_CUTS[int(self.rng.integers(len(DEMO_CUTS)))].name
+        self.emit(t + 1.0, ev.PREVIEW, index, page="home", text=cut)
+        chance = PREVIEW_PLAY * (PREVIEW_BOOST if cut == self.preferred_cut else 1.0)
+        if self.rng.random() < chance * self.appeal_share(index, z):
+            return self.play(index, t + float(self.rng.uniform(8, 30)), z, end)
+        return None
+
+    def appeal_share(self, index: int, z: np.ndarray) -> float:
+        """How much more than usual the title appeals (0.5 to 1.5): taste still decides."""
+        return 0.5 + _sigmoid(self.appeal(index, z))
 
     def _top(self, score: np.ndarray, mask: np.ndarray, size: int = 12) -> list[int]:
         masked = np.where(mask, score, -np.inf)

@@ -1,6 +1,6 @@
 """The taste archetypes of simulated viewers: genres, keywords, era, hours and devices.
 
-Planted patterns (an artwork style per segment, daytime and evening genres,
+Planted patterns (an artwork style and a trailer cut per segment, daytime and evening genres,
 what a shared profile's adult watches at night) are what the insights reports
 are expected to find again in the log.
 """
@@ -27,6 +27,7 @@ class Segment:
     evening_genres: dict[str, float] = field(default_factory=dict)  # planted: from 18:00
     peak_hours: tuple[int, ...] = (21,)
     devices: tuple[float, float, float, float] = (0.5, 0.2, 0.2, 0.1)  # tv, desktop, mobile, tablet
+    trailer_cut: str = "Bright open"  # planted: the demo trailer cut that draws this segment in
 
 
 SEGMENTS = (
@@ -50,6 +51,7 @@ SEGMENTS = (
         evening_genres={"Crime": 0.7, "Thriller": 0.7, "Horror": 0.3},
         peak_hours=(21, 22),
         devices=(0.6, 0.15, 0.2, 0.05),
+        trailer_cut="Cold open",
     ),
     Segment(
         "classic-cinephiles",
@@ -75,6 +77,7 @@ SEGMENTS = (
         "typographic",
         peak_hours=(20, 14),
         devices=(0.45, 0.4, 0.05, 0.1),
+        trailer_cut="Cold open",
     ),
     Segment(
         "comfort-watchers",
@@ -136,6 +139,7 @@ SEGMENTS = (
         "portrait",
         peak_hours=(21, 23),
         devices=(0.55, 0.15, 0.2, 0.1),
+        trailer_cut="Quick cut",
     ),
     Segment(
         "curious-minds",
