@@ -24,7 +24,7 @@ PLANTED = {"Comedy": "Short cut", "Horror": "Cold open"}
 
 def add_cuts(title) -> None:
     for name in CUTS:
-        asset = MediaAsset(state="ready", renditions="240p,480p", source_name=f"trailer: {name}")
+        asset = MediaAsset(published=True, renditions="240p,480p", source_name=f"trailer: {name}")
         db.session.add(asset)
         db.session.flush()
         db.session.add(TrailerVariant(title_id=title.id, name=name, asset_id=asset.id))

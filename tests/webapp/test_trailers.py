@@ -50,13 +50,13 @@ def trailer_rows(app) -> list[tuple[int, str, str, str]]:
             select(
                 TrailerVariant.title_id,
                 TrailerVariant.name,
-                MediaAsset.state,
+                MediaAsset.published,
                 MediaAsset.renditions,
             )
             .join(MediaAsset, MediaAsset.id == TrailerVariant.asset_id)
             .order_by(TrailerVariant.id)
         )
-        return [tuple(r) for r in rows]
+        return [(t, n, "ready" if published else "not ready", r) for t, n, published, r in rows]
 
 
 def viewer(app, email: str, **profile):
@@ -147,7 +147,7 @@ def test_an_admin_uploads_a_trailer_and_sees_it_on_the_title_page(app, clips):
 def test_bad_trailer_uploads_are_refused_and_leave_nothing(app, clips, name, kind, status, message):
     film = add_film(app)
     with app.app_context():
-        asset = MediaAsset(state="ready", renditions="240p", source_name="trailer: x")
+        asset = MediaAsset(published=True, renditions="240p", source_name="trailer: x")
         db.session.add(asset)
         db.session.flush()
         db.session.add(TrailerVariant(title_id=film, name="Cold open", asset_id=asset.id))

@@ -23,7 +23,7 @@ from sqlalchemy import and_, insert, select, update
 from webapp import jobs
 from webapp.activity import vocabulary as ev
 from webapp.extensions import db
-from webapp.media import ffmpeg, storage
+from webapp.media import assets, ffmpeg, storage
 from webapp.media.assets import AssetRecord
 from webapp.media.demo import DEMO_PRESET, _font
 from webapp.media.pipeline import transcode_work
@@ -101,7 +101,7 @@ def trailer_assets() -> dict[str, MediaAsset]:
     rows = db.session.scalars(
         select(MediaAsset).where(
             MediaAsset.title_id.is_(None),
-            MediaAsset.state == "ready",
+            MediaAsset.published,
             MediaAsset.source_name.startswith(SOURCE_PREFIX),
         )
     )
@@ -109,10 +109,7 @@ def trailer_assets() -> dict[str, MediaAsset]:
 
 
 def _build(key: str, source: Path) -> MediaAsset:
-    asset = MediaAsset(episode_id=None, state="queued", source_name=key)
-    db.session.add(asset)
-    db.session.commit()
-    asset_id = asset.id
+    asset_id = assets.create(None, None, key).id
     work = transcode_work(
         AssetRecord(asset_id), source, preset=DEMO_PRESET, max_rungs=PREVIEW_RUNGS
     )

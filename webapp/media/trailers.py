@@ -15,10 +15,11 @@ import numpy as np
 from flask import has_request_context
 from sqlalchemy import select
 
+from webapp import jobs
 from webapp.catalog.visibility import is_visible
 from webapp.extensions import db
 from webapp.input_guard import storable
-from webapp.media import signing
+from webapp.media import assets, signing
 from webapp.media.playback import media_url
 from webapp.models import MediaAsset, Profile, Title, TrailerVariant
 from webapp.personalization import choose_trailer
@@ -41,11 +42,11 @@ def clean_name(title: Title, name: str | None) -> str:
     if len(name) > NAME_LIMIT or not storable(name):
         raise BadTrailerName(f"A trailer name is at most {NAME_LIMIT} plain characters.")
     taken = db.session.scalar(
-        select(MediaAsset.state)
+        select(MediaAsset)
         .join(TrailerVariant, TrailerVariant.asset_id == MediaAsset.id)
         .where(TrailerVariant.title_id == title.id, TrailerVariant.name == name)
     )
-    if taken is not None and taken != "failed":
+    if taken is not None and _state(taken) != "failed":
         raise BadTrailerName(f"“{title.name}” already has a trailer named “{name}”.")
     return name
 
@@ -55,26 +56,20 @@ def create(title: Title, name: str, source_name: str) -> tuple[MediaAsset, Trail
 
     A failed upload of the same name makes way for it.
     """
-    failed = db.session.scalars(
+    named = db.session.scalars(
         select(MediaAsset)
         .join(TrailerVariant, TrailerVariant.asset_id == MediaAsset.id)
-        .where(
-            TrailerVariant.title_id == title.id,
-            TrailerVariant.name == name,
-            MediaAsset.state == "failed",
-        )
+        .where(TrailerVariant.title_id == title.id, TrailerVariant.name == name)
     ).all()
-    for old in failed:
+    for old in (a for a in named if _state(a) == "failed"):
         db.session.delete(old)  # its trailer_variants row goes by ON DELETE CASCADE
     db.session.flush()
     asset = MediaAsset(
-        title_id=None,
-        episode_id=None,
-        state="queued",
-        source_name=(SOURCE_PREFIX + source_name)[:255],
+        title_id=None, episode_id=None, source_name=(SOURCE_PREFIX + source_name)[:255]
     )
     db.session.add(asset)
     db.session.flush()
+    db.session.add(jobs.NamedJob(assets.job_name(asset.id)).queued_row(asset_id=asset.id))
     variant = TrailerVariant(title_id=title.id, name=name, asset_id=asset.id)
     db.session.add(variant)
     db.session.commit()
@@ -100,10 +95,19 @@ def trailers_of(title_id: int) -> list[TrailerRow]:
         .where(TrailerVariant.title_id == title_id)
         .order_by(TrailerVariant.id)
     )
-    return [
-        TrailerRow(v.id, v.name, a.state, a.rendition_names, a.duration_seconds, a.error)
-        for v, a in rows
-    ]
+    out = []
+    for v, a in rows:
+        status = assets.status_of(a)
+        state = "ready" if a.published else status.state
+        out.append(
+            TrailerRow(v.id, v.name, state, a.rendition_names, a.duration_seconds, status.error)
+        )
+    return out
+
+
+def _state(asset: MediaAsset) -> str:
+    """ "ready" once published, else its transcode job's state (queued, running or failed)."""
+    return "ready" if asset.published else assets.status_of(asset).state
 
 
 @dataclass(frozen=True)
@@ -135,7 +139,7 @@ def preview_for(
     ready = db.session.execute(
         select(TrailerVariant.id, TrailerVariant.name, TrailerVariant.asset_id)
         .join(MediaAsset, MediaAsset.id == TrailerVariant.asset_id)
-        .where(TrailerVariant.title_id == title.id, MediaAsset.state == "ready")
+        .where(TrailerVariant.title_id == title.id, MediaAsset.published)
         .order_by(TrailerVariant.id)
     ).all()
     if not ready:
