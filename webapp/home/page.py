@@ -3,10 +3,11 @@
 The key holds everything the rows are computed from beyond the catalog: the
 profile's own state (a fingerprint of its resume points, ratings, list and
 episode progress, read in one indexed query), its maturity limit, whether it
-hides AI-generated titles, its name, the served model version, and the ages
-of the catalog index and the trending figures. The catalog itself is covered
-by the app's page cache being emptied on every catalog change
-(webapp.caching). The cached HTML holds nothing tied to a browser session.
+hides AI-generated titles, its name, the served model version, the ages of
+the catalog index and the trending figures, and the request's coarse time of
+day and device where context re-ranks the profile (webapp.home.context_rows).
+The catalog itself is covered by the app's page cache being emptied on every
+catalog change (webapp.caching). The cached HTML holds nothing tied to a browser session.
 """
 
 import hashlib
@@ -20,6 +21,7 @@ from sqlalchemy import bindparam, func, select
 from webapp.caching import catalog_caches
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
+from webapp.home import context_rows
 from webapp.home.catalog_index import CatalogIndex, catalog_index
 from webapp.home.fill import ALWAYS_SHOWN, MIN_ROW, fill
 from webapp.home.planning import plan_rows
@@ -96,6 +98,7 @@ def home_rows_html(profile: Profile) -> str:
     """The rows' HTML from the app's page cache, or built now when anything they depend on changed."""
     caches = catalog_caches()
     index, model, version = page_inputs()
+    situation = context_rows.situation(profile)
     key = (
         profile.id,
         profile.name,
@@ -105,11 +108,12 @@ def home_rows_html(profile: Profile) -> str:
         version,
         index.built_at,
         trending().computed_at,
+        context_rows.cache_part(model, profile.id, situation),
     )
     blob = caches.get(caches.pages, key)
     if blob is not None:
         return zlib.decompress(blob).decode()
-    page = build_home(profile, index, model, version)
+    page = build_home(profile, index, model, version, situation)
     hero = page.hero
     html = render_template(
         "browse/_home_rows.html",
@@ -125,16 +129,19 @@ def home_rows_html(profile: Profile) -> str:
     return html
 
 
-def build_home(profile: Profile, index: CatalogIndex, model, version: str | None) -> HomePage:
+def build_home(
+    profile: Profile, index: CatalogIndex, model, version: str | None, situation=None
+) -> HomePage:
     """The rows for this profile, as typed values ready for the template.
 
     Planned as title ids, filled under the page-wide caps, then the chosen
     titles are loaded in one query that applies the visibility rule once more.
+    ``situation`` is the request's time of day and device (webapp.home.context_rows).
     """
     own = read_profile_rows(profile.id)
     state = load_state(profile.id, own)
     history = profile_history(profile.id, rows=own)
-    filled = fill(plan_rows(profile, index, state, history, model), index)
+    filled = fill(plan_rows(profile, index, state, history, model, situation), index)
 
     needed = {c.title_id for r in filled for c in r.cards} | {r.anchor for r in filled if r.anchor}
     titles = {

@@ -8,11 +8,11 @@ nothing); `webapp.home.fill` then caps and orders them.
 
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from webapp.home import diversity
+from webapp.home import context_rows, diversity
 from webapp.home.catalog_index import CatalogIndex
 from webapp.home.fill import MAX_ROW
 from webapp.home.state import ProfileState
@@ -110,6 +110,8 @@ class _Context:
     blocked: set[int]
     seen: set[int]
     fresh: list[int]  # visible, unseen, unblocked titles, best first
+    situation: object = None  # the request's time of day and device (webapp.home.context_rows)
+    context_rows: list[PlannedRow] = field(default_factory=list)
 
     def card(self, t: int, reason: str | None = None, **extra) -> Card:
         return Card(t, reason or self.scores.reasons.get(t), self.scores.match(t), **extra)
@@ -175,13 +177,22 @@ def _top_picks(ctx: _Context) -> PlannedRow:
         )
     diverse = diversity.arm(ctx.profile.id) == "diverse"
     # Twice a row's length leaves room for the page-wide caps; calibration needs a wider pool.
-    picks = model.recommend_for_history(
+    chosen = context_rows.recommend(
+        model,
+        ctx.profile.id,
+        ctx.situation,
         history,
         k=MAX_ROW * (3 if diverse else 2),
         exclude=ctx.blocked | ctx.seen,
         allowed=ctx.allowed_arr,
+        card=ctx.card,
     )
-    reasons = {r.item_id: wording.reason(r, model, ctx.state.watched) for r in picks}
+    picks, lifted = chosen.picks, chosen.reasons
+    ctx.context_rows += chosen.rows
+    reasons = {
+        r.item_id: lifted.get(r.item_id) or wording.reason(r, model, ctx.state.watched)
+        for r in picks
+    }
     order = [r.item_id for r in picks]
     if diverse:
         order = diversity.calibrate(
@@ -315,7 +326,12 @@ def _taste_rows(ctx: _Context, trend: Trending) -> Iterator[PlannedRow]:
 
 
 def plan_rows(
-    profile: Profile, index: CatalogIndex, state: ProfileState, history: dict[int, float], model
+    profile: Profile,
+    index: CatalogIndex,
+    state: ProfileState,
+    history: dict[int, float],
+    model,
+    situation=None,
 ) -> list[PlannedRow]:
     allowed_arr = index.allowed(profile)
     allowed = set(allowed_arr.tolist())
@@ -338,11 +354,13 @@ def plan_rows(
         blocked,
         seen,
         fresh,
+        situation,
     )
     trend = trending()
     own = list(_own_rows(ctx))
     rows = [r for r in own if r.key == "continue"]
     rows.append(_top_picks(ctx))
+    rows += ctx.context_rows
     rows += _because_rows(ctx)
     rows += _trending_rows(ctx, trend)
     rows.append(
