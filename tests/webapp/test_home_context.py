@@ -8,8 +8,13 @@ from markupsafe import escape
 from sqlalchemy import select
 
 from tests.conftest import AuthActions
-from tests.webapp.test_context_training import known_log  # noqa: F401  the hand-made log
-from tests.webapp.test_insights_support import NOW
+from tests.webapp.test_context_training import (  # noqa: F401  the hand-made log
+    SATURDAY_8AM,
+    TUESDAY_11PM,
+    _play,
+    known_log,
+)
+from tests.webapp.test_insights_support import NOW, LogBuilder
 from webapp.extensions import db
 from webapp.home import context_rows
 from webapp.models import Account, Profile, WatchState
@@ -170,3 +175,66 @@ def test_without_a_cookie_the_households_last_zone_gives_the_local_time(served, 
     with served.app_context():
         zone = db.session.scalar(select(Account.time_zone).where(Account.id == account_id))
         assert zone == "Europe/Paris"
+
+
+@pytest.fixture
+def wide_log(app):
+    """Sixty films of each of animation and thrillers, twenty dramas, the same habits as above.
+
+    "Shared" watches twelve animated films on Saturday mornings on the TV and
+    twelve thrillers on Tuesday nights on a phone; eight crowd profiles watch
+    everything at every hour on a computer, so the hybrid has neighbours.
+    """
+    with app.app_context():
+        b = LogBuilder()
+        animation = [b.title(f"Cartoon {n}", ["Animation"]) for n in range(60)]
+        thrillers = [b.title(f"Night {n}", ["Thriller"]) for n in range(60)]
+        dramas = [b.title(f"Drama {n}", ["Drama"]) for n in range(20)]
+        shared = b.profile("Shared")
+        crowd = [b.profile(f"Crowd{n}") for n in range(8)]
+        week = timedelta(days=7)
+        for n in range(12):
+            _play(b, shared, animation[n], SATURDAY_8AM - (12 - n) * week, 8, 5, "tv")
+            _play(b, shared, thrillers[n], TUESDAY_11PM - (12 - n) * week, 23, 1, "mobile")
+        for k, profile in enumerate(crowd):
+            for n in range(60):
+                for films, offset in ((animation, 0), (thrillers, 1), (dramas, 2)):
+                    if n >= len(films) or (n + k + offset) % 3 == 0:
+                        continue
+                    at = NOW - timedelta(days=60 - n, hours=offset + k)
+                    _play(b, profile, films[n], at, (7 + 5 * offset + k) % 24, n % 7, "desktop")
+        b.commit()
+        for title in animation[:12] + thrillers[:12]:
+            db.session.add(_finished(shared.id, title.id))
+        db.session.commit()
+        train_model(app.config["MODEL_DIR"], now=NOW, evaluate=False)
+        store = model_store()
+        store.invalidate()
+        store.get().context.enabled = True
+        app.config["WIDE"] = {
+            "shared": shared.id,
+            "animation": {t.id for t in animation},
+            "thrillers": {t.id for t in thrillers},
+        }
+    return app
+
+
+def test_a_row_of_what_the_morning_lifts_below_top_picks(wide_log, monkeypatch):
+    wide = wide_log.config["WIDE"]
+    client = _viewer(wide_log, wide["shared"])
+    morning = _home(client, monkeypatch, SATURDAY_7AM_UTC, TV, "Europe/Paris")
+    keys = list(dict.fromkeys(row for _, row in CARD.findall(morning)))
+    assert keys[:2] == ["top-picks", "context-weekend-morning-tv"]
+    assert "Weekend morning picks on the TV" in morning
+    row = _row(morning, "context-weekend-morning-tv")
+    assert len(row) >= 10 and set(row) <= wide["animation"]
+    # It adds titles: none of them is among the first cards of Top Picks.
+    assert not set(row) & set(_row(morning, "top-picks")[:20])
+    night = _home(client, monkeypatch, TUESDAY_11PM_UTC, PHONE, "Europe/London")
+    assert "Tonight on your phone" in night
+    assert set(_row(night, "context-weekday-night-mobile")) <= wide["thrillers"]
+    # Switched off: no such row.
+    with wide_log.app_context():
+        model_store().get().context.enabled = False
+    off = _home(client, monkeypatch, SATURDAY_7AM_UTC, TV, "Europe/Paris")
+    assert "context-" not in off and "Weekend morning picks" not in off
