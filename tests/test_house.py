@@ -29,7 +29,6 @@ LONG_MODULES = {
     "recommender/hybrid/model.py": "the hybrid's fitting with the formula it fits written out in its docstring",
     "recommender/base.py": "one abstract class: most of it is the API's documentation; splitting it would scatter one contract",
     "recommender/evaluate.py": "the offline protocol read top to bottom (split, tune, score, report), as PROTOCOL.md states it",
-    "recommender/context.py": "the context re-ranker, its features, fit and significance test in one place: to be split",
     "webapp/seed/simulate.py": "one viewer's simulated session as one state machine: to be split by behaviour",
     "migrations/versions/0001_initial_schema.py": "a migration is history: never edited",
     "benchmarks/faults.py": "a benchmark script run as one program, each scenario a function",

@@ -82,3 +82,20 @@
     }).catch(function () {});
   });
 })();
+
+/* The viewer's time zone in a cookie, so the home page knows the local time of day.
+   Only a plain IANA name ("Europe/Paris") is sent; the server checks it again. */
+(function () {
+  "use strict";
+  var zone;
+  try {
+    zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  } catch (e) {
+    return;
+  }
+  if (!zone || zone.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-\/]*$/.test(zone)) return;
+  var cookie = "tz=" + zone;
+  if (document.cookie.split("; ").indexOf(cookie) >= 0) return;
+  document.cookie = cookie + "; path=/; max-age=31536000; SameSite=Lax" +
+    (location.protocol === "https:" ? "; Secure" : "");
+})();

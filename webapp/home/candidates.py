@@ -7,13 +7,13 @@ one value and every card's reason names evidence the profile really gave.
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from webapp.home.catalog_index import CatalogIndex
 from webapp.home.state import ProfileState
-from webapp.home.types import Card
+from webapp.home.types import Card, PlannedRow
 from webapp.models import Profile
 
 # The lowest "N% match" a card shows: the profile's top fifth of the catalog.
@@ -64,6 +64,8 @@ class Candidates:
     fresh: list[int]  # allowed, unseen, unblocked titles, best first
     picked: set[int]  # thumbs up given only as onboarding picks
     kind: str | None = None  # None (home), "film" or "series"
+    situation: object = None  # the request's time of day and device (webapp.home.context_rows)
+    context_rows: list[PlannedRow] = field(default_factory=list)
 
     def card(self, t: int, reason: str | None = None, **extra) -> Card:
         return Card(t, reason or self.scores.reasons.get(t), self.scores.match(t), **extra)

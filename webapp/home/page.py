@@ -3,10 +3,11 @@
 The key holds everything the rows are computed from beyond the catalog: the
 profile's own state (a fingerprint of its resume points, ratings, list and
 episode progress, read in one indexed query), its maturity limit, whether it
-hides AI-generated titles, its name, the served model version, and the ages
-of the catalog index and the trending figures. The catalog itself is covered
-by the app's page cache being emptied on every catalog change
-(webapp.caching). The cached HTML holds nothing tied to a browser session.
+hides AI-generated titles, its name, the served model version, the ages of
+the catalog index and the trending figures, and the request's coarse time of
+day and device where context re-ranks the profile (webapp.home.context_rows).
+The catalog itself is covered by the app's page cache being emptied on every
+catalog change (webapp.caching). The cached HTML holds nothing tied to a browser session.
 """
 
 import hashlib
@@ -20,6 +21,7 @@ from sqlalchemy import bindparam, func, select
 from webapp.caching import catalog_caches
 from webapp.catalog.visibility import restrict
 from webapp.extensions import db
+from webapp.home import context_rows
 from webapp.home.cards import showcase
 from webapp.home.catalog_index import CatalogIndex, catalog_index
 from webapp.home.fill import ALWAYS_SHOWN, MIN_ROW, fill
@@ -104,6 +106,7 @@ def home_rows_html(profile: Profile, kind: str | None = None) -> str:
     """
     caches = catalog_caches()
     index, model, version = page_inputs()
+    situation = context_rows.situation(profile)
     key = (
         kind,
         profile.id,
@@ -114,11 +117,12 @@ def home_rows_html(profile: Profile, kind: str | None = None) -> str:
         version,
         index.built_at,
         trending().computed_at,
+        context_rows.cache_part(model, profile.id, situation),
     )
     blob = caches.get(caches.pages, key)
     if blob is not None:
         return zlib.decompress(blob).decode()
-    page = build_home(profile, index, model, version, kind)
+    page = build_home(profile, index, model, version, kind, situation)
     hero = page.hero
     html = render_template(
         "browse/_home_rows.html",
@@ -137,17 +141,23 @@ def home_rows_html(profile: Profile, kind: str | None = None) -> str:
 
 
 def build_home(
-    profile: Profile, index: CatalogIndex, model, version: str | None, kind: str | None = None
+    profile: Profile,
+    index: CatalogIndex,
+    model,
+    version: str | None,
+    kind: str | None = None,
+    situation=None,
 ) -> HomePage:
     """The rows for this profile (of one kind of title, or all), as typed values for the template.
 
     Planned as title ids, filled under the page-wide caps, then the chosen
     titles are loaded in one query that applies the visibility rule once more.
+    ``situation`` is the request's time of day and device (webapp.home.context_rows).
     """
     own = read_profile_rows(profile.id)
     state = load_state(profile.id, own)
     history = profile_history(profile.id, rows=own)
-    filled = fill(plan_rows(profile, index, state, history, model, kind), index)
+    filled = fill(plan_rows(profile, index, state, history, model, kind, situation), index)
 
     needed = {c.title_id for r in filled for c in r.cards}
     needed |= {r.anchor for r in filled if r.anchor} | {

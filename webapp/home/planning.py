@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
-from webapp.home import diversity
+from webapp.home import context_rows, diversity
 from webapp.home.candidates import Candidates, Scores
 from webapp.home.catalog_index import CatalogIndex
 from webapp.home.fill import MAX_ROW
@@ -106,13 +106,22 @@ def _top_picks(ctx: Candidates) -> PlannedRow:
         )
     diverse = diversity.arm(ctx.profile.id) == "diverse"
     # Twice a row's length leaves room for the page-wide caps; calibration needs a wider pool.
-    picks = model.recommend_for_history(
+    chosen = context_rows.recommend(
+        model,
+        ctx.profile.id,
+        ctx.situation,
         history,
         k=MAX_ROW * (3 if diverse else 2),
         exclude=ctx.blocked | ctx.seen,
         allowed=ctx.allowed_arr,
+        card=ctx.card,
     )
-    reasons = {r.item_id: wording.reason(r, model, evidence=ctx.evidence) for r in picks}
+    picks, lifted = chosen.picks, chosen.reasons
+    ctx.context_rows += chosen.rows
+    reasons = {
+        r.item_id: lifted.get(r.item_id) or wording.reason(r, model, evidence=ctx.evidence)
+        for r in picks
+    }
     order = [r.item_id for r in picks]
     if diverse:
         order = diversity.calibrate(
@@ -233,6 +242,7 @@ def plan_rows(
     history: dict[int, float],
     model,
     kind: str | None = None,
+    situation=None,
 ) -> list[PlannedRow]:
     """Every row a page may show: the home page (kind None) or the Films or Series page."""
     visible = index.allowed(profile)
@@ -262,11 +272,13 @@ def plan_rows(
         fresh,
         picked,
         kind,
+        situation,
     )
     trend = trending()
     own = list(_own_rows(ctx))
     rows = [r for r in own if r.key == "continue"]
     rows.append(_top_picks(ctx))
+    rows += ctx.context_rows
     rows += _because_rows(ctx)
     rows += _trending_rows(ctx, trend)
     rows.append(

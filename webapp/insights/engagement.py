@@ -8,11 +8,12 @@ cohort's week-w retention is the share of its profiles active in its w-th
 week.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import numpy as np
 
+from webapp.insights.daypart_genres import DaypartGenres, agreement, daypart_genres
 from webapp.insights.log_records import DAYPARTS, daypart_of
 from webapp.insights.logview import LogView
 from webapp.insights.stats import share
@@ -55,6 +56,9 @@ class EngagementReport:
     dayparts: list[BreakdownRow]
     devices: list[BreakdownRow]
     cohorts: list[Cohort]
+    # Each daypart's leading genres in the log beside what the home page's ranking learned.
+    daypart_genres: list[DaypartGenres] = field(default_factory=list)
+    daypart_agreement: str = ""
 
 
 def daily(log: LogView) -> list[DayRow]:
@@ -126,9 +130,11 @@ def cohorts(log: LogView) -> list[Cohort]:
     return out
 
 
-def engagement_report(log: LogView) -> EngagementReport:
+def engagement_report(log: LogView, context=None) -> EngagementReport:
+    """The report; ``context`` is the served model's context table (None: not compared)."""
     s, act = log.sittings, log.activity
     active = np.unique(act.profile).size
+    by_daypart = daypart_genres(log, context)
     devices = sorted(set(s.device.tolist())) if len(s) else []
     device_index = {d: i for i, d in enumerate(devices)}
     device_groups = np.fromiter((device_index[d] for d in s.device), dtype=np.int64, count=len(s))
@@ -143,4 +149,6 @@ def engagement_report(log: LogView) -> EngagementReport:
         dayparts=breakdown(log, daypart_of(s.hour), list(DAYPARTS)),
         devices=breakdown(log, device_groups, devices),
         cohorts=cohorts(log),
+        daypart_genres=by_daypart,
+        daypart_agreement=agreement(by_daypart),
     )

@@ -24,6 +24,7 @@ from webapp.extensions import db
 from webapp.insights import cache
 from webapp.insights.artwork_bandit import bandit_report
 from webapp.insights.churn import churn_report
+from webapp.insights.daypart_genres import served_context
 from webapp.insights.demand import demand_report
 from webapp.insights.engagement import engagement_report
 from webapp.insights.experiments import experiment_report
@@ -93,7 +94,10 @@ def refresh_all(
     labels = {s["number"]: s["label"] for s in segments["segments"]}
     timed("artwork", lambda: cache.store("artwork", bandit_report(log, labels)))
     timed("trailers", lambda: cache.store("trailers", trailer_report(log, labels)))
-    timed("engagement", lambda: cache.store("engagement", engagement_report(log)))
+    timed(
+        "engagement",
+        lambda: cache.store("engagement", engagement_report(log, served_context())),
+    )
     timed("churn", lambda: cache.store("churn", churn_report(log)))
     timed(
         "experiments",

@@ -239,6 +239,23 @@ TABLES = [
     Table("engagement", "devices", "By device", lambda p: p["devices"], BREAKDOWN_COLUMNS),
     Table(
         "engagement",
+        "daypart-genres",
+        "Genres by daypart: the log and the home page's ranking (lean = share ÷ overall share)",
+        lambda p: p.get("daypart_genres", []),
+        (
+            Column("Daypart", "daypart"),
+            Column("Local hours", "hours"),
+            Column("Sittings", "sittings", "int"),
+            Column("The log leans to", _pairs("log", "{:.2f}×")),
+            Column("The ranking learned", _pairs("ranking", "{:.2f}×")),
+            Column(
+                "Agree",
+                lambda r: {True: "yes", False: "no"}.get(r["agrees"], "no model to compare"),
+            ),
+        ),
+    ),
+    Table(
+        "engagement",
         "cohorts",
         "Weekly cohort retention (profiles created in the window)",
         _cohort_rows,

@@ -32,6 +32,9 @@ class Account(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # No longer read: sign-in sessions (SignInSession) decide who is signed in.
     session_token: Mapped[str] = mapped_column(String(64), default="")
+    # The IANA zone a browser of this household last sent: the home page's
+    # local time of day when a request comes without one.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
 
     profiles: Mapped[list["Profile"]] = relationship(
         back_populates="account", cascade="all, delete-orphan", order_by="Profile.id"

@@ -1,4 +1,4 @@
-"""Time of day and device: re-weighting the hybrid's top candidates by when and where.
+"""The context re-ranker: per-profile genre lifts by context cell, fitted, applied and stored.
 
 Chosen approach: per-profile genre affinities by context cell (daypart x
 weekday/weekend x device class), shrunk toward the household's and then the
@@ -10,8 +10,8 @@ without per-profile features; the affinities are also readable ("weekend
 mornings on the TV") and cost one table lookup per request.
 
 A profile is only re-ranked when its own log shows a context pattern (a
-permutation G-test of genre against context cell); any other profile keeps
-the hybrid's order exactly.
+permutation G-test of genre against context cell, `tables.has_pattern`); any
+other profile keeps the hybrid's order exactly.
 """
 
 from __future__ import annotations
@@ -22,68 +22,16 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from .metrics import ndcg_at_k, recall_at_k
-
-__all__ = [
-    "DAYPARTS",
-    "DEVICE_CLASSES",
-    "WEEKPARTS",
-    "ContextModel",
-    "compare_with_context",
-    "context_cells",
-    "context_rerank",
-    "decide",
-    "reason_text",
-]
-
-DAYPARTS = ("morning", "afternoon", "evening", "night")
-WEEKPARTS = ("weekday", "weekend")
-DEVICE_CLASSES = ("tv", "desktop", "mobile", "tablet")
-N_CELLS = len(DAYPARTS) * len(WEEKPARTS) * len(DEVICE_CLASSES)
-DEVICE_WORDS = {"tv": "the TV", "desktop": "a computer", "mobile": "a phone", "tablet": "a tablet"}
-
-
-def daypart_of(hours) -> np.ndarray:
-    """Local hour -> 0 morning (5-11), 1 afternoon (12-16), 2 evening (17-21), 3 night (22-4)."""
-    h = np.asarray(hours, dtype=np.int64) % 24
-    return np.select(
-        [(h >= 5) & (h <= 11), (h >= 12) & (h <= 16), (h >= 17) & (h <= 21)], [0, 1, 2], 3
-    )
-
-
-def context_cells(hours, weekdays, devices) -> np.ndarray:
-    """Cell index per event (-1 when a part is missing or unknown); weekday 0 = Monday."""
-    hours = np.asarray(hours, dtype=np.float64)
-    weekdays = np.asarray(weekdays, dtype=np.float64)
-    device_codes = np.array(
-        [DEVICE_CLASSES.index(d) if d in DEVICE_CLASSES else -1 for d in devices]
-    )
-    valid = np.isfinite(hours) & np.isfinite(weekdays) & (device_codes >= 0)
-    h = np.where(valid, hours, 0).astype(np.int64)
-    w = np.where(valid, weekdays, 0).astype(np.int64)
-    weekend = (w % 7 >= 5).astype(np.int64)
-    cells = (weekend * len(DAYPARTS) + daypart_of(h)) * len(DEVICE_CLASSES) + device_codes
-    return np.where(valid, cells, -1)
-
-
-def cell_key(cell: int) -> str:
-    """'weekend-morning-tv' for a cell index."""
-    rest, device = divmod(int(cell), len(DEVICE_CLASSES))
-    weekpart, daypart = divmod(rest, len(DAYPARTS))
-    return f"{WEEKPARTS[weekpart]}-{DAYPARTS[daypart]}-{DEVICE_CLASSES[device]}"
-
-
-def reason_text(key: str) -> str:
-    """'weekend-morning-tv' -> 'weekend mornings on the TV'."""
-    weekpart, daypart, device = key.split("-")
-    return f"{weekpart} {daypart}s on {DEVICE_WORDS[device]}"
-
-
-def _cell_of_request(hour, weekday, device_class) -> int:
-    try:
-        return int(context_cells([hour], [weekday], [device_class])[0])
-    except (TypeError, ValueError):
-        return -1
+from .cells import (
+    DAYPARTS,
+    DEVICE_CLASSES,
+    N_CELLS,
+    WEEKPARTS,
+    cell_key,
+    cell_of_request,
+    context_cells,
+)
+from .tables import grouped, has_pattern, shrunk_ratio, summed
 
 
 @dataclass
@@ -125,6 +73,8 @@ class ContextModel:
         self.item_genres = np.zeros((0, 0), dtype=np.float32)
         self.profile_ids = np.zeros(0, dtype=np.int64)
         self.lifts = np.zeros((0, N_CELLS, 0), dtype=np.float32)
+        # Genre shares of all choices per cell: what the site as a whole watches when.
+        self.site_counts = np.zeros((N_CELLS, 0), dtype=np.float32)
         self.metrics: dict = {}
 
     # -- fitting -----------------------------------------------------------------------------
@@ -159,8 +109,9 @@ class ContextModel:
             return self
         shares = sparse.csr_matrix(self.item_genres[rows].astype(np.float64))
 
-        site = self._table(np.zeros(len(users), dtype=np.int64), cells, shares, 1)[0]
-        site_ratio = self._ratio(site, self.site_prior, np.ones_like(site))
+        site = summed(np.arange(len(users)), cells, shares)
+        self.site_counts = site.astype(np.float32)
+        site_ratio = shrunk_ratio(site, self.site_prior, np.ones_like(site))
 
         _, account_of_event = np.unique(accounts, return_inverse=True)
         user_keys, user_of_event = np.unique(users, return_inverse=True)
@@ -168,18 +119,19 @@ class ContextModel:
         account_of_user[user_of_event] = account_of_event
         counts = np.bincount(user_of_event, minlength=len(user_keys))
         candidates = np.flatnonzero(counts >= self.min_events)
-        by_user = self._grouped(user_of_event)
-        by_account = self._grouped(account_of_event)
+        by_user = grouped(user_of_event)
+        by_account = grouped(account_of_event)
 
         ids, lifts = [], []
         for u in candidates.tolist():
             rows = by_user(u)
-            if not self._has_pattern(cells[rows], shares[rows], int(user_keys[u])):
+            seed = int(user_keys[u])
+            if not has_pattern(cells[rows], shares[rows], seed, self.permutations, self.alpha):
                 continue
-            own = self._table(np.zeros(len(rows), dtype=np.int64), cells[rows], shares[rows], 1)[0]
-            household = self._sum(by_account(int(account_of_user[u])), cells, shares)
-            account_ratio = self._ratio(household, self.account_prior, site_ratio)
-            ratio = self._ratio(own, self.profile_prior, account_ratio)
+            own = summed(rows, cells, shares)
+            household = summed(by_account(int(account_of_user[u])), cells, shares)
+            account_ratio = shrunk_ratio(household, self.account_prior, site_ratio)
+            ratio = shrunk_ratio(own, self.profile_prior, account_ratio)
             ids.append(int(user_keys[u]))
             lifts.append(np.log(ratio).astype(np.float32))
         self.profile_ids = np.asarray(ids, dtype=np.int64)
@@ -209,68 +161,33 @@ class ContextModel:
         found = (self.item_ids[pos] == ids) & (self.item_genres[pos].sum(axis=1) > 0)
         return np.where(found, pos, -1)
 
-    @staticmethod
-    def _table(group: np.ndarray, cells: np.ndarray, shares, n_groups: int) -> np.ndarray:
-        """Genre shares summed per (group, cell): array (n_groups, cells, genres)."""
-        index = sparse.csr_matrix(
-            (np.ones(len(cells)), (group * N_CELLS + cells, np.arange(len(cells)))),
-            shape=(n_groups * N_CELLS, len(cells)),
-        )
-        return (index @ shares).toarray().reshape(n_groups, N_CELLS, -1)
-
-    @staticmethod
-    def _grouped(group: np.ndarray):
-        """A function: group number -> the rows of its events."""
-        order = np.argsort(group, kind="stable")
-        starts = np.searchsorted(group[order], np.arange(group.max() + 2))
-        return lambda g: order[starts[g] : starts[g + 1]]
-
-    def _sum(self, rows: np.ndarray, cells: np.ndarray, shares) -> np.ndarray:
-        return self._table(np.zeros(len(rows), dtype=np.int64), cells[rows], shares[rows], 1)[0]
-
-    @staticmethod
-    def _ratio(observed: np.ndarray, prior: float, parent: np.ndarray) -> np.ndarray:
-        """Observed / expected-without-context, shrunk toward ``parent`` (a gamma prior)."""
-        total = observed.sum()
-        expected = (
-            observed.sum(axis=1, keepdims=True) * observed.sum(axis=0, keepdims=True) / total
-            if total > 0
-            else np.zeros_like(observed)
-        )
-        return (observed + prior * parent) / (expected + prior)
-
-    def _has_pattern(self, cells: np.ndarray, shares, seed: int) -> bool:
-        """Permutation G-test of independence between context cell and genre, on one profile.
-
-        The chi-squared approximation is far too conservative on a profile's
-        sparse table with fractional counts; shuffling the profile's own
-        context labels gives the statistic's null distribution directly.
-        """
-        n = len(cells)
-        if len(np.unique(cells)) < 2:
-            return False
-        rng = np.random.default_rng([seed, 104729])
-        labels = np.vstack([cells, rng.permuted(np.tile(cells, (self.permutations, 1)), axis=1)])
-        copies = len(labels)
-        tables = self._table(
-            np.repeat(np.arange(copies), n),
-            labels.ravel(),
-            sparse.vstack([shares] * copies),
-            copies,
-        )
-        # Shuffling keeps every cell's and every genre's total, so one expectation serves all.
-        expected = tables[0].sum(axis=1, keepdims=True) * tables[0].sum(axis=0, keepdims=True)
-        expected = expected / n
-        with np.errstate(divide="ignore", invalid="ignore"):
-            terms = np.where(tables > 0, tables * np.log(tables / expected), 0.0)
-        g = 2.0 * terms.sum(axis=(1, 2))
-        p_value = (1 + np.sum(g[1:] >= g[0] - 1e-9)) / copies
-        return bool(p_value < self.alpha)
-
     # -- serving -----------------------------------------------------------------------------
 
     def has_pattern(self, profile_id: int) -> bool:
         return self._profile_row(profile_id) >= 0
+
+    def daypart_genres(self, top: int = 3) -> dict[str, list[tuple[str, float]]]:
+        """The genres the site's choices lean to in each daypart, strongest lean first.
+
+        Summed over weekday/weekend and device class; a genre's lean is its
+        share of the daypart's choices over its share of all choices (1.0:
+        no lean). This table is the prior every profile's lifts shrink toward.
+        """
+        counts = self.site_counts.reshape(len(WEEKPARTS), len(DAYPARTS), len(DEVICE_CLASSES), -1)
+        counts = counts.sum(axis=(0, 2)).astype(np.float64)
+        total = counts.sum()
+        out: dict[str, list[tuple[str, float]]] = {part: [] for part in DAYPARTS}
+        if total <= 0:
+            return out
+        overall = counts.sum(axis=0) / total
+        for j, part in enumerate(DAYPARTS):
+            n = counts[j].sum()
+            if n <= 0:
+                continue
+            lean = (counts[j] / n) / np.where(overall > 0, overall, 1.0)
+            order = np.argsort(-lean, kind="stable")[:top]
+            out[part] = [(self.genres[g], float(lean[g])) for g in order if counts[j, g] > 0]
+        return out
 
     def _profile_row(self, profile_id: int) -> int:
         pos = int(np.searchsorted(self.profile_ids, profile_id))
@@ -290,7 +207,7 @@ class ContextModel:
         values = np.asarray(scores, dtype=np.float64)
         unchanged = (ids, values, [None] * len(ids))
         row = self._profile_row(profile_id)
-        cell = _cell_of_request(hour, weekday, device_class)
+        cell = cell_of_request(hour, weekday, device_class)
         if row < 0 or cell < 0 or len(ids) < 2:
             return unchanged
         head = min(self.top_n, len(ids))
@@ -315,6 +232,7 @@ class ContextModel:
             "item_genres": self.item_genres,
             "profile_ids": self.profile_ids,
             "lifts": self.lifts,
+            "site_counts": self.site_counts,
         }
 
     def to_meta(self) -> dict:
@@ -343,6 +261,11 @@ class ContextModel:
         model.item_genres = arrays["item_genres"]
         model.profile_ids = arrays["profile_ids"]
         model.lifts = arrays["lifts"]
+        # Versions trained before the site table was kept have none.
+        if "site_counts" in arrays:
+            model.site_counts = arrays["site_counts"]
+        else:
+            model.site_counts = np.zeros((N_CELLS, len(model.genres)), dtype=np.float32)
         if model.lifts.shape[1:] != (N_CELLS, len(model.genres)) or len(model.lifts) != len(
             model.profile_ids
         ):
@@ -364,84 +287,3 @@ def context_rerank(
         ids = np.asarray(candidate_ids, dtype=np.int64)
         return ids, np.asarray(scores, dtype=np.float64), [None] * len(ids)
     return model_context.rerank(profile_id, candidate_ids, scores, hour, weekday, device_class)
-
-
-# -- measuring ---------------------------------------------------------------------------------
-
-
-def compare_with_context(
-    context: ContextModel,
-    candidates: Mapping[int, tuple[np.ndarray, np.ndarray]],
-    requests: Sequence[tuple[int, int, int, str, set[int]]],
-    k: int = 10,
-) -> dict:
-    """NDCG@k and recall@k with and without context, overall and by device class and daypart.
-
-    ``candidates`` maps a profile to its hybrid (ids, scores), best first;
-    each request is (profile, hour, weekday, device class, relevant ids):
-    the held-out titles a profile chose in that context, with that context
-    as the request's.
-    """
-    slices: dict[str, dict[str, list[float]]] = {}
-
-    def add(name: str, plain: tuple[float, float], ctx: tuple[float, float]) -> None:
-        s = slices.setdefault(name, {"ndcg": [], "ndcg_ctx": [], "recall": [], "recall_ctx": []})
-        s["ndcg"].append(plain[0])
-        s["recall"].append(plain[1])
-        s["ndcg_ctx"].append(ctx[0])
-        s["recall_ctx"].append(ctx[1])
-
-    for profile, hour, weekday, device, relevant in requests:
-        if profile not in candidates or not relevant:
-            continue
-        ids, scores = candidates[profile]
-        plain = ids[:k].tolist()
-        ranked = context.rerank(profile, ids, scores, hour, weekday, device)[0][:k].tolist()
-        before = (ndcg_at_k(plain, relevant, k), recall_at_k(plain, relevant, k))
-        after = (ndcg_at_k(ranked, relevant, k), recall_at_k(ranked, relevant, k))
-        add("overall", before, after)
-        add(f"device:{device}", before, after)
-        add(f"daypart:{DAYPARTS[int(daypart_of([hour])[0])]}", before, after)
-    order = ["overall", *(f"device:{d}" for d in DEVICE_CLASSES)]
-    order += [f"daypart:{d}" for d in DAYPARTS]
-    figures = {}
-    for name, s in sorted(slices.items(), key=lambda kv: order.index(kv[0])):
-        figures[name] = {
-            "requests": len(s["ndcg"]),
-            f"ndcg@{k}": float(np.mean(s["ndcg"])),
-            f"ndcg@{k}_context": float(np.mean(s["ndcg_ctx"])),
-            f"recall@{k}": float(np.mean(s["recall"])),
-            f"recall@{k}_context": float(np.mean(s["recall_ctx"])),
-        }
-    return figures
-
-
-def decide(figures: Mapping, margin: float = 0.02, min_requests: int = 50, k: int = 10) -> dict:
-    """Switch context on when it wins overall by ``margin`` and loses on no slice with enough data.
-
-    The rule: relative NDCG@k gain overall >= ``margin``, and on every device
-    class and daypart slice with at least ``min_requests`` held-out requests,
-    NDCG@k with context is not below NDCG@k without.
-    """
-    overall = figures.get("overall")
-    if not overall or overall["requests"] == 0:
-        return {"enabled": False, "gain": None, "why": "no held-out requests with a context"}
-    base, with_ctx = overall[f"ndcg@{k}"], overall[f"ndcg@{k}_context"]
-    gain = (with_ctx - base) / base if base > 0 else (np.inf if with_ctx > 0 else 0.0)
-    losing = sorted(
-        name
-        for name, s in figures.items()
-        if name != "overall"
-        and s["requests"] >= min_requests
-        and s[f"ndcg@{k}_context"] < s[f"ndcg@{k}"]
-    )
-    rule = f"gain >= {margin:.0%} and no slice of {min_requests}+ requests worse"
-    if gain < margin:
-        why = f"NDCG@{k} gain {gain:+.1%} is below {margin:.0%}"
-    elif losing:
-        why = "worse on " + ", ".join(losing)
-    else:
-        why = f"NDCG@{k} gain {gain:+.1%}, no slice worse"
-    enabled = bool(gain >= margin and not losing)
-    stored_gain = float(gain) if np.isfinite(gain) else None
-    return {"enabled": enabled, "gain": stored_gain, "why": why, "rule": rule}
