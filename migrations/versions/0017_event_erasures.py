@@ -1,7 +1,7 @@
 """event erasures: history erasures the Parquet export still has to apply to dropped months
 
-Revision ID: 0014_event_erasures
-Revises: 0013_episode_synopsis
+Revision ID: 0017_event_erasures
+Revises: 0016_artwork_uploads
 Create Date: 2026-12-04 12:00:00
 
 An erasure deletes events in the database, and the export rewrites the days
@@ -13,8 +13,8 @@ filtered the Parquet files of dropped months by it.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_event_erasures"
-down_revision = "0013_episode_synopsis"
+revision = "0017_event_erasures"
+down_revision = "0016_artwork_uploads"
 branch_labels = None
 depends_on = None
 

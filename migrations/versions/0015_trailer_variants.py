@@ -1,7 +1,7 @@
 """trailer variants: a title's trailer cuts, each a short shared ladder, for muted previews
 
-Revision ID: 0014_trailer_variants
-Revises: 0013_episode_synopsis
+Revision ID: 0015_trailer_variants
+Revises: 0014_media_status_in_jobs
 Create Date: 2026-12-04 11:00:00
 
 The home hero and the title page play a muted preview; which cut a viewer
@@ -13,8 +13,8 @@ media asset that holds its ladder; nothing exists before, so no data moves.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_trailer_variants"
-down_revision = "0013_episode_synopsis"
+revision = "0015_trailer_variants"
+down_revision = "0014_media_status_in_jobs"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """account time zone: the household's last known IANA zone
 
-Revision ID: 0014_account_time_zone
-Revises: 0013_episode_synopsis
+Revision ID: 0018_account_time_zone
+Revises: 0017_event_erasures
 Create Date: 2026-12-03 17:30:00
 
 The home page orders picks by the viewer's local time of day. The browser
@@ -13,8 +13,8 @@ Existing accounts have none (UTC until a browser sends one).
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_account_time_zone"
-down_revision = "0013_episode_synopsis"
+revision = "0018_account_time_zone"
+down_revision = "0017_event_erasures"
 branch_labels = None
 depends_on = None
 

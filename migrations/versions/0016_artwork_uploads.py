@@ -1,7 +1,7 @@
 """artwork uploads: posters, backdrops and title treatments uploaded by admins
 
-Revision ID: 0014_artwork_uploads
-Revises: 0013_episode_synopsis
+Revision ID: 0016_artwork_uploads
+Revises: 0015_trailer_variants
 Create Date: 2026-12-03 17:30:00
 
 An uploaded artwork variant is an `artworks` row (style "uploaded") like the
@@ -12,8 +12,8 @@ drawn ones, so the artwork bandit treats it as one more arm; its pictures
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_artwork_uploads"
-down_revision = "0013_episode_synopsis"
+revision = "0016_artwork_uploads"
+down_revision = "0015_trailer_variants"
 branch_labels = None
 depends_on = None
 
