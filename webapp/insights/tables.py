@@ -5,33 +5,9 @@ definition serves its CSV download, so every chart has its numbers beside it.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    key: str | Callable[[dict], object]
-    kind: str = "text"  # text | int | num | pct | hours | seconds | ci
-    term: str | None = None  # a statistical term the header explains (webapp.insights.glossary)
-
-    def value(self, row: dict):
-        return self.key(row) if callable(self.key) else row.get(self.key)
-
-
-@dataclass(frozen=True)
-class Table:
-    page: str
-    name: str
-    title: str
-    rows: Callable[[dict], list]
-    columns: tuple[Column, ...]
-
-    def header(self) -> list[str]:
-        return [c.header for c in self.columns]
-
-    def values(self, payload: dict) -> list[list]:
-        return [[c.value(r) for c in self.columns] for r in self.rows(payload)]
+from webapp.insights.quality_tables import QUALITY_TABLES
+from webapp.insights.table_types import Column, Table
 
 
 def _ci(low: str, high: str) -> Callable[[dict], str]:
@@ -340,60 +316,7 @@ TABLES = [
 ]
 
 
-QUALITY_COLUMNS = (
-    Column("Play attempts", "attempts", "int"),
-    Column("Startups", "startups", "int"),
-    Column("Startup p50", "startup_p50", "seconds", "percentile"),
-    Column("Startup p95", "startup_p95", "seconds", "percentile"),
-    Column("Hours watched", "watched_hours", "hours"),
-    Column("Rebuffer ratio", "rebuffer_ratio", "pct", "rebuffer ratio"),
-    Column("Rendition switches", "switches", "int"),
-    Column("Median rendition (p)", "median_height", "int", "median"),
-    Column("Switches to HD", "hd_share", "pct"),
-    Column("Errors", "errors", "int"),
-    Column("Attempts with an error", "error_rate", "pct"),
-)
-
-TABLES += [
-    Table(
-        "quality",
-        "devices",
-        "Playback quality by device",
-        lambda p: p["devices"],
-        (Column("Device", "name"),) + QUALITY_COLUMNS,
-    ),
-    Table(
-        "quality",
-        "renditions",
-        "Renditions reached by device (share of each device's switches)",
-        lambda p: p["renditions"],
-        (
-            Column("Device", "device"),
-            Column("Rendition (p)", "height", "int"),
-            Column("Switches", "switches", "int"),
-            Column("Share of the device's switches", "share", "pct"),
-        ),
-    ),
-    Table(
-        "quality",
-        "errors",
-        "Errors by kind",
-        lambda p: p["errors_by_kind"],
-        (
-            Column("Kind", "kind"),
-            Column("Errors", "errors", "int"),
-            Column("Attempts with this error", "attempts", "int"),
-            Column("Share of all attempts", "rate", "pct"),
-        ),
-    ),
-    Table(
-        "quality",
-        "daily",
-        "Playback quality by day",
-        lambda p: p["days"],
-        (Column("Day", "name"),) + QUALITY_COLUMNS,
-    ),
-]
+TABLES += QUALITY_TABLES
 
 
 def tables_for(page: str) -> list[Table]:
