@@ -32,6 +32,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 # fitted with the site's defaults is saved; the tuned training and the insights
 # reports run in the background, and pages switch to the tuned model when saved.
 SETUP_LOG := instance/demo-setup.log
+# The background work yields the processor to the site's workers while they start and serve.
+BACKGROUND := nice -n 15
 define stage
 	@mkdir -p instance; printf '%-40s' "$(1)"; began=$$(date +%s); \
 	if $(2) >>$(SETUP_LOG) 2>&1; then echo "done ($$(( $$(date +%s) - began )) s)"; \
@@ -43,8 +45,8 @@ demo: install
 	$(call stage,Demo catalog and viewing,$(FLASK) seed-demo --if-empty)
 	$(call stage,Demo video clips,$(FLASK) media seed-demo)
 	$(call stage,First model (site defaults),$(FLASK) recommender train --quick --if-missing)
-	$(call stage,Tuned model (in the background),$(FLASK) recommender train --background --if-untuned)
-	$(call stage,Insights reports (in the background),sh -c '$(FLASK) admin insights-refresh >>$(SETUP_LOG) 2>&1 &')
+	$(call stage,Tuned model (in the background),$(BACKGROUND) $(FLASK) recommender train --background --if-untuned)
+	$(call stage,Insights reports (in the background),sh -c '$(BACKGROUND) $(FLASK) admin insights-refresh >>$(SETUP_LOG) 2>&1 &')
 	@echo "Serving on http://$(HOST):$(PORT)/ (access log below; set-up details in $(SETUP_LOG))"
 	$(GUNICORN) wsgi:app
 
