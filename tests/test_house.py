@@ -30,13 +30,11 @@ LONG_MODULES = {
     "recommender/base.py": "one abstract class: most of it is the API's documentation; splitting it would scatter one contract",
     "recommender/evaluate.py": "the offline protocol read top to bottom (split, tune, score, report), as PROTOCOL.md states it",
     "recommender/context.py": "the context re-ranker, its features, fit and significance test in one place: to be split",
-    "webapp/seed/simulate.py": "one viewer's simulated session as one state machine: to be split by behaviour",
     "migrations/versions/0001_initial_schema.py": "a migration is history: never edited",
     "benchmarks/faults.py": "a benchmark script run as one program, each scenario a function",
     "benchmarks/insights.py": "a benchmark script run as one program: log generation, refresh and page timings",
     "benchmarks/search.py": "a benchmark script run as one program",
     "tests/webapp/test_admin.py": "one test module for the admin area, a section per page: to be split per page",
-    "tests/webapp/test_seed.py": "the demo seed's checks together, as `make demo` runs them: to be split",
 }
 
 
