@@ -45,7 +45,7 @@ demo: install
 	$(call stage,Demo catalog and viewing,$(FLASK) seed-demo --if-empty)
 	$(call stage,Demo video clips,$(FLASK) media seed-demo)
 	$(call stage,First model (site defaults),$(FLASK) recommender train --quick --if-missing)
-	$(call stage,Tuned model (in the background),$(BACKGROUND) $(FLASK) recommender train --background --if-untuned)
+	$(call stage,Tuned model (in the background),sh -c '$(BACKGROUND) $(FLASK) recommender train --background --if-untuned >>$(SETUP_LOG) 2>&1 &')
 	$(call stage,Insights reports (in the background),sh -c '$(BACKGROUND) $(FLASK) admin insights-refresh >>$(SETUP_LOG) 2>&1 &')
 	@echo "Serving on http://$(HOST):$(PORT)/ (access log below; set-up details in $(SETUP_LOG))"
 	$(GUNICORN) wsgi:app

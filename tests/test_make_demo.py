@@ -4,6 +4,7 @@ Read from `make -n demo` (the commands it would run, nothing run), so the
 checks hold for the Makefile as shipped.
 """
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -41,6 +42,9 @@ def test_background_work_yields_to_the_site(tmp_path):
     insights = next(line for line in lines if "insights-refresh" in line)
     assert "nice -n" in tuned.split("train --background")[0]
     assert "nice -n" in insights.split("insights-refresh")[0]
+    # Neither holds up the server: each is left running (sh -c '... &').
+    assert re.search(r"train --background --if-untuned[^']*&'", tuned)
+    assert re.search(r"insights-refresh[^']*&'", insights)
     # What the first page waits for runs at full priority.
     quick = next(line for line in lines if "train --quick" in line)
     server = next(line for line in lines if "gunicorn" in line and "wsgi:app" in line)
