@@ -11,6 +11,7 @@ GUNICORN := $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT)
 .PHONY: install install-dev java demo serve test bench lint clean
 
 # The site alone for demo and serve; the test, Spark and lint tools only where they run.
+# No byte-compiling of every installed module: Python compiles what the site imports.
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
@@ -20,7 +21,7 @@ $(VENV)/bin/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/pip install --quiet --quiet -e .
+	$(BIN)/pip install --quiet --quiet --no-compile -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
