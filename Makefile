@@ -11,6 +11,7 @@ GUNICORN := $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT)
 .PHONY: install install-dev java demo serve test screenshots bench lint clean
 
 # The site alone for demo and serve; the test, Spark and lint tools only where they run.
+# No byte-compiling of every installed module: Python compiles what the site imports.
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
@@ -20,7 +21,7 @@ $(VENV)/bin/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(BIN)/pip install --quiet --quiet -e .
+	$(BIN)/pip install --quiet --quiet --no-compile -e .
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
@@ -32,6 +33,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
 # fitted with the site's defaults is saved; the tuned training and the insights
 # reports run in the background, and pages switch to the tuned model when saved.
 SETUP_LOG := instance/demo-setup.log
+# The background work yields the processor to the site's workers while they start and serve.
+BACKGROUND := nice -n 15
 define stage
 	@mkdir -p instance; printf '%-40s' "$(1)"; began=$$(date +%s); \
 	if $(2) >>$(SETUP_LOG) 2>&1; then echo "done ($$(( $$(date +%s) - began )) s)"; \
@@ -43,8 +46,8 @@ demo: install
 	$(call stage,Demo catalog and viewing,$(FLASK) seed-demo --if-empty)
 	$(call stage,Demo video clips,$(FLASK) media seed-demo)
 	$(call stage,First model (site defaults),$(FLASK) recommender train --quick --if-missing)
-	$(call stage,Tuned model (in the background),$(FLASK) recommender train --background --if-untuned)
-	$(call stage,Insights reports (in the background),$(FLASK) admin insights-refresh --background)
+	$(call stage,Tuned model (in the background),sh -c '$(BACKGROUND) $(FLASK) recommender train --background --if-untuned >>$(SETUP_LOG) 2>&1 &')
+	$(call stage,Insights reports (in the background),sh -c '$(BACKGROUND) $(FLASK) admin insights-refresh --background >>$(SETUP_LOG) 2>&1 &')
 	@echo "Serving on http://$(HOST):$(PORT)/ (access log below; set-up details in $(SETUP_LOG))"
 	$(GUNICORN) wsgi:app
 

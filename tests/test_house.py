@@ -29,12 +29,10 @@ LONG_MODULES = {
     "recommender/hybrid/model.py": "the hybrid's fitting with the formula it fits written out in its docstring",
     "recommender/base.py": "one abstract class: most of it is the API's documentation; splitting it would scatter one contract",
     "recommender/evaluate.py": "the offline protocol read top to bottom (split, tune, score, report), as PROTOCOL.md states it",
-    "webapp/seed/simulate.py": "one viewer's simulated session as one state machine: to be split by behaviour",
     "migrations/versions/0001_initial_schema.py": "a migration is history: never edited",
     "benchmarks/faults.py": "a benchmark script run as one program, each scenario a function",
     "benchmarks/insights.py": "a benchmark script run as one program: log generation, refresh and page timings",
     "benchmarks/search.py": "a benchmark script run as one program",
-    "tests/webapp/test_seed.py": "the demo seed's checks together, as `make demo` runs them: to be split",
 }
 
 

@@ -79,6 +79,7 @@ with the history.
 from __future__ import annotations
 
 import numpy as np
+import scipy.linalg as sl
 import scipy.sparse as sp
 
 from ..base import PREPARED, BaseRecommender, Progress
@@ -257,10 +258,23 @@ class HybridRecommender(BaseRecommender):
         self.Fcr_noncf = self.Fcr[self.noncf_items].tocsr()
 
     def _ridge(self, Fw: sp.csr_matrix) -> np.ndarray:
-        """Fw (Fw' Fw + content_lam I)^-1, one row per head title."""
-        d = Fw.shape[1]
+        """Fw (Fw' Fw + content_lam I)^-1, one row per head title.
+
+        Solved in the smaller dimension: with fewer head titles than features
+        (a small site), ``(Fw Fw' + content_lam I)^-1 Fw``, the same matrix by
+        the push-through identity, through a titles x titles Cholesky solve.
+        """
+        n, d = Fw.shape
         if d == 0:
-            return np.zeros((Fw.shape[0], 0), dtype=np.float32)
+            return np.zeros((n, 0), dtype=np.float32)
+        if n < d:
+            K = (Fw @ Fw.T).toarray().astype(np.float64)
+            K[np.diag_indices_from(K)] += self.content_lam
+            try:
+                factor = sl.cho_factor(K, lower=True, overwrite_a=True)
+            except np.linalg.LinAlgError as exc:
+                raise ValueError("content ridge system is singular; increase content_lam.") from exc
+            return sl.cho_solve(factor, Fw.toarray(), overwrite_b=True).astype(np.float32)
         G = (Fw.T @ Fw).toarray().astype(np.float64)
         G[np.diag_indices_from(G)] += self.content_lam
         # Invert the small d x d matrix, then one sparse x dense product.

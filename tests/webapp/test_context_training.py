@@ -128,3 +128,21 @@ def test_status_and_admin_page_show_the_figures_and_the_decision(known_log):
     state = "on" if summary["enabled"] else "off"
     assert f"Context re-ranking is <strong>{state}</strong>" in body
     assert f"{overall['ndcg@10_context']:.4f}" in body and "daypart:" in body
+
+
+def test_a_quick_fit_leaves_time_of_day_to_the_tuned_training(known_log):
+    runner = known_log.test_cli_runner()
+    result = runner.invoke(recommender_cli, ["train", "--quick"])
+    assert result.exit_code == 0, result.output
+    assert "time of day and device" not in result.output
+    model = load_latest(known_log.config["MODEL_DIR"])
+    assert model.context is None
+    output = runner.invoke(recommender_cli, ["status"]).output
+    assert "Time of day and device: off (a quick fit; the tuned training measures it)" in output
+    # Pages of the quick model keep the hybrid's order, as a context left off would.
+    with known_log.app_context():
+        register_account("boss@example.com", "correct horse 42", is_admin=True)
+        db.session.commit()
+    client = AuthActions(known_log.test_client()).as_admin("boss@example.com")
+    body = client.get("/admin/recommender").get_data(as_text=True)
+    assert "Context re-ranking is <strong>off</strong> for this version: a quick fit" in body

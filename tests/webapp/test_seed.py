@@ -1,17 +1,16 @@
-"""The demo seed: counts, determinism, demo logins, kids limits, and a log that agrees
-with the current-state tables."""
+"""The demo seed: counts, determinism, demo logins, bad input and the command line."""
 
-import hashlib
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
-from tests.conftest import SEED_ARGS, make_config
+from tests.conftest import make_config
+from tests.webapp.seed_catalog import NOW, count, fresh_app, seeded_digest, write_tiny_catalog
 from webapp import create_app
 from webapp.activity.vocabulary import EVENT_TYPES
 from webapp.auth.accounts import authenticate
@@ -19,130 +18,16 @@ from webapp.extensions import db
 from webapp.models import (
     Account,
     Episode,
-    EpisodeProgress,
     Event,
-    ListItem,
     Profile,
-    Rating,
     Title,
-    WatchState,
 )
-from webapp.seed.catalog_files import CATALOG_FILES
 from webapp.seed.demo import SeedError, database_is_empty, seed_demo
-
-NOW = datetime(2026, 3, 1, 12, 0, 0)
-
-GENRE_SETS = [
-    ["Action", "Thriller"],
-    ["Comedy", "Romance"],
-    ["Drama", "History"],
-    ["Horror", "Mystery"],
-    ["Animation", "Family", "Adventure"],
-    ["Science Fiction", "Action"],
-    ["Documentary", "Music"],
-    ["Crime", "Drama"],
-    ["Fantasy", "Adventure"],
-    ["Comedy", "Family"],
-]
-THEMES = [
-    ["heist", "action-packed"],
-    ["romantic", "feel-good"],
-    ["historical", "thought-provoking"],
-    ["scary", "haunted house"],
-    ["kids", "animals", "whimsical"],
-    ["space", "mind-bending"],
-    ["music", "inspiring"],
-    ["mafia", "gritty"],
-    ["magic", "quest"],
-    ["funny", "family"],
-]
-FILM_RATINGS = ["R", "PG-13", "PG", "R", "G", "PG-13", "NR", "R", "PG", "G"]
-
-
-def write_tiny_catalog(folder: Path) -> Path:
-    """A small made-up catalog in the demo format: 30 films and 4 series."""
-    folder.mkdir(parents=True, exist_ok=True)
-    films = {name: [] for name in CATALOG_FILES[:3]}
-    for i in range(30):
-        g = i % 10
-        films[CATALOG_FILES[i % 3]].append(
-            {
-                "kind": "film",
-                "name": f"Test Film {i}",
-                "year": 1950 + 2 * i,
-                "runtime": 80 + i,
-                "maturity": FILM_RATINGS[g],
-                "genres": GENRE_SETS[g],
-                "directors": [f"Director {i % 7}"],
-                "cast": [f"Actor {i % 11}", f"Actor {(i * 3) % 13}"],
-                "keywords": THEMES[g],
-                "mood": "dark",
-                "synopsis": "A made-up film for tests.",
-            }
-        )
-    series = []
-    for j, rating in enumerate(["TV-MA", "TV-14", "TV-Y7", "TV-PG"]):
-        series.append(
-            {
-                "kind": "series",
-                "name": f"Test Series {j}",
-                "year": 2000 + j,
-                "end_year": None,
-                "maturity": rating,
-                "genres": GENRE_SETS[(j * 3) % 10],
-                "creators": [f"Creator {j}"],
-                "cast": [f"Actor {j}"],
-                "keywords": THEMES[(j * 3) % 10],
-                "mood": "tense",
-                "synopsis": "A made-up series for tests.",
-                "episode_runtime": 30 + 10 * j,
-                "seasons": [
-                    {"number": 1, "episodes": 4 + j, "episode_titles": ["Pilot", "Second"]},
-                    {"number": 2, "episodes": 3, "episode_titles": []},
-                ],
-            }
-        )
-    for name, records in {**films, CATALOG_FILES[3]: series}.items():
-        (folder / name).write_text(json.dumps(records, indent=2), encoding="utf-8")
-    return folder
 
 
 @pytest.fixture
 def tiny_catalog(tmp_path) -> Path:
     return write_tiny_catalog(tmp_path / "catalog")
-
-
-def count(model) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
-
-
-def digest() -> str:
-    """A hash of every row of every table, leaving out ids and salted password hashes."""
-    skip = {"id", "password_hash", "pin_hash"}
-    sha = hashlib.sha256()
-    for table in sorted(db.metadata.tables.values(), key=lambda t: t.name):
-        columns = [c for c in table.columns if c.name not in skip]
-        rows = db.session.execute(sa.select(*columns)).all()
-        for row in sorted(repr(tuple(row)) for row in rows):
-            sha.update(row.encode())
-    return sha.hexdigest()
-
-
-def fresh_app(app, templates, tmp_path: Path, name: str):
-    """Another empty migrated database on the same backend as `app`."""
-    instance = tmp_path / name
-    instance.mkdir()
-    url, cleanup = templates.clone(app.config["TEST_BACKEND"], False, instance)
-    return create_app(make_config(instance, url)), cleanup
-
-
-def seeded_digest(app, catalog: Path, seed: int) -> str:
-    with app.app_context():
-        seed_demo(n_profiles=12, seed=seed, days=20, progress=False, now=NOW, catalog_dir=catalog)
-        value = digest()
-        db.session.remove()
-        db.engine.dispose()
-    return value
 
 
 # -- counts ------------------------------------------------------------------------------
@@ -246,104 +131,6 @@ def test_demo_logins_exist_with_the_demo_password(app, tiny_catalog):
             sa.select(Account).where(Account.email.like("simulated-%")).limit(1)
         )
         assert simulated is not None and simulated.check_password("marquee-demo")
-
-
-# -- the log and the current state -------------------------------------------------------
-
-
-def check_kids_limits() -> None:
-    above = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Event)
-        .join(Profile, Profile.id == Event.profile_id)
-        .join(Title, Title.id == Event.title_id)
-        .where(Title.maturity_age > Profile.maturity_limit)
-    )
-    assert above == 0
-    kids_events = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(Event)
-        .join(Profile, Profile.id == Event.profile_id)
-        .where(Profile.is_kids, Event.type == "play_start")
-    )
-    assert kids_events > 0
-
-
-def _last_events(types: tuple[str, ...]) -> dict[tuple[int, int], str]:
-    rows = db.session.execute(
-        sa.select(Event.profile_id, Event.title_id, Event.type, Event.value)
-        .where(Event.type.in_(types))
-        .order_by(Event.occurred_at, Event.id)
-    )
-    last = {}
-    for profile_id, title_id, kind, value in rows:
-        last[(profile_id, title_id)] = (kind, value)
-    return last
-
-
-def check_state_matches_log() -> None:
-    completes = set(
-        db.session.execute(
-            sa.select(Event.profile_id, Event.title_id).where(Event.type == "complete")
-        ).all()
-    )
-    plays = set(
-        db.session.execute(
-            sa.select(Event.profile_id, Event.title_id).where(Event.type == "play_start")
-        ).all()
-    )
-    states = db.session.scalars(sa.select(WatchState)).all()
-    assert {(s.profile_id, s.title_id) for s in states} == plays
-    for state in states:
-        if state.completed or state.times_completed:
-            assert (state.profile_id, state.title_id) in completes
-        assert 0 <= state.position <= state.duration
-    series_states = [s for s in states if s.episode_id is not None]
-    assert series_states, "some profile watched a series"
-    episode_titles = dict(db.session.execute(sa.select(Episode.id, Episode.title_id)).all())
-    assert all(episode_titles[s.episode_id] == s.title_id for s in series_states)
-    episode_plays = set(
-        db.session.execute(
-            sa.select(Event.profile_id, Event.episode_id).where(
-                Event.type == "play_start", Event.episode_id.is_not(None)
-            )
-        ).all()
-    )
-    progress = set(
-        db.session.execute(sa.select(EpisodeProgress.profile_id, EpisodeProgress.episode_id)).all()
-    )
-    assert progress == episode_plays
-
-    ratings = {(r.profile_id, r.title_id): r.value for r in db.session.scalars(sa.select(Rating))}
-    expected = {
-        key: int(value)
-        for key, (kind, value) in _last_events(("rate", "unrate")).items()
-        if kind == "rate"
-    }
-    assert ratings == expected and ratings
-    assert set(ratings.values()) <= {-1, 1, 2}
-
-    listed = set(db.session.execute(sa.select(ListItem.profile_id, ListItem.title_id)).all())
-    expected_list = {
-        key
-        for key, (kind, _) in _last_events(("list_add", "list_remove")).items()
-        if kind == "list_add"
-    }
-    assert listed == expected_list
-
-
-def test_kids_and_state_tables_on_a_small_seed(app, tiny_catalog):
-    with app.app_context():
-        seed_demo(n_profiles=40, seed=2, days=30, progress=False, now=NOW, catalog_dir=tiny_catalog)
-        check_kids_limits()
-        check_state_matches_log()
-
-
-def test_seeded_app_is_consistent(seeded_app):
-    with seeded_app.app_context():
-        assert count(Profile) == SEED_ARGS["n_profiles"]
-        check_kids_limits()
-        check_state_matches_log()
 
 
 # -- bad input and the command line -----------------------------------------------------

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import BACKENDS, AuthActions
-from tests.webapp.catalog_factory import make_account
 from tests.webapp.admin.support import ADMIN_EMAIL
+from tests.webapp.catalog_factory import make_account
 from tests.webapp.test_media_support import (
     add_film,
     files_under,

@@ -26,7 +26,8 @@ from webapp.media.pipeline import transcode_work
 from webapp.models import Episode, Genre, MediaAsset, MediaLink, Title, title_genres
 
 SOURCE_PREFIX = "demo mood: "
-CLIP_SECONDS = 30
+# Three whole segments of ladder.SEGMENT_SECONDS: short, so that `make demo` stays quick.
+CLIP_SECONDS = 12
 # Synthetic patterns compress well at any preset; the fastest keeps `make demo` quick.
 DEMO_PRESET = "ultrafast"
 FONTS = (

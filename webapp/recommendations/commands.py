@@ -66,7 +66,11 @@ def _train_once(engine, quick: bool, queued: bool) -> str | None:
             report(stage, fraction)
 
         result = train_model(
-            current_app.config["MODEL_DIR"], progress=both, evaluate=not quick, engine=engine
+            current_app.config["MODEL_DIR"],
+            progress=both,
+            evaluate=not quick,
+            engine=engine,
+            context=not quick,
         )
         summary.append(result.describe())
         return summary[0]

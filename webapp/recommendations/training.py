@@ -100,6 +100,18 @@ def site_stages() -> list[dict]:
     return [{name: list(values)} for name, values in GRID.items() if name in valid]
 
 
+# What a quick fit stores for time of day and device: nothing fitted, nothing measured.
+# The context re-ranks only when measured figures switch it on, so the pages of a
+# quick fit are the same without it; the tuned training that follows measures it.
+QUICK_CONTEXT = {
+    "enabled": False,
+    "gain": None,
+    "why": "a quick fit; the tuned training measures it",
+    "profiles_with_pattern": 0,
+    "figures": {},
+}
+
+
 def served_version(model_dir: str | os.PathLike) -> str | None:
     """The version pages serve from `model_dir` now (the newest that loads): pruning keeps it."""
     store = ModelStore(model_dir)
@@ -113,12 +125,14 @@ def train_model(
     progress=None,
     evaluate: bool = True,
     engine=None,
+    context: bool = True,
 ) -> TrainingResult:
     """Fit on the whole log and save a new version; raises TrainingError when it cannot.
 
     `engine`: where the steps that read every event run; None for this
     process, or a `spark_engine.SparkEngine` (feedback and EASE's Gram matrix
-    on Spark, the rest here).
+    on Spark, the rest here). `context=False` (the quick fit) leaves out the
+    time-of-day and device stage: QUICK_CONTEXT is stored instead.
     """
     report = progress or (lambda stage, fraction: None)
     started = time.perf_counter()
@@ -145,8 +159,11 @@ def train_model(
     fit_inputs = engine.fit_inputs(inter, features, params) if engine else {}
 
     def finish(model) -> dict:
-        report("time of day and device", 0.9)
-        metrics["context"] = context_stage(model, inter, features, params, evaluate)
+        if context:
+            report("time of day and device", 0.9)
+            metrics["context"] = context_stage(model, inter, features, params, evaluate)
+        else:
+            metrics["context"] = dict(QUICK_CONTEXT)
         metrics["engine"] = engine.name if engine else "embedded"
         metrics["n_interactions"] = len(inter)
         metrics["fit_seconds"] = round(time.perf_counter() - started, 2)
