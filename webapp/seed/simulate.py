@@ -250,7 +250,8 @@ class ViewerSimulation(BrowsingBehaviour, SearchBehaviour, PlaybackBehaviour):
             budget *= 0.6
         end = t + budget
         impressions = self.home_page(t, available, z)
-        if impressions:
+        # The hero previews a title the page puts first; one already in progress is resumed instead.
+        if impressions and impressions[0][1] != "continue-watching":
             after = self.hero_preview(impressions[0][0], t, z, end)
             if after is not None:
                 self.tidy_up(after)
