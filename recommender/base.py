@@ -412,11 +412,70 @@ class BaseRecommender(ABC):
             return self.popular(k, allowed=allowed, exclude=exclude)
         return self._recommend(q, k, exclude, allowed, exclude_seen)
 
+    def scores_for_history(
+        self,
+        history: History,
+        k: int = 20,
+        exclude: Iterable[int] | None = None,
+        allowed: Iterable[int] | None = None,
+        exclude_seen: bool = True,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`recommend_for_history` without the reasons step: (item ids, scores), best first.
+
+        The same titles and scores, as two arrays. A reason costs a pass over
+        the history per title: a caller that re-orders a wider pool (by time
+        of day, say) takes this, then :meth:`explain_for_history` for the few
+        titles it keeps. An empty history gets :meth:`popular`'s titles and
+        scores.
+        """
+        q = self._parse_history(history)
+        if q.idx.size == 0:
+            top = self.top(self.pop, k, self._excluded(exclude), allowed)
+            scores = self.pop
+        else:
+            scores = self._score_one(q)
+            top = self.top(scores, k, self._seen_excluded(q, exclude, exclude_seen), allowed)
+        ids = np.asarray(self.item_ids)[top]
+        return ids, np.asarray(scores)[top].astype(np.float64)
+
+    def explain_for_history(
+        self, history: History, item_ids: Iterable[int], scores: Iterable[float]
+    ) -> list[Recommendation]:
+        """The reasons step for chosen titles of a history: one :class:`Recommendation` each.
+
+        In the order given and with the scores given (e.g. from
+        :meth:`scores_for_history`, re-ordered); a title's reason does not
+        depend on the others. With an empty history every source is popularity.
+
+        Raises
+        ------
+        ValueError
+            If a title is unknown to the model or the two lengths differ.
+        """
+        ids = np.asarray(list(item_ids), dtype=np.int64)
+        values = np.asarray(list(scores), dtype=np.float64)
+        if len(ids) != len(values):
+            raise ValueError(f"{len(ids)} titles but {len(values)} scores; give one score each.")
+        top = self._item_index(ids)
+        if len(top) != len(ids):
+            raise ValueError("a title is unknown to this model; explain only titles it returned.")
+        full = np.zeros(self.n_items, dtype=np.float64)
+        full[top] = values
+        q = self._parse_history(history)
+        if q.idx.size == 0:
+            return [
+                Recommendation(int(i), float(v), Source.POPULARITY)
+                for i, v in zip(ids.tolist(), values.tolist(), strict=True)
+            ]
+        return self._explained(top, full, q)
+
+    def _seen_excluded(self, q: Query, exclude, exclude_seen: bool) -> np.ndarray:
+        excl = self._excluded(exclude)
+        return np.concatenate([excl, q.idx]) if exclude_seen else excl
+
     def _recommend(self, q: Query, k, exclude, allowed, exclude_seen) -> list[Recommendation]:
         scores = self._score_one(q)
-        excl = self._excluded(exclude)
-        if exclude_seen:
-            excl = np.concatenate([excl, q.idx])
+        excl = self._seen_excluded(q, exclude, exclude_seen)
         return self._explained(self.top(scores, k, excl, allowed), scores, q)
 
     def _ranked(self, q: Query, candidates: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:

@@ -142,3 +142,30 @@ def test_bad_parameters_raise_value_error():
         ItemKNNRecommender(k=0)
     with pytest.raises(TypeError, match="Interactions"):
         PopularityRecommender().fit(np.zeros((3, 3)))
+
+
+def test_scores_then_reasons_equal_recommend_for_history(fitted):
+    history = [100, 101, 102, 300]
+    recs = fitted.recommend_for_history(history, k=12, exclude=[103])
+    ids, scores = fitted.scores_for_history(history, k=12, exclude=[103])
+    assert ids.tolist() == [r.item_id for r in recs]
+    assert scores.tolist() == pytest.approx([r.score for r in recs])
+    # Reasons for a re-ordered few: each title's own, as the full call gives it.
+    few = [5, 0, 2]
+    explained = fitted.explain_for_history(history, ids[few], scores[few])
+    assert explained == [recs[i] for i in few]
+    assert fitted.explain_for_history(history, [], []) == []
+
+
+def test_scores_for_an_empty_history_are_the_most_watched(fitted):
+    ids, scores = fitted.scores_for_history([], k=4)
+    popular = fitted.popular(4)
+    assert ids.tolist() == [r.item_id for r in popular]
+    assert fitted.explain_for_history([], ids, scores) == popular
+
+
+def test_explaining_an_unknown_title_or_a_missing_score_is_refused(fitted):
+    with pytest.raises(ValueError, match="unknown"):
+        fitted.explain_for_history([100, 101], [100, 424242], [1.0, 0.5])
+    with pytest.raises(ValueError, match="one score each"):
+        fitted.explain_for_history([100, 101], [100, 200], [1.0])

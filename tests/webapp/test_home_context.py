@@ -240,3 +240,29 @@ def test_a_row_of_what_the_morning_lifts_below_top_picks(wide_log, monkeypatch):
         model_store().get().context.enabled = False
     off = _home(client, monkeypatch, SATURDAY_7AM_UTC, TV, "Europe/Paris")
     assert "context-" not in off and "Weekend morning picks" not in off
+
+
+def test_only_the_kept_picks_are_explained_and_they_keep_their_reasons(wide_log, monkeypatch):
+    """The context's wider pool is re-ranked by score; reasons are worked out for Top Picks alone.
+
+    A reason is a pass over the whole history per title, so explaining the
+    context model's whole pool made the page markedly slower to build.
+    """
+    wide = wide_log.config["WIDE"]
+    client = _viewer(wide_log, wide["shared"])
+    with wide_log.app_context():
+        model = model_store().get()
+    explained = []
+    reasons = model.reasons
+
+    def counted(top, q):
+        explained.append(len(top))
+        return reasons(top, q)
+
+    monkeypatch.setattr(model, "reasons", counted)
+    morning = _home(client, monkeypatch, SATURDAY_7AM_UTC, TV, "Europe/Paris")
+    picks = _row(morning, "top-picks")
+    assert len(picks) >= 10
+    # Wider than Top Picks, the pool (every unseen title up to the context's 100) is not explained.
+    assert model.context.top_n > max(explained) >= len(picks) // 2
+    assert str(escape("Popular with you on weekend mornings on the TV")) in morning

@@ -15,7 +15,7 @@ sends a new one), else UTC. `cache_part` is what the page cache key needs:
 the coarse context cell, and only for the profiles context changes.
 """
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from flask import has_request_context, request
@@ -119,21 +119,14 @@ def recommend(model, profile_id: int, where, history, *, k: int, exclude, allowe
     context = active(model, profile_id, where)
     if context is None:
         return Picks(model.recommend_for_history(history, k=k, exclude=exclude, allowed=allowed))
-    pool = model.recommend_for_history(
+    # The wider pool is scored without reasons: only the picks kept below get them.
+    pool_ids, pool_scores = model.scores_for_history(
         history, k=max(k, context.top_n), exclude=exclude, allowed=allowed
     )
     ids, scores, keys = context.rerank(
-        profile_id,
-        [r.item_id for r in pool],
-        [r.score for r in pool],
-        where.hour,
-        where.weekday,
-        where.device_class,
+        profile_id, pool_ids, pool_scores, where.hour, where.weekday, where.device_class
     )
-    by_id = {r.item_id: r for r in pool}
-    ranked = [
-        replace(by_id[t], score=s) for t, s in zip(ids.tolist(), scores.tolist(), strict=True)
-    ]
+    ranked = model.explain_for_history(history, ids[:k], scores[:k])
     reasons = {t: reason_words(key) for t, key in zip(ids.tolist(), keys, strict=True) if key}
     # The row shows what the context lifted beyond what Top Picks leads with.
     later = [t for t in ids.tolist()[MAX_ROW:] if t in reasons]
@@ -148,4 +141,4 @@ def recommend(model, profile_id: int, where, history, *, k: int, exclude, allowe
                 kind="context",
             )
         )
-    return Picks(ranked[:k], reasons, rows)
+    return Picks(ranked, reasons, rows)
