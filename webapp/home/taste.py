@@ -50,11 +50,17 @@ def _genre_cards(ctx: Candidates, genre: str, fav_directors: set[str]) -> Iterat
 def _theme_cards(ctx: Candidates, theme: Theme, evidence: list[int]) -> Iterator[Card]:
     """The theme's titles, each naming the profile's title in the theme it resembles most."""
     keywords, history = ctx.index.keywords, ctx.history
+    # Most shared keywords first, then the heavier history, then the earlier evidence: one
+    # pass over the card's keywords through an inverted index rather than over the evidence.
+    rank = {h: (history[h], -n) for n, h in enumerate(evidence)}
+    fallback = max(evidence, key=rank.__getitem__)
+    holders: dict[str, list[int]] = {}
+    for h in evidence:
+        for word in keywords.get(h, ()):
+            holders.setdefault(word, []).append(h)
     for t in tagged(ctx.fresh, ctx.index.themes, theme.key):
-        words = keywords.get(t, frozenset())
-        anchor = max(
-            evidence, key=lambda h: (len(words & keywords.get(h, frozenset())), history[h])
-        )
+        shared = Counter(h for word in keywords.get(t, ()) for h in holders.get(word, ()))
+        anchor = max(shared, key=lambda h: (shared[h], *rank[h])) if shared else fallback
         reason = wording.theme_reason(theme.like, ctx.evidence(anchor))
         yield ctx.card(t, reason, anchor=anchor)
 
