@@ -172,9 +172,9 @@ def test_the_menu_key_opens_a_cards_actions_and_my_list_works_by_keyboard(page: 
     assert problems == []
 
 
-def test_a_series_page_row_takes_its_see_all_link_inside_it(page: Page):
+def test_a_films_page_row_takes_its_see_all_link_inside_it(page: Page):
     new_viewer(page)
-    ready(page, "/browse/series")
+    ready(page, "/browse/film")
     rows = page.locator("section.row")
     shelf = next(i for i in range(rows.count()) if rows.nth(i).locator(".row-more").count())
     tab_until_row(page, shelf)

@@ -104,9 +104,10 @@ def taste_rows(ctx: Candidates, trend: Trending) -> Iterator[PlannedRow]:
             kind="theme",
         )
     if not genre_aff:
-        # No taste yet: the most watched genres, so the page is never just two rows.
+        # No taste yet: the most watched genres of the page's kind, so the page is never
+        # just two rows (a Series page counts series, not the films that lead the chart).
         popular_genres = Counter()
-        for t in trend.ranked[:200]:
+        for t in [t for t in trend.ranked if t in ctx.allowed][:200]:
             for g in index.genres.get(t, ()):
                 popular_genres[g] += 1
         for genre, count in popular_genres.most_common(GENRE_ROWS):

@@ -9,7 +9,8 @@ privately, since their URLs are signed for one profile.
 
 `/media/preview/<title id>` answers a page's preview player: the trailer cut
 chosen for the current profile with its signed URLs, or 204 when there is
-nothing it may see (no trailer, not visible, no profile chosen).
+nothing it may see (no trailer, not visible); a visitor is sent to sign in, as
+from every page that needs a profile.
 """
 
 import re
@@ -24,7 +25,7 @@ from webapp.extensions import db
 from webapp.media import bp, signing, storage
 from webapp.media.trailers import preview_for
 from webapp.models import MediaAsset, MediaLink, Profile, Title, TrailerVariant
-from webapp.profiles.current import load_current_profile
+from webapp.profiles.current import load_current_profile, profile_required
 
 NAME = re.compile(
     r"(master\.m3u8|progressive\.mp4|poster\.jpg|sprite\.jpg|thumbnails\.vtt|captions\.vtt"
@@ -45,6 +46,7 @@ VTT_IMAGE = re.compile(r"^(sprite\.jpg)(#xywh=\d+,\d+,\d+,\d+)$", re.MULTILINE)
 
 
 @bp.get("/preview/<int:title_id>")
+@profile_required
 def preview(title_id: int):
     """The muted preview a page should play for this title, chosen for the current profile."""
     title = db.session.get(Title, title_id) if title_id < 2**31 else None
