@@ -201,7 +201,8 @@ def test_no_preview_for_a_kid_a_locked_profile_or_nobody(with_trailers):
     assert teen.get(master_url).status_code == 200
     kid, _ = viewer(app, "kid@example.com", is_kids=True, maturity_limit=7)
     assert kid.get(f"/media/preview/{film}").status_code == 204
-    assert app.test_client().get(f"/media/preview/{film}").status_code == 204
+    # Nobody signed in is sent to sign in, as from every page that needs a profile.
+    assert app.test_client().get(f"/media/preview/{film}").status_code == 302
     assert adult.get("/media/preview/999999").status_code == 204
     assert adult.get(f"/media/preview/{2**40}").status_code in (204, 404)
     with app.app_context():
