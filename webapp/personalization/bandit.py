@@ -171,13 +171,16 @@ class Bandit:
         model = self.model()
         segment = segment_for(profile_id)
         segment = EVERYONE if segment is None else segment
-        known = dict(model.variants) if model else {}
-        known.update(current or {})
-        missing = [t for t in title_ids if t not in known]
+        current = current or {}
+        known = model.variants if model else {}
+        missing = [t for t in title_ids if t not in current and t not in known]
         extra = lookup(missing) if missing else {}
         chosen: dict[int, int] = {}
         for title_id in title_ids:
-            variants = known.get(title_id) or extra.get(title_id)
+            if title_id in current:
+                variants = current[title_id]
+            else:
+                variants = known.get(title_id) or extra.get(title_id)
             if not variants:
                 continue
             if model is None or len(variants) == 1 or rng.random() < epsilon:
