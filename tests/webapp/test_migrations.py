@@ -6,6 +6,7 @@ first), so a downgrade that forgets an index or a table shows up here rather
 than on somebody's server.
 """
 
+import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -222,5 +223,36 @@ def test_a_transcodes_status_moves_to_its_job_and_back(app):
         ]
         assert sorted(back) == expected
         assert jobs_left == 0 and links == [(1, 5)]
+        upgrade()
+        db.engine.dispose()
+
+
+def test_an_erasure_may_name_every_profile_and_the_downgrade_keeps_the_profiles_ones(app):
+    """0019_catalog_erasures: a deleted title's note names no profile; the old schema has none."""
+    note = (
+        "INSERT INTO event_erasures (profile_id, title_id, playback_only, requested_at)"
+        " VALUES (:profile, :title, :playback, '2026-01-01 00:00:00')"
+    )
+    listed = "SELECT profile_id, title_id, playback_only FROM event_erasures ORDER BY id"
+    with app.app_context():
+        downgrade(revision="0018_account_time_zone")
+        db.engine.dispose()
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(note), {"profile": 7, "title": 3, "playback": True})
+        with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+            conn.execute(sa.text(note), {"profile": None, "title": 5, "playback": False})
+
+        upgrade()
+        db.engine.dispose()
+        with db.engine.begin() as conn:
+            conn.execute(sa.text(note), {"profile": None, "title": 5, "playback": False})
+            rows = conn.execute(sa.text(listed)).all()
+        assert [(p, t, bool(b)) for p, t, b in rows] == [(7, 3, True), (None, 5, False)]
+
+        downgrade(revision="0018_account_time_zone")
+        db.engine.dispose()
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text(listed)).all()
+        assert [(p, t, bool(b)) for p, t, b in rows] == [(7, 3, True)]
         upgrade()
         db.engine.dispose()

@@ -17,13 +17,19 @@ from webapp.models.base import utcnow
 
 
 class EventErasure(db.Model):
-    """Events of one profile to erase: all of them, or the playback of one title or episode."""
+    """Events to erase: every row that matches each id the note names.
+
+    A profile alone: all of its events. A profile and a title or episode: its
+    playback of that item (`playback_only`). A title or episode without a
+    profile: every profile's events of it, the item having left the catalog.
+    """
 
     __tablename__ = "event_erasures"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # No foreign keys: the note outlives a deleted profile, title or episode.
-    profile_id: Mapped[int] = mapped_column(Integer)
+    # None: every profile (a title, season or episode deleted from the catalog).
+    profile_id: Mapped[int | None] = mapped_column(Integer)
     title_id: Mapped[int | None] = mapped_column(Integer)
     episode_id: Mapped[int | None] = mapped_column(Integer)
     # True: only playback events (removing one title or episode from viewing activity).
