@@ -1,8 +1,9 @@
 """Erasures reach the Parquet days of months already dropped from PostgreSQL.
 
 Real monthly partitions: events are exported, their month dropped, then a
-viewer erases history (or deletes a profile) through the site; the next export
-filters the archived days' own files, and the manifest still verifies.
+viewer erases history (or deletes a profile), or an admin deletes a title,
+season or episode, through the site; the next export filters the archived
+days' own files, and the manifest still verifies.
 """
 
 import json
@@ -18,7 +19,7 @@ from webapp.activity import record_events
 from webapp.activity.parquet_log import parts
 from webapp.activity.parquet_log.manifest import MANIFEST, sha256
 from webapp.extensions import db
-from webapp.models import EventErasure, Profile
+from webapp.models import Episode, EventErasure, Profile, Season
 
 JANUARY = [datetime(2020, 1, 5, 20), datetime(2020, 1, 6, 21)]
 ERASED_ONLY_DAY = datetime(2020, 1, 9, 19)  # a day only the erased profile was active
@@ -164,11 +165,81 @@ def test_removing_one_title_from_activity_takes_only_its_playback_from_dropped_m
     _verify(target)
 
 
+def _watched_catalog(app) -> dict:
+    """Two profiles watching two films and a series' three episodes, January and February 2020."""
+    with app.app_context():
+        made = build_catalog(n_kid=2)
+        _, profiles = make_account("household@example.com", [{"name": "One"}, {"name": "Two"}])
+        films = [made.titles["Sunny Meadow 0"], made.titles["Sunny Meadow 1"]]
+        series = made.titles["Cartel Days"]
+        episodes = db.session.execute(
+            select(Episode.id, Season.id)
+            .join(Season, Season.id == Episode.season_id)
+            .where(Episode.title_id == series)
+            .order_by(Season.number, Episode.number)
+        ).all()
+        batch = [{"type": "click", "title_id": series}]
+        for film in films:
+            batch += [
+                {"type": "click", "title_id": film},
+                {"type": "play_start", "title_id": film, "value": 0},
+                {"type": "heartbeat", "title_id": film, "value": 600},
+            ]
+        for episode_id, _ in episodes:
+            batch += [
+                {"type": "play_start", "title_id": series, "episode_id": episode_id, "value": 0},
+                {"type": "heartbeat", "title_id": series, "episode_id": episode_id, "value": 60},
+            ]
+        for profile_id in profiles:
+            for at in [*JANUARY, datetime(2020, 2, 3, 18)]:
+                record_events(db.session.get(Profile, profile_id), {"events": batch}, now=at)
+    first_season = [e for e, season in episodes if season == episodes[0][1]]
+    return {
+        "film": (f"/admin/titles/{films[0]}/delete", lambda r: r["title_id"] == films[0]),
+        "series": (f"/admin/titles/{series}/delete", lambda r: r["title_id"] == series),
+        "season": (
+            f"/admin/seasons/{episodes[0][1]}/delete",
+            lambda r: r["episode_id"] in first_season,
+        ),
+        "episode": (
+            f"/admin/episodes/{episodes[0][0]}/delete",
+            lambda r: r["episode_id"] == episodes[0][0],
+        ),
+    }
+
+
+@pytest.mark.parametrize("deleted", ["film", "series", "season", "episode"])
+def test_what_an_admin_deletes_from_the_catalog_leaves_every_parquet_file(app, tmp_path, deleted):
+    _postgres_only(app)
+    url, erased = _watched_catalog(app)[deleted]
+    target = _exported_and_dropped(app, tmp_path)
+    before = _rows(target)
+    in_january = {r["profile_id"] for r in before if erased(r) and r["occurred_at"].month == 1}
+    assert len(in_january) == 2, "both profiles watched it in the month that is dropped"
+
+    admin = AuthActions(app.test_client()).as_admin()
+    assert admin.post(url).status_code == 302
+    output = _invoke(app, "events", "export", str(target))
+    assert "rewritten after deletions" in output
+
+    after = _rows(target)
+    assert not [r for r in after if erased(r)], f"the deleted {deleted}'s events stayed"
+    by_id = sorted(after, key=lambda r: r["id"])
+    assert by_id == sorted((r for r in before if not erased(r)), key=lambda r: r["id"])
+    manifest = _verify(target)
+    assert manifest["archived_months"] == ["2020-01"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(EventErasure)) == 0
+    assert "up to date" in _invoke(app, "events", "export", str(target))
+
+
 def test_sqlite_keeps_no_list_of_erasures(app):
     if app.config["TEST_BACKEND"] != "sqlite":
         pytest.skip("only a partitioned log can drop months")
-    erased, _, _, _ = _household(app)
+    erased, _, title, _ = _household(app)
     _erase_all_history(app, erased)
+    admin = AuthActions(app.test_client()).as_admin()
+    assert admin.post(f"/admin/titles/{title}/delete").status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(EventErasure)) == 0
 

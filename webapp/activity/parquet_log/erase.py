@@ -33,20 +33,37 @@ def pending() -> list[EventErasure]:
     return list(db.session.scalars(select(EventErasure).order_by(EventErasure.id)))
 
 
+_IDS = ("profile_id", "title_id", "episode_id")
+
+
 def erased_rows(table: pa.Table, erasures: list[EventErasure]) -> pa.ChunkedArray:
-    """True for each row of `table` that one of `erasures` names (the database's own rules)."""
-    whole = [e.profile_id for e in erasures if e.title_id is None and e.episode_id is None]
-    mask = pc.is_in(table["profile_id"], value_set=pa.array(whole, pa.int64()))
-    playback = pa.array(sorted(PLAYBACK), pa.string())
+    """True for each row of `table` that one of `erasures` names (the database's own rules).
+
+    A note naming one id alone (a whole profile; a title or episode deleted
+    from the catalog) joins that column's set, one lookup per column however
+    many notes a deleted series left; the others are matched one by one.
+    """
+    alone: dict[str, list[int]] = {column: [] for column in _IDS}
+    each = []
     for e in erasures:
-        if e.title_id is None and e.episode_id is None:
-            continue
-        match = pc.equal(table["profile_id"], e.profile_id)
-        if e.title_id is not None:
-            match = pc.and_(match, pc.equal(table["title_id"], e.title_id))
-        if e.episode_id is not None:
-            match = pc.and_(match, pc.equal(table["episode_id"], e.episode_id))
-        if e.playback_only:
+        named = {column: getattr(e, column) for column in _IDS if getattr(e, column) is not None}
+        if len(named) == 1 and not e.playback_only:
+            (column, value), *_ = named.items()
+            alone[column].append(value)
+        elif named:  # a note naming nothing erases nothing
+            each.append((named, e.playback_only))
+    mask = pc.is_in(table["profile_id"], value_set=pa.array(alone["profile_id"], pa.int64()))
+    for column in ("title_id", "episode_id"):
+        if alone[column]:
+            found = pc.is_in(table[column], value_set=pa.array(alone[column], pa.int64()))
+            mask = pc.or_(mask, found)
+    playback = pa.array(sorted(PLAYBACK), pa.string())
+    for named, playback_only in each:
+        match = None
+        for column, value in named.items():
+            equal = pc.equal(table[column], value)
+            match = equal if match is None else pc.and_(match, equal)
+        if playback_only:
             match = pc.and_(match, pc.is_in(table["type"], value_set=playback))
         mask = pc.or_(mask, pc.fill_null(match, False))
     return pc.fill_null(mask, False)
