@@ -48,7 +48,7 @@ def erased_rows(table: pa.Table, erasures: list[EventErasure]) -> pa.ChunkedArra
     for e in erasures:
         named = {column: getattr(e, column) for column in _IDS if getattr(e, column) is not None}
         if len(named) == 1 and not e.playback_only:
-            (column, value), *_ = named.items()
+            ((column, value),) = named.items()
             alone[column].append(value)
         elif named:  # a note naming nothing erases nothing
             each.append((named, e.playback_only))
