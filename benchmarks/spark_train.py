@@ -11,10 +11,21 @@ complete or heartbeat, and sometimes a rating), then measures:
   matrix, the fit on the driver from that Gram matrix), each with its time
   and peak memory (this process and its children, i.e. Spark's JVM).
 
+With ``--log parquet`` the synthetic log is written straight into Parquet
+files of the export's schema (one folder a day) instead of being exported
+from the database: the export's own rate is measured on the smaller log, and
+exporting 10^8 events would take the benchmark's whole time. The database is
+still written when the in-process trainer runs (it reads the log from there).
+``--embedded-fit-only`` fits the in-process trainer on the feedback Spark
+computed (it would not read 10^8 events from the database in memory), under
+a memory limit, and reports what happens.
+
 Usage::
 
     python benchmarks/spark_train.py                       # 1,000,000 pairs
-    python benchmarks/spark_train.py --pairs 10000000 --users 200000 --items 20000
+    python benchmarks/spark_train.py --log parquet --pairs 10000000 --users 100000 --items 20000
+    python benchmarks/spark_train.py --log parquet --pairs 100000000 --users 300000 \
+        --items 20000 --no-embedded --embedded-fit-only --partitions 16 --driver-memory 10g
 """
 
 from __future__ import annotations
@@ -22,12 +33,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -91,15 +103,59 @@ class Stages:
         self._stop.set()
 
 
-def build_site(app, n_users: int, n_items: int, n_pairs: int, seed: int) -> int:
-    """Accounts, profiles, titles and the synthetic event log; returns the event count."""
+TYPES = np.array(["play_start", "complete", "heartbeat", "rate"])
+END = datetime(2026, 12, 1)
+
+
+def synthetic_events(n_users: int, n_items: int, n_pairs: int, seed: int) -> dict:
+    """The log of `generate`'s pairs, in time order (ids 1..N), as column arrays.
+
+    Each pair is a start, then a complete (60 %) or a heartbeat part-way, and
+    sometimes a rating; pairs spread over the last 180 days.
+    """
+    inter, _ = generate(n_users, n_items, n_pairs, seed=seed)
+    rng = np.random.default_rng(seed)
+    n = len(inter)
+    users = inter.user_ids.astype(np.int32) + 1
+    items = inter.item_ids.astype(np.int32) + 1
+    del inter
+    start = END.timestamp() - rng.uniform(0, 180 * 86400, n)
+    r = rng.random(n)
+    done = r < 0.6
+    rated = (r < 0.15) | (r > 0.95)
+    stars = rng.choice(np.array([-1.0, 1.0, 2.0]), n)[rated]
+    second = np.where(done, 6000.0, r * 6000.0)
+    events = {
+        "profile_id": np.concatenate([users, users, users[rated]]),
+        "title_id": np.concatenate([items, items, items[rated]]),
+        "code": np.concatenate(
+            [
+                np.zeros(n, np.int8),
+                np.where(done, 1, 2).astype(np.int8),
+                np.full(len(stars), 3, np.int8),
+            ]
+        ),
+        "value": np.concatenate([np.zeros(n), second, stars]),
+        "at": np.concatenate([start, start + second, start[rated] + 101 * 60]),
+    }
+    del users, items, start, r, done, rated, stars, second
+    order = np.argsort(events["at"], kind="stable")
+    for key in events:
+        events[key] = events[key][order]
+    return events
+
+
+def _stamps(at: np.ndarray) -> np.ndarray:
+    return (at * 1e6).astype("datetime64[us]")
+
+
+def write_site(app, events: dict, n_users: int, n_items: int, chunk: int = 500_000) -> None:
+    """Accounts, profiles, titles, and the log through the database driver in chunks."""
     from sqlalchemy import insert
 
     from webapp.extensions import db
-    from webapp.models import Account, Event, Profile, Title
+    from webapp.models import Account, Profile, Title
 
-    inter, _ = generate(n_users, n_items, n_pairs, seed=seed)
-    rng = np.random.default_rng(seed)
     with app.app_context():
         db.session.execute(
             insert(Account),
@@ -120,43 +176,74 @@ def build_site(app, n_users: int, n_items: int, n_pairs: int, seed: int) -> int:
             ],
         )
         db.session.commit()
-        # Pairs spread over the last 180 days; events of a pair minutes apart.
-        end = datetime(2026, 12, 1)
-        start_s = rng.uniform(0, 180 * 86400, len(inter))
-        order = np.argsort(-start_s)
-        n_events = 0
-        batch = []
-        for k in order.tolist():
-            u, i = int(inter.user_ids[k]) + 1, int(inter.item_ids[k]) + 1
-            at = end - timedelta(seconds=float(start_s[k]))
-            r = rng.random()
-            rows = [("play_start", 0.0, at)]
-            if r < 0.6:
-                rows.append(("complete", 6000.0, at + timedelta(minutes=100)))
-            else:
-                rows.append(("heartbeat", float(r * 6000), at + timedelta(minutes=r * 100)))
-            if r < 0.15 or r > 0.95:
-                rows.append(("rate", float(rng.choice([-1, 1, 2])), at + timedelta(minutes=101)))
-            for kind, value, moment in rows:
-                batch.append(
-                    {
-                        "profile_id": u,
-                        "title_id": i,
-                        "type": kind,
-                        "value": value,
-                        "duration": 6000.0,
-                        "occurred_at": moment,
-                    }
+        raw = db.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+            for lo in range(0, len(events["at"]), chunk):
+                hi = min(lo + chunk, len(events["at"]))
+                stamps = np.datetime_as_string(_stamps(events["at"][lo:hi]), unit="us")
+                cursor.executemany(
+                    "INSERT INTO events (id, profile_id, title_id, type, value, duration, "
+                    "occurred_at) VALUES (?, ?, ?, ?, ?, 6000.0, ?)",
+                    zip(
+                        range(lo + 1, hi + 1),
+                        events["profile_id"][lo:hi].tolist(),
+                        events["title_id"][lo:hi].tolist(),
+                        TYPES[events["code"][lo:hi]].tolist(),
+                        events["value"][lo:hi].tolist(),
+                        np.char.replace(stamps, "T", " ").tolist(),
+                        strict=True,
+                    ),
                 )
-            if len(batch) >= 100_000:
-                db.session.execute(insert(Event), batch)
-                n_events += len(batch)
-                batch = []
-        if batch:
-            db.session.execute(insert(Event), batch)
-            n_events += len(batch)
-        db.session.commit()
-    return n_events
+            raw.commit()
+        finally:
+            raw.close()
+
+
+def write_parquet(root: Path, events: dict) -> list[Path]:
+    """The log as Parquet files of the export's schema, one folder a day."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from webapp.activity.parquet_log.parts import SCHEMA
+
+    days = np.floor(events["at"] / 86400).astype(np.int64)
+    bounds = np.flatnonzero(np.diff(days)) + 1
+    paths = []
+    for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(days)], strict=True):
+        day = str(np.datetime64(int(days[lo]), "D"))
+        columns = {
+            "id": pa.array(np.arange(lo + 1, hi + 1, dtype=np.int64)),
+            "profile_id": pa.array(events["profile_id"][lo:hi].astype(np.int64)),
+            "title_id": pa.array(events["title_id"][lo:hi].astype(np.int64)),
+            "type": pa.array(TYPES[events["code"][lo:hi]]),
+            "value": pa.array(events["value"][lo:hi]),
+            "duration": pa.array(np.full(hi - lo, 6000.0)),
+            "occurred_at": pa.array(_stamps(events["at"][lo:hi])).cast(pa.timestamp("us", "UTC")),
+        }
+        table = pa.table(
+            [columns.get(f.name, pa.nulls(hi - lo, f.type)) for f in SCHEMA], schema=SCHEMA
+        )
+        folder = root / f"dt={day}"
+        folder.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, folder / "part-00000.parquet", compression="zstd")
+        paths.append(folder / "part-00000.parquet")
+    return paths
+
+
+def embedded_fit_limited(inter, params: dict, limit_gib: float) -> str:
+    """The in-process fit of the given feedback under an address-space limit: what happens."""
+    from recommender import HybridRecommender
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (int(limit_gib * 2**30), hard))
+    try:
+        HybridRecommender(**params).fit(inter, None)
+        return "fitted"
+    except MemoryError:
+        return f"MemoryError under a {limit_gib:g} GiB limit"
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
 
 
 def main(argv=None) -> dict:
@@ -164,8 +251,13 @@ def main(argv=None) -> dict:
     parser.add_argument("--pairs", type=int, default=1_000_000)
     parser.add_argument("--users", type=int, default=None, help="default: pairs / 50")
     parser.add_argument("--items", type=int, default=2_000)
+    parser.add_argument("--log", choices=["database", "parquet"], default="database")
+    parser.add_argument("--no-embedded", dest="embedded", action="store_false")
+    parser.add_argument("--embedded-fit-only", action="store_true")
+    parser.add_argument("--memory-limit-gib", type=float, default=20.0)
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="2g")
+    parser.add_argument("--partitions", type=int, default=4)
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--out", type=Path, default=None, help="write the figures as JSON here")
     parser.add_argument("--workdir", type=Path, default=None, help="default: a temporary folder")
@@ -201,38 +293,59 @@ def main(argv=None) -> dict:
         "pairs": args.pairs,
         "users": n_users,
         "items": args.items,
+        "log": args.log,
         "master": args.master,
+        "partitions": args.partitions,
         "cpus": os.cpu_count(),
     }
+    export_dir = work / "events"
+    now = datetime(2026, 12, 2)
+    params = site_defaults()
+
+    def report() -> None:
+        out["stages"] = stages.results
+        if args.out:
+            args.out.write_text(json.dumps(out, indent=2) + "\n")
+
     try:
         with app.app_context():
             upgrade()
-        print(f"building a site of {args.pairs:,} pairs in {work}", flush=True)
-        out["events"] = n_events = build_site(app, n_users, args.items, args.pairs, args.seed)
-        export_dir = work / "events"
-        now = datetime(2026, 12, 2)
-        params = site_defaults()
+        print(f"a log of {args.pairs:,} pairs in {work}", flush=True)
+        events = stages.run(
+            "synthetic log", synthetic_events, n_users, args.items, args.pairs, args.seed
+        )
+        out["events"] = n_events = len(events["at"])
+        if args.log == "database" or args.embedded:
+            stages.run("write the database", write_site, app, events, n_users, args.items)
+        if args.log == "parquet":
+            paths = stages.run("write the Parquet log", write_parquet, export_dir, events)
+        del events
         with app.app_context():
-            print("export", flush=True)
-            summary = stages.run("export", export_events, export_dir)
-            stages.run("export: rerun, nothing new", export_events, export_dir)
-            files = manifest_files(export_dir, read_manifest(export_dir))
-            size = sum(p.stat().st_size for p in files)
-            out["export"] = {
-                "events_per_second": round(n_events / stages.results["export"]["seconds"]),
-                "parquet_bytes": size,
-                "parquet_mib_per_million_events": round(size / 2**20 / (n_events / 1e6), 1),
-                "files": len(files),
-                "rows": summary.rows_total,
+            if args.log == "database":
+                summary = stages.run("export", export_events, export_dir)
+                stages.run("export: rerun, nothing new", export_events, export_dir)
+                paths = manifest_files(export_dir, read_manifest(export_dir))
+                out["export"] = {
+                    "events_per_second": round(n_events / stages.results["export"]["seconds"]),
+                    "files": len(paths),
+                    "rows": summary.rows_total,
+                }
+            size = sum(p.stat().st_size for p in paths)
+            out["parquet"] = {
+                "bytes": size,
+                "mib_per_million_events": round(size / 2**20 / (n_events / 1e6), 1),
+                "files": len(paths),
             }
+            report()
 
-            print("in-process training", flush=True)
-            inter = stages.run("embedded: feedback from the database", training_feedback, now)
-            model = stages.run(
-                "embedded: fit", lambda: HybridRecommender(**params).fit(inter, None)
-            )
-            local_b = model.B
-            del model
+            local_b = None
+            if args.embedded:
+                print("in-process training", flush=True)
+                inter = stages.run("embedded: feedback from the database", training_feedback, now)
+                model = stages.run("embedded: fit", HybridRecommender(**params).fit, inter, None)
+                local_b = model.B
+                del model, inter
+                report()
 
             print(f"Spark training ({args.master})", flush=True)
             spark = stages.run(
@@ -240,20 +353,36 @@ def main(argv=None) -> dict:
                 start_session,
                 args.master,
                 driver_memory=args.driver_memory,
-                shuffle_partitions=4,
+                shuffle_partitions=args.partitions,
             )
             engine = SparkEngine(export_dir, spark=spark)
-            remote = stages.run("spark: feedback over the export", engine.feedback, now)
+            remote = stages.run("spark: feedback over the log", engine.feedback_of, paths, now)
+            out["feedback_pairs"] = len(remote)
             fit_inputs = stages.run(
                 "spark: popularity and Gram matrix", engine.fit_inputs, remote, None, params
             )
             model = stages.run(
                 "spark: fit on the driver from the Gram matrix",
-                lambda: HybridRecommender(**params).fit(remote, None, **fit_inputs),
+                HybridRecommender(**params).fit,
+                remote,
+                None,
+                **fit_inputs,
             )
-            out["max_abs_B_difference"] = float(np.abs(model.B - local_b).max())
-            out["max_abs_B"] = float(np.abs(local_b).max())
+            if local_b is not None:
+                out["max_abs_B_difference"] = float(np.abs(model.B - local_b).max())
+                out["max_abs_B"] = float(np.abs(local_b).max())
+            del model, fit_inputs
             spark.stop()
+            report()
+            if args.embedded_fit_only:
+                print("in-process fit of the same feedback, memory limited", flush=True)
+                out["embedded_fit"] = stages.run(
+                    "embedded: fit of Spark's feedback",
+                    embedded_fit_limited,
+                    remote,
+                    params,
+                    args.memory_limit_gib,
+                )
     finally:
         stages.close()
         if args.workdir is None:

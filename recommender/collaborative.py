@@ -42,6 +42,7 @@ __all__ = [
     "ease_dual_scores",
     "ease_from_gram",
     "ease_weights",
+    "gram_blocks",
     "gram_matrix",
     "spd_inverse",
 ]
@@ -55,15 +56,26 @@ def gram_matrix(
 ) -> np.ndarray:
     """Dense float32 ``X'X`` built from sparse column blocks (bounded memory)."""
     n = X.shape[1]
-    Xc = X.tocsc().astype(np.float32)
-    Xt = Xc.T.tocsr()
     G = np.empty((n, n), dtype=np.float32)
-    for start in range(0, n, block):
-        stop = min(n, start + block)
-        G[:, start:stop] = (Xt @ Xc[:, start:stop]).toarray()
+    for start, stop, columns in gram_blocks(X, block):
+        G[:, start:stop] = columns
         if progress:
             progress("gram", stop / n)
     return G
+
+
+def gram_blocks(X: sp.spmatrix, block: int = 2048):
+    """``X'X`` a block of columns at a time: ``(start, stop, dense float32 columns)``.
+
+    A cluster sums these over its partitions of profiles (rows of ``X``) and
+    only ever holds ``n_items x block`` of the result per partition at once.
+    """
+    n = X.shape[1]
+    Xc = sp.csc_matrix(X, dtype=np.float32)
+    Xt = Xc.T.tocsr()
+    for start in range(0, n, block):
+        stop = min(n, start + block)
+        yield start, stop, (Xt @ Xc[:, start:stop]).toarray()
 
 
 def ease_weights(

@@ -77,3 +77,36 @@ def test_spark_submit_entry_point_reports_an_empty_log(app, spark, tmp_path, cap
     assert spark_submit.main(app) == 2
     assert "interactions logged" in capsys.readouterr().err
     assert (tmp_path / "events").is_dir()
+
+
+def test_gram_summed_over_partitions_and_column_blocks_is_the_library_one(spark):
+    import scipy.sparse as sp
+
+    from recommender.collaborative import gram_matrix as library_gram
+    from webapp.recommendations.spark_engine import gram_matrix
+
+    rng = np.random.default_rng(7)
+    users = rng.integers(1, 400, 6000)
+    items = rng.integers(1, 90, 6000)
+    key = np.unique(users * 1000 + items)
+    users, items = key // 1000, key % 1000
+    weights = rng.choice([-1.0, 0.5, 1.0, 2.5], len(key)).astype(np.float32)
+    feedback = spark.createDataFrame(
+        list(zip(users.tolist(), items.tolist(), weights.tolist(), strict=True)),
+        "profile_id long, title_id long, weight float",
+    )
+    head_ids = np.unique(items)[::2]  # every other title enters the head
+    head = spark.createDataFrame(
+        [(int(t), p) for p, t in enumerate(head_ids.tolist())], "title_id long, pos int"
+    )
+    # Five profile partitions, column blocks of 7 titles: every sum crosses both.
+    G = gram_matrix(feedback, head, len(head_ids), partitions=5, block=7)
+
+    kept = (weights > 0) & np.isin(items, head_ids)
+    X = sp.csr_matrix(
+        (weights[kept], (users[kept], np.searchsorted(head_ids, items[kept]))),
+        shape=(int(users.max()) + 1, len(head_ids)),
+    )
+    expected = library_gram(X)
+    assert expected.shape == (45, 45) and (expected > 0).sum() > 1000
+    np.testing.assert_allclose(G, expected, rtol=1e-6)

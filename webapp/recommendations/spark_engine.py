@@ -7,16 +7,27 @@ as DataFrame code), each title's popularity and EASE's Gram matrix ``X'X``
 over the head titles. The driver collects the feedback pairs (a model keeps
 every profile's history to serve it) and the Gram matrix; the solve and the
 content model run in the library, as for the embedded engine, and the model
-is saved in the same format. Only DataFrame operations run on the executors:
-they need Java and Spark, not Marquee.
+is saved in the same format.
+
+The Gram matrix is summed from partitions of profiles: each partition's
+``X_p'X_p`` comes from the library's own `gram_blocks` (a block of columns at
+a time), and the blocks are added up per column block. A self-join of each
+profile's titles would make ``sum(n_u^2)`` rows, tens of billions for a log of
+10^8 pairs. So the executors need Python with numpy, scipy and pyarrow; the
+`recommender` package itself is shipped to them with the job.
 """
 
+import os
 import re
+import shutil
+import sys
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
 import numpy as np
 
+import recommender
 from recommender import HeadGram, Interactions, head_titles
 from recommender.data import DEFAULT_HALF_LIFE_DAYS, FEEDBACK_WEIGHTS
 from webapp.activity import vocabulary as ev
@@ -54,9 +65,15 @@ def start_session(master: str | None, driver_memory: str = "1g", shuffle_partiti
         .config("spark.driver.memory", driver_memory)
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.ui.enabled", "false")
+        # The Gram matrix and the feedback pairs come back whole to the driver.
+        .config("spark.driver.maxResultSize", "0")
     )
     if master:
         builder = builder.master(check_master(master))
+    if not master or master.startswith("local"):
+        # Local executors run this interpreter (with its numpy and scipy), not
+        # whichever `python3` comes first on PATH; PySpark reads it at start.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     try:
         return builder.getOrCreate()
     except Exception as exc:  # Spark reports a missing Java as a runtime error of its own
@@ -155,27 +172,97 @@ def popularity_frame(feedback):
     return feedback.where(F.col("weight") > 0).groupBy("title_id").agg(F.count("*").alias("pop"))
 
 
-def gram_frame(feedback, head):
-    """(a, b, g) with a <= b: ``X'X`` over the head titles, positions a and b in `head`.
+#: Bytes of one block of Gram columns sent between executors and to the driver.
+_BLOCK_BYTES = 64 * 2**20
 
-    `head`: a DataFrame (title_id, pos). Each profile's positive head titles
-    are joined with themselves on the profile and summed per pair of titles.
+_BLOCK_SCHEMA = "start int, stop int, g binary"
+
+
+def _partial_grams(n: int, block: int):
+    """The executors' step: each partition's ``X_p'X_p`` as blocks of columns.
+
+    A partition holds whole profiles (rows ``profile_id, pos, w``); its
+    profiles become the rows of ``X_p``.
+    """
+
+    def run(batches):
+        import pyarrow as pa
+        import scipy.sparse as sp
+
+        from recommender.collaborative import gram_blocks
+
+        table = pa.Table.from_batches(list(batches))
+        if not table.num_rows:
+            return
+        _, rows = np.unique(table.column("profile_id").to_numpy(), return_inverse=True)
+        X = sp.csr_matrix(
+            (table.column("w").to_numpy(), (rows, table.column("pos").to_numpy())),
+            shape=(int(rows.max()) + 1, n),
+            dtype=np.float32,
+        )
+        del table
+        for start, stop, columns in gram_blocks(X, block):
+            yield pa.RecordBatch.from_pydict(
+                {"start": [start], "stop": [stop], "g": [columns.tobytes()]},
+                schema=pa.schema([("start", pa.int32()), ("stop", pa.int32()), ("g", pa.binary())]),
+            )
+
+    return run
+
+
+def _summed_blocks(batches):
+    """The partitions' blocks of one column range, added up (float32, as the library keeps X'X)."""
+    import pyarrow as pa
+
+    sums: dict[tuple[int, int], np.ndarray] = {}
+    for batch in batches:
+        for start, stop, g in zip(*(batch.column(k).to_pylist() for k in range(3)), strict=True):
+            columns = np.frombuffer(g, dtype=np.float32)
+            if (start, stop) in sums:
+                sums[(start, stop)] += columns
+            else:
+                sums[(start, stop)] = columns.copy()
+    for (start, stop), columns in sums.items():
+        yield pa.RecordBatch.from_pydict(
+            {"start": [start], "stop": [stop], "g": [columns.tobytes()]},
+            schema=pa.schema([("start", pa.int32()), ("stop", pa.int32()), ("g", pa.binary())]),
+        )
+
+
+def gram_matrix(feedback, head, n: int, partitions: int, block: int | None = None) -> np.ndarray:
+    """``X'X`` over the head titles, dense float32 ``n x n`` on the driver.
+
+    `head`: a DataFrame (title_id, pos), ``pos`` in ``range(n)``. Profiles are
+    spread over `partitions`; each partition's product is summed with the
+    others' one block of `block` columns at a time (by default as many as fit
+    in 64 MiB), then collected block by block.
     """
     from pyspark.sql import functions as F
 
+    block = block or max(1, min(n, _BLOCK_BYTES // (4 * max(n, 1))))
     x = (
         feedback.where(F.col("weight") > 0)
         .join(F.broadcast(head), "title_id")
-        .select("profile_id", "pos", F.col("weight").cast("double").alias("w"))
+        .select("profile_id", "pos", F.col("weight").alias("w"))
+        .repartition(partitions, "profile_id")
     )
-    left = x.select("profile_id", F.col("pos").alias("a"), F.col("w").alias("wa"))
-    right = x.select("profile_id", F.col("pos").alias("b"), F.col("w").alias("wb"))
-    return (
-        left.join(right, "profile_id")
-        .where(F.col("a") <= F.col("b"))
-        .groupBy("a", "b")
-        .agg(F.sum(F.col("wa") * F.col("wb")).alias("g"))
+    partial = x.mapInArrow(_partial_grams(n, block), _BLOCK_SCHEMA)
+    n_blocks = -(-n // block)
+    summed = partial.repartition(min(n_blocks, partitions), "start").mapInArrow(
+        _summed_blocks, _BLOCK_SCHEMA
     )
+    G = np.zeros((n, n), dtype=np.float32)
+    for row in summed.toLocalIterator():
+        G[:, row.start : row.stop] = np.frombuffer(row.g, dtype=np.float32).reshape(n, -1)
+    return G
+
+
+def ship_library(spark) -> None:
+    """Send the `recommender` package to the executors (a zip on their Python path)."""
+    package = Path(recommender.__file__).parent
+    folder = Path(tempfile.mkdtemp(prefix="marquee-spark-"))
+    archive = shutil.make_archive(str(folder / "recommender"), "zip", package.parent, package.name)
+    spark.sparkContext.addPyFile(archive)
 
 
 class SparkEngine:
@@ -212,11 +299,15 @@ class SparkEngine:
             self.export = export_events(self.export_dir)
         except ExportError as exc:
             raise TrainingError(f"could not export the event log: {exc}") from exc
-        paths = [str(p) for p in manifest_files(self.export_dir, read_manifest(self.export_dir))]
+        paths = manifest_files(self.export_dir, read_manifest(self.export_dir))
+        return self.feedback_of(paths, now)
+
+    def feedback_of(self, paths: list[Path], now: datetime) -> Interactions:
+        """Every profile's feedback from these Parquet files of the log, computed on Spark."""
         if not paths:
             self._feedback = None
             return Interactions(np.empty(0, np.int64), np.empty(0, np.int64))
-        events = self.spark.read.schema(event_schema()).parquet(*paths)
+        events = self.spark.read.schema(event_schema()).parquet(*map(str, paths))
         self._feedback = feedback_frame(events, to_unix(now)).persist()
         table = self._feedback.toArrow()
         users = table.column("profile_id").to_numpy()
@@ -250,12 +341,8 @@ class SparkEngine:
         head_df = self.spark.createDataFrame(
             [(int(t), p) for p, t in enumerate(head_ids.tolist())], "title_id long, pos int"
         )
-        entries = gram_frame(self._feedback, head_df).toArrow()
-        a = entries.column("a").to_numpy()
-        b = entries.column("b").to_numpy()
-        g = entries.column("g").to_numpy().astype(np.float32)
-        G = np.zeros((len(head), len(head)), dtype=np.float32)
-        G[a, b] = g
-        G[b, a] = g
+        ship_library(self.spark)
+        partitions = int(self.spark.conf.get("spark.sql.shuffle.partitions"))
+        G = gram_matrix(self._feedback, head_df, len(head), partitions)
         self._feedback.unpersist()
         return {"gram": HeadGram(item_ids=head_ids, matrix=G, pop=pop[head])}
