@@ -23,10 +23,9 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-# The pip that venv brings (22.3 or later with Python 3.11) installs an editable
-# pyproject project: no upgrade of pip first, which would fetch and install one more.
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(BIN)/pip install --quiet --quiet --no-compile -e .

@@ -45,8 +45,6 @@ def test_demo_installs_the_site_alone(tmp_path):
     installs = [line for line in demo_commands(tmp_path) if "pip install" in line]
     assert any(line.rstrip().endswith("-e .") for line in installs)
     assert not any("[dev]" in line or "pyspark" in line for line in installs)
-    # The venv's own pip installs the site: no upgrade of pip first.
-    assert not any("--upgrade pip" in line for line in installs)
 
 
 def test_background_work_yields_to_the_site(tmp_path):
