@@ -7,6 +7,13 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 # Workers, timeouts and the JSON access log come from gunicorn.conf.py.
 GUNICORN := $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT)
+# The demo serves one local viewer: two workers, so that the first page waits for one
+# worker's start-up rather than for five sharing the cores (MARQUEE_WORKERS still wins).
+DEMO_WORKERS := $(or $(MARQUEE_WORKERS),2)
+# Python keeps the bytecode of what it imports in the venv even where the caller's
+# environment turns that off: every set-up stage and every worker imports the same
+# site, and would otherwise compile all of it again each time.
+export PYTHONDONTWRITEBYTECODE :=
 
 .PHONY: install install-dev java demo serve test screenshots bench lint clean
 
@@ -49,7 +56,7 @@ demo: install
 	$(call stage,Tuned model (in the background),sh -c '$(BACKGROUND) $(FLASK) recommender train --background --if-untuned >>$(SETUP_LOG) 2>&1 &')
 	$(call stage,Insights reports (in the background),sh -c '$(BACKGROUND) $(FLASK) admin insights-refresh --background >>$(SETUP_LOG) 2>&1 &')
 	@echo "Serving on http://$(HOST):$(PORT)/ (access log below; set-up details in $(SETUP_LOG))"
-	$(GUNICORN) wsgi:app
+	$(GUNICORN) --workers $(DEMO_WORKERS) wsgi:app
 
 serve: install
 	$(FLASK) db upgrade

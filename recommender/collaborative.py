@@ -34,7 +34,6 @@ from collections.abc import Callable
 import numpy as np
 import scipy.linalg as sl
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize
 
 __all__ = [
     "cosine_knn",
@@ -248,6 +247,9 @@ def cosine_knn(X: sp.csr_matrix, k: int) -> sp.csr_matrix:
     """
     if k < 1:
         raise ValueError("k must be >= 1; try 20-200.")
+    # Imported here, as in recommender.content: importing the library loads no scikit-learn.
+    from sklearn.preprocessing import normalize
+
     Xn = normalize(X.tocsc().astype(np.float32), axis=0)
     S = (Xn.T @ Xn).tocsr()
     S.setdiag(0)

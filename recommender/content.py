@@ -23,12 +23,15 @@ is the dot product of its row with that vector.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from .data import ItemFeatures
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = ["BLOCK_WEIGHTS", "ContentModel", "align_features"]
 
@@ -106,6 +109,10 @@ class ContentModel:
         self.feature_names: list[str] = []
 
     def _make(self, name: str) -> TfidfVectorizer:
+        # scikit-learn (and the scipy.stats it loads) is imported where a model is fitted
+        # or read: a process that only imports the site (a migration, the demo seed) skips it.
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         if name == "text":
             return TfidfVectorizer(
                 stop_words="english", sublinear_tf=True, min_df=self.min_df, dtype=np.float32
@@ -119,6 +126,8 @@ class ContentModel:
 
     def fit_transform(self, feats: ItemFeatures) -> sp.csr_matrix:
         """Learn the vocabularies and IDF weights from the catalog, return item rows."""
+        from sklearn.preprocessing import normalize
+
         toks = _tokens(feats)
         toks["text"] = [t or "" for t in feats.text]
         blocks, names = [], []
@@ -142,6 +151,8 @@ class ContentModel:
         """Item rows for new titles in the vocabulary learned by :meth:`fit_transform`."""
         if not self.vectorizers and len(self.feature_names) == 0:
             raise ValueError("ContentModel is not fitted; call fit_transform on the catalog first.")
+        from sklearn.preprocessing import normalize
+
         toks = _tokens(feats)
         toks["text"] = [t or "" for t in feats.text]
         blocks = [
@@ -152,6 +163,8 @@ class ContentModel:
 
     @staticmethod
     def _stack(blocks: list[sp.csr_matrix], n: int) -> sp.csr_matrix:
+        from sklearn.preprocessing import normalize
+
         if not blocks:
             return sp.csr_matrix((n, 0), dtype=np.float32)
         return normalize(sp.hstack(blocks, format="csr", dtype=np.float32)).astype(np.float32)

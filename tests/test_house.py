@@ -11,7 +11,10 @@
 
 import ast
 import io
+import os
 import re
+import subprocess
+import sys
 import tokenize
 from pathlib import Path
 
@@ -247,3 +250,21 @@ def test_event_types_are_named_from_the_vocabulary():
         for line, value in _literal_event_types(path.read_text(), frozenset(EVENT_TYPES))
     ]
     assert spelled == []
+
+
+def test_importing_the_site_loads_no_scikit_learn(tmp_path):
+    """Every command and worker imports the site; scikit-learn waits for a fit or a model read.
+
+    It (with the scipy.stats it pulls in) is a large share of an import of the
+    site, which each `make demo` stage pays before doing its work.
+    """
+    probe = "import sys, wsgi; print([m for m in ('sklearn', 'scipy.stats') if m in sys.modules])"
+    out = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "MARQUEE_INSTANCE_PATH": str(tmp_path)},
+    )
+    assert out.stdout.strip() == "[]"

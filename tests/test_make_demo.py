@@ -4,9 +4,11 @@ Read from `make -n demo` (the commands it would run, nothing run), so the
 checks hold for the Makefile as shipped.
 """
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,8 +18,8 @@ REPO = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 
 
-def demo_commands(tmp_path: Path) -> list[str]:
-    """The lines `make demo` would run in a fresh clone (no venv yet)."""
+def demo_commands(tmp_path: Path, **env: str) -> list[str]:
+    """The lines `make demo` would run in a fresh clone (no venv yet), with `env` set."""
     shutil.copy(REPO / "Makefile", tmp_path / "Makefile")
     (tmp_path / "pyproject.toml").write_text("")
     out = subprocess.run(
@@ -26,8 +28,17 @@ def demo_commands(tmp_path: Path) -> list[str]:
         capture_output=True,
         text=True,
         check=True,
+        env={**_without("MARQUEE_WORKERS"), **env},
     )
     return out.stdout.splitlines()
+
+
+def _without(*names: str) -> dict[str, str]:
+    return {key: value for key, value in os.environ.items() if key not in names}
+
+
+def _server(lines: list[str]) -> str:
+    return next(line for line in lines if "gunicorn" in line and "wsgi:app" in line)
 
 
 def test_demo_installs_the_site_alone(tmp_path):
@@ -47,5 +58,25 @@ def test_background_work_yields_to_the_site(tmp_path):
     assert re.search(r"insights-refresh[^']*&'", insights)
     # What the first page waits for runs at full priority.
     quick = next(line for line in lines if "train --quick" in line)
-    server = next(line for line in lines if "gunicorn" in line and "wsgi:app" in line)
-    assert "nice" not in quick and "nice" not in server
+    assert "nice" not in quick and "nice" not in _server(lines)
+
+
+def test_the_demo_serves_one_viewer_with_two_workers_unless_told_otherwise(tmp_path):
+    """Five workers importing the site at once on two cores delay the first page."""
+    assert "--workers 2 " in _server(demo_commands(tmp_path))
+    assert "--workers 3 " in _server(demo_commands(tmp_path, MARQUEE_WORKERS="3"))
+
+
+def test_the_venv_keeps_bytecode_even_where_the_environment_turns_it_off(tmp_path):
+    """Each stage and worker then reads the compiled site instead of compiling it again."""
+    shutil.copy(REPO / "Makefile", tmp_path / "Makefile")
+    probe = f"probe: ; @{sys.executable} -c 'import sys; print(sys.dont_write_bytecode)'"
+    out = subprocess.run(
+        ["make", "--no-print-directory", f"--eval={probe}", "probe"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert out.stdout.strip() == "False"

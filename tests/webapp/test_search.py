@@ -6,6 +6,7 @@ import re
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.conftest import AuthActions
 from tests.webapp.catalog_factory import sign_in_as
@@ -355,3 +356,38 @@ def test_admin_edits_of_genres_keywords_people_and_titles_reindex_search(app, cl
         db.session.commit()
     assert _result_names(client, "airships", grown_up) == ["Quiet Waters"]
     assert _result_names(client, "zeppelins", grown_up) == []
+
+
+def test_titles_added_in_one_large_flush_are_found_without_a_pass_per_row(
+    app, client, auth, monkeypatch
+):
+    """The demo seed flushes hundreds of titles and credits at once: the index hook must
+    not rebuild the session's set of new rows once for each of them."""
+    builds = []
+    new_rows = Session.new
+    monkeypatch.setattr(Session, "new", property(lambda s: builds.append(1) or new_rows.fget(s)))
+    with app.app_context():
+        catalog = Catalog()
+        with db.session.no_autoflush:
+            made = [
+                catalog.create_title(
+                    TitleSpec(
+                        kind="film",
+                        name=f"Lantern {k}",
+                        year=2000 + k % 20,
+                        runtime_minutes=90,
+                        maturity_rating="PG",
+                        genres=["Drama"],
+                        cast=[f"Actor {k}"],
+                    )
+                )
+                for k in range(40)
+            ]
+        db.session.flush()
+        per_flush = len(builds)
+        db.session.commit()
+        ids = {t.name: t.id for t in made}
+    monkeypatch.undo()
+    assert per_flush < 10
+    sign_in_as(app, client, auth, "lantern@example.com", {"name": "Vi"})
+    assert sorted(_result_names(client, "lantern", ids)) == sorted(ids)

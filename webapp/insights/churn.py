@@ -12,17 +12,21 @@ last LISTED_RECENCY days (those gone longer have churned already). A driver is c
 standardised value: how far that feature pushes this profile's risk.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import roc_auc_score
-from sklearn.preprocessing import StandardScaler
 from sqlalchemy import select
 
 from webapp.activity.vocabulary import LIST_ADD
 from webapp.insights.logview import LogView
 from webapp.models import Account, Profile
+
+if TYPE_CHECKING:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
 
 HORIZON = 14
 LOOKBACK = 28
@@ -153,6 +157,11 @@ def fit(features: list[Features]) -> tuple[StandardScaler, LogisticRegression] |
     y = np.concatenate([f.churned for f in features])
     if len(set(y.tolist())) < 2:
         return None
+    # scikit-learn is imported where the reports are computed (a child process),
+    # so that the site's own start-up (every worker, every command) skips it.
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
     scaler = StandardScaler().fit(x)
     model = LogisticRegression(max_iter=1000, class_weight=None).fit(scaler.transform(x), y)
     return scaler, model
@@ -194,6 +203,8 @@ def churn_report(log: LogView, at_risk: int = 50) -> ChurnReport:
         scaler, model = fitted
         predicted = model.predict_proba(scaler.transform(test.values))[:, 1]
         if len(set(test.churned.tolist())) > 1:
+            from sklearn.metrics import roc_auc_score
+
             auc = float(roc_auc_score(test.churned, predicted))
         table = calibration_table(predicted, test.churned.astype(float))
     both = [f for f in (train, test) if f.churned is not None and f.profiles.size]

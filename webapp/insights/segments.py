@@ -7,20 +7,23 @@ in the window are not clustered and have no segment. The number of segments
 is the k in K_RANGE with the best silhouette.
 """
 
+from __future__ import annotations
+
 import warnings
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
-from sklearn.cluster import KMeans
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.metrics import silhouette_score
 from sqlalchemy import select
 
 from webapp.insights.log_records import DAYPARTS, daypart_of
 from webapp.insights.logview import LogView
 from webapp.models.catalog import Credit, Person
 from webapp.personalization.segments import store_segments
+
+if TYPE_CHECKING:
+    from sklearn.cluster import KMeans
 
 MIN_HOURS = 0.5
 DAYPART_WEIGHT = 0.5
@@ -101,6 +104,9 @@ def cluster(
         return Assignment(profiles, np.zeros(n, dtype=np.int64), vectors, 1, None)
     candidates = [min(k, distinct)] if k else [c for c in K_RANGE if c < n and c <= distinct]
     sampled = vectors[sample]
+    # Imported here, as in webapp.insights.churn: the site's start-up skips scikit-learn.
+    from sklearn.metrics import silhouette_score
+
     best = None
     for c in candidates or [2]:
         # k is chosen on the sample (bounded cost); the chosen k is then fitted on everyone.
@@ -114,6 +120,9 @@ def cluster(
 
 
 def _kmeans(vectors: np.ndarray, k: int, seed: int) -> KMeans:
+    from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
+
     with warnings.catch_warnings():
         # Near-duplicate tastes can leave a cluster empty; the silhouette then ranks that k low.
         warnings.simplefilter("ignore", ConvergenceWarning)

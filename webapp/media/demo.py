@@ -10,11 +10,13 @@ mood of its first genre. Running it again only links what is new.
 
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
+from flask import current_app
 from sqlalchemy import insert, select
 
 from webapp import jobs
@@ -73,6 +75,7 @@ MOODS = (
     ),
 )
 WIDTH, HEIGHT = 1280, 720
+T = TypeVar("T")
 
 
 def _font() -> str | None:
@@ -190,6 +193,25 @@ def link_unlinked(assets: dict[str, MediaAsset]) -> int:
     return len(rows)
 
 
+def side_by_side(items: Sequence[T], build: Callable[[T], int]) -> list[int]:
+    """`build(item)` for each item, as many at once as there are cores; what each returned.
+
+    A demo clip is small: ffmpeg's generators, filters, audio encoder and the
+    encoder's lookahead at these sizes keep about one core busy, so one clip's
+    clip-then-ladder after another leaves the other cores idle. Each build runs
+    in a thread with an app context (so a database session) of its own; what
+    they write are their assets' short job updates.
+    """
+    app = current_app._get_current_object()
+
+    def one(item: T) -> int:
+        with app.app_context():
+            return build(item)
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        return list(pool.map(one, items))
+
+
 def seed_demo_media(
     echo: Callable[[str], None] = lambda _: None, seconds: float = CLIP_SECONDS
 ) -> int:
@@ -199,14 +221,15 @@ def seed_demo_media(
     if missing:
         echo(f"Making {len(missing)} demo clips of {seconds:.0f} s and their ladders")
         with storage.incoming() as folder:
-            # The clips are made side by side (ffmpeg's generators and filters are mostly
-            # single-threaded); the encoder itself uses every core, so ladders go one by one.
-            with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-                sources = list(
-                    pool.map(lambda m: make_clip(m, folder / f"{m.name}.mp4", seconds), missing)
-                )
-            for mood, source in zip(missing, sources, strict=True):
+
+            def make(mood: Mood) -> int:
+                source = make_clip(mood, folder / f"{mood.name}.mp4", seconds)
+                asset_id = build_mood(mood, source, seconds).id
                 echo(f"  {mood.name}")
-                assets[mood.name] = build_mood(mood, source, seconds)
+                return asset_id
+
+            made = side_by_side(missing, make)
             storage.discard(folder)
+        for mood, asset_id in zip(missing, made, strict=True):
+            assets[mood.name] = db.session.get(MediaAsset, asset_id)
     return link_unlinked(assets)

@@ -11,10 +11,8 @@ by more than about half a minute. Running it again only attaches titles that
 have no demo cut yet.
 """
 
-import os
 import subprocess
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +23,7 @@ from webapp.activity import vocabulary as ev
 from webapp.extensions import db
 from webapp.media import assets, ffmpeg, storage
 from webapp.media.assets import AssetRecord
-from webapp.media.demo import DEMO_PRESET, _font
+from webapp.media.demo import DEMO_PRESET, _font, side_by_side
 from webapp.media.pipeline import transcode_work
 from webapp.media.trailers import PREVIEW_RUNGS
 from webapp.models import Event, MediaAsset, Title, TrailerVariant
@@ -153,14 +151,18 @@ def seed_demo_trailers(
             f"Making {len(missing)} demo trailer cuts of {seconds:.0f} s and their preview ladders"
         )
         with storage.incoming() as folder:
-            with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-                sources = list(
-                    pool.map(lambda c: make_trailer(c, folder / f"{c.name}.mp4", seconds), missing)
-                )
-            for cut, source in zip(missing, sources, strict=True):
+
+            def make(cut: Cut) -> int:
+                asset_id = _build(
+                    _key(cut), make_trailer(cut, folder / f"{cut.name}.mp4", seconds)
+                ).id
                 echo(f"  {cut.name}")
-                assets[_key(cut)] = _build(_key(cut), source)
+                return asset_id
+
+            made = side_by_side(missing, make)
             storage.discard(folder)
+        for cut, asset_id in zip(missing, made, strict=True):
+            assets[_key(cut)] = db.session.get(MediaAsset, asset_id)
     titles = attach_untrailered(assets)
     resolve_simulated_previews()
     return titles

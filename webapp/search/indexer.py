@@ -162,14 +162,16 @@ def _remember_deleted(session: Session, _context, _instances) -> None:
 def _collect(session: Session, _context) -> None:
     """After each flush, remember which titles and people changed."""
     pending = _pending(session)
-    for row in list(session.new) + list(session.dirty):
+    # session.new builds a new set on each call: once per flush, not once per row.
+    added = session.new
+    for row in list(added) + list(session.dirty):
         if not isinstance(row, SearchIndexed) or not _text_changed(row):
             continue
         if isinstance(row, Person):
             pending["people"].add(row.id)
         # A row added in this flush is linked to titles only by rows also added
         # (credits, a title's genres), which name those titles themselves.
-        if row not in session.new or not isinstance(row.indexed_titles(), Select):
+        if row not in added or not isinstance(row.indexed_titles(), Select):
             pending["titles"].update(_titles_of(session, row))
     for row in session.deleted:
         if isinstance(row, Person) and row.id is not None:
