@@ -154,7 +154,7 @@ def write_site(app, events: dict, n_users: int, n_items: int, chunk: int = 500_0
     from sqlalchemy import insert
 
     from webapp.extensions import db
-    from webapp.models import Account, Profile, Title
+    from webapp.models import Account, Event, Profile, Title
 
     with app.app_context():
         db.session.execute(
@@ -176,6 +176,11 @@ def write_site(app, events: dict, n_users: int, n_items: int, chunk: int = 500_0
             ],
         )
         db.session.commit()
+        # Rows in time order land at random places of the three profile, title and type
+        # indexes: build those after the rows, as a bulk load would, not row by row.
+        indexes = [i for i in Event.__table__.indexes]
+        for index in indexes:
+            index.drop(db.engine)
         raw = db.engine.raw_connection()
         try:
             cursor = raw.cursor()
@@ -198,6 +203,8 @@ def write_site(app, events: dict, n_users: int, n_items: int, chunk: int = 500_0
             raw.commit()
         finally:
             raw.close()
+        for index in indexes:
+            index.create(db.engine)
 
 
 def write_parquet(root: Path, events: dict) -> list[Path]:
