@@ -154,7 +154,7 @@ def write_site(app, events: dict, n_users: int, n_items: int, chunk: int = 500_0
     from sqlalchemy import insert
 
     from webapp.extensions import db
-    from webapp.models import Account, Profile, Title
+    from webapp.models import Account, Event, Profile, Title
 
     with app.app_context():
         db.session.execute(
@@ -176,6 +176,11 @@ def write_site(app, events: dict, n_users: int, n_items: int, chunk: int = 500_0
             ],
         )
         db.session.commit()
+        # Rows in time order land at random places of the three profile, title and type
+        # indexes: build those after the rows, as a bulk load would, not row by row.
+        indexes = [i for i in Event.__table__.indexes]
+        for index in indexes:
+            index.drop(db.engine)
         raw = db.engine.raw_connection()
         try:
             cursor = raw.cursor()
@@ -198,6 +203,8 @@ def write_site(app, events: dict, n_users: int, n_items: int, chunk: int = 500_0
             raw.commit()
         finally:
             raw.close()
+        for index in indexes:
+            index.create(db.engine)
 
 
 def write_parquet(root: Path, events: dict) -> list[Path]:
@@ -229,6 +236,37 @@ def write_parquet(root: Path, events: dict) -> list[Path]:
         pq.write_table(table, folder / "part-00000.parquet", compression="zstd")
         paths.append(folder / "part-00000.parquet")
     return paths
+
+
+def task_times(spark) -> list[dict]:
+    """Each finished Spark stage's tasks (one a partition): count, total and slowest run time.
+
+    Read from the application's monitoring API (the UI the benchmark turns on).
+    """
+    from urllib.request import urlopen
+
+    base = f"{spark.sparkContext.uiWebUrl}/api/v1/applications/{spark.sparkContext.applicationId}"
+    with urlopen(f"{base}/stages?status=complete") as answer:
+        stages = json.load(answer)
+    out = []
+    for stage in sorted(stages, key=lambda s: s["stageId"]):
+        url = f"{base}/stages/{stage['stageId']}/{stage['attemptId']}/taskSummary?quantiles=0.5,1.0"
+        with urlopen(url) as answer:
+            run = json.load(answer)["executorRunTime"]
+        out.append(
+            {
+                "stage": stage["stageId"],
+                "part": stage.get("description", ""),
+                "name": stage["name"].split(" at ")[0],
+                "tasks": stage["numTasks"],
+                "run_seconds": round(stage["executorRunTime"] / 1000, 1),
+                "median_task_seconds": round(run[0] / 1000, 2),
+                "slowest_task_seconds": round(run[1] / 1000, 2),
+                "input_mib": round(stage.get("inputBytes", 0) / 2**20, 1),
+                "shuffle_write_mib": round(stage.get("shuffleWriteBytes", 0) / 2**20, 1),
+            }
+        )
+    return out
 
 
 def embedded_fit_limited(inter, params: dict, limit_gib: float) -> str:
@@ -354,11 +392,17 @@ def main(argv=None) -> dict:
                 args.master,
                 driver_memory=args.driver_memory,
                 shuffle_partitions=args.partitions,
+                conf={"spark.ui.enabled": "true", "spark.ui.port": "4077"},
             )
             engine = SparkEngine(export_dir, spark=spark)
-            remote = stages.run("spark: feedback over the log", engine.feedback_of, paths, now)
+
+            def on_spark(name, fn, *a, **kw):
+                spark.sparkContext.setJobDescription(name)  # names its stages in task_times
+                return stages.run(name, fn, *a, **kw)
+
+            remote = on_spark("spark: feedback over the log", engine.feedback_of, paths, now)
             out["feedback_pairs"] = len(remote)
-            fit_inputs = stages.run(
+            fit_inputs = on_spark(
                 "spark: popularity and Gram matrix", engine.fit_inputs, remote, None, params
             )
             model = stages.run(
@@ -372,6 +416,7 @@ def main(argv=None) -> dict:
                 out["max_abs_B_difference"] = float(np.abs(model.B - local_b).max())
                 out["max_abs_B"] = float(np.abs(local_b).max())
             del model, fit_inputs
+            out["spark_tasks"] = task_times(spark)
             spark.stop()
             report()
             if args.embedded_fit_only:

@@ -50,8 +50,16 @@ def check_master(master: str) -> str:
     return master
 
 
-def start_session(master: str | None, driver_memory: str = "1g", shuffle_partitions: int = 4):
-    """A SparkSession for training (master None: the one spark-submit chose)."""
+def start_session(
+    master: str | None,
+    driver_memory: str = "1g",
+    shuffle_partitions: int = 4,
+    conf: dict[str, str] | None = None,
+):
+    """A SparkSession for training (master None: the one spark-submit chose).
+
+    `conf`: further Spark settings, over these defaults.
+    """
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
@@ -68,6 +76,8 @@ def start_session(master: str | None, driver_memory: str = "1g", shuffle_partiti
         # The Gram matrix and the feedback pairs come back whole to the driver.
         .config("spark.driver.maxResultSize", "0")
     )
+    for key, value in (conf or {}).items():
+        builder = builder.config(key, value)
     if master:
         builder = builder.master(check_master(master))
     if not master or master.startswith("local"):
