@@ -73,7 +73,7 @@ def _train_once(engine, quick: bool, queued: bool) -> str | None:
             context=not quick,
         )
         summary.append(result.describe())
-        return summary[0]
+        return result.describe(with_path=False)  # the job's summary, shown on the admin page
 
     failure = jobs.run(record, work)
     lines.close()
