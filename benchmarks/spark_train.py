@@ -73,7 +73,8 @@ def _children(pid: int) -> list[int]:
 class Stages:
     """Wall time and peak resident memory (this process + children) per stage."""
 
-    def __init__(self):
+    def __init__(self, after=None):
+        self.after = after  # called after each stage (the figures so far saved)
         self.results: dict[str, dict] = {}
         self._peak = {"self": 0, "children": 0}
         self._stop = threading.Event()
@@ -97,6 +98,8 @@ class Stages:
             "peak_jvm_mib": round(self._peak["children"] / 2**20),
         }
         print(f"  {name}: {self.results[name]}", flush=True)
+        if self.after:
+            self.after()
         return value
 
     def close(self) -> None:
@@ -191,7 +194,6 @@ def main(argv=None) -> dict:
         },
     )
     app = create_app(config)
-    stages = Stages()
     out: dict = {
         "pairs": args.pairs,
         "users": n_users,
@@ -209,6 +211,8 @@ def main(argv=None) -> dict:
         out["stages"] = stages.results
         if args.out:
             args.out.write_text(json.dumps(out, indent=2) + "\n")
+
+    stages = Stages(after=report)
 
     try:
         with app.app_context():
@@ -239,7 +243,6 @@ def main(argv=None) -> dict:
                 "mib_per_million_events": round(size / 2**20 / (n_events / 1e6), 1),
                 "files": len(paths),
             }
-            report()
 
             local_b = None
             if args.embedded:
@@ -248,7 +251,6 @@ def main(argv=None) -> dict:
                 model = stages.run("embedded: fit", HybridRecommender(**params).fit, inter, None)
                 local_b = model.B
                 del model, inter
-                report()
 
             print(f"Spark training ({args.master})", flush=True)
             spark = stages.run(
@@ -270,6 +272,9 @@ def main(argv=None) -> dict:
             fit_inputs = on_spark(
                 "spark: popularity and Gram matrix", engine.fit_inputs, remote, None, params
             )
+            # What follows runs on the driver alone: Spark's memory is given back first.
+            out["spark_tasks"] = task_times(spark)
+            spark.stop()
             model = stages.run(
                 "spark: fit on the driver from the Gram matrix",
                 HybridRecommender(**params).fit,
@@ -281,9 +286,6 @@ def main(argv=None) -> dict:
                 out["max_abs_B_difference"] = float(np.abs(model.B - local_b).max())
                 out["max_abs_B"] = float(np.abs(local_b).max())
             del model, fit_inputs
-            out["spark_tasks"] = task_times(spark)
-            spark.stop()
-            report()
             if args.embedded_fit_only:
                 print("in-process fit of the same feedback, memory limited", flush=True)
                 out["embedded_fit"] = stages.run(
