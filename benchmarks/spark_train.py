@@ -259,7 +259,14 @@ def main(argv=None) -> dict:
                 args.master,
                 driver_memory=args.driver_memory,
                 shuffle_partitions=args.partitions,
-                conf={"spark.ui.enabled": "true", "spark.ui.port": "4077"},
+                conf={
+                    "spark.ui.enabled": "true",
+                    "spark.ui.port": "4077",
+                    # A run may be paused (SIGSTOP) while the machine is needed for another
+                    # measurement: no heartbeat may time out meanwhile.
+                    "spark.network.timeout": "7200s",
+                    "spark.executor.heartbeatInterval": "600s",
+                },
             )
             engine = SparkEngine(export_dir, spark=spark)
 
