@@ -45,7 +45,6 @@ def test_train_button_runs_training_in_the_background(seeded_app):
     versions = [p for p in model_dir.iterdir() if not p.name.startswith(".")]
     assert versions, page
     assert "Last run" in page and versions[0].name in page
-    assert str(model_dir) not in page  # the summary names the version, not the server's folder
     seeded_app.extensions["marquee_models"].invalidate()
     assert versions[0].name in client.get("/admin/recommender").get_data(as_text=True)
 

@@ -73,7 +73,7 @@ def _train_once(engine, quick: bool, queued: bool) -> str | None:
             context=not quick,
         )
         summary.append(result.describe())
-        return result.describe(with_path=False)  # the job's summary, shown on the admin page
+        return summary[0]
 
     failure = jobs.run(record, work)
     lines.close()

@@ -46,12 +46,10 @@ class TrainingResult:
     n_interactions: int
     metrics: dict
 
-    def describe(self, with_path: bool = True) -> str:
-        """One line on the run; `with_path` False for pages (a server path is no admin's business)."""
+    def describe(self) -> str:
         m = self.metrics
-        where = f" to {self.path}" if with_path else ""
         return (
-            f"Wrote model {self.version}{where} in {self.seconds:.1f} s: "
+            f"Wrote model {self.version} to {self.path} in {self.seconds:.1f} s: "
             f"{self.n_interactions:,} interactions, {self.n_users:,} profiles, {self.n_items:,} titles; "
             f"holdout NDCG@10 {m.get('ndcg@10', float('nan')):.4f} "
             f"(popularity {m.get('popularity_ndcg@10', float('nan')):.4f})."
