@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.recommender_scale import generate
+from webapp.activity import vocabulary as ev
 
-TYPES = np.array(["play_start", "complete", "heartbeat", "rate"])
+TYPES = np.array([ev.PLAY_START, ev.COMPLETE, ev.HEARTBEAT, ev.RATE])
 END = datetime(2026, 12, 1)
 
 
