@@ -80,3 +80,30 @@ def test_the_venv_keeps_bytecode_even_where_the_environment_turns_it_off(tmp_pat
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     assert out.stdout.strip() == "False"
+
+
+def test_the_clips_encode_beside_the_seed_and_are_published_after_it(tmp_path):
+    """The encoder takes the core the single-threaded seed leaves idle; nothing waits for it
+    until the clips stage, which comes after the seed and the first model."""
+    lines = demo_commands(tmp_path)
+    at = {
+        name: next(i for i, line in enumerate(lines) if marker in line)
+        for name, marker in {
+            "schema": "db upgrade",
+            "build": "media build-demo",
+            "seed": " seed-demo --if-empty",
+            "quick": "train --quick",
+            "publish": "media seed-demo",
+        }.items()
+    }
+    assert at["schema"] < at["build"] < at["seed"] < at["quick"] < at["publish"]
+    build = lines[at["build"]]
+    assert "nice -n" in build.split("media build-demo")[0]
+    assert re.search(r"media build-demo[^']*&'", build)
+
+
+def test_the_site_is_installed_with_uv(tmp_path):
+    """uv fetches and unpacks the wheels side by side: the install is several times quicker."""
+    installs = [line for line in demo_commands(tmp_path) if "install" in line]
+    assert any(line.rstrip().endswith("pip install --quiet uv") for line in installs)
+    assert any("/uv pip install" in line and line.rstrip().endswith("-e .") for line in installs)

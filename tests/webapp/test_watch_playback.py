@@ -1,9 +1,7 @@
 """The watch page plays real media: the demo's shared mood clips, signed URLs, quality events."""
 
 import html
-import os
 import re
-from itertools import combinations
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +11,7 @@ from tests.webapp.catalog_factory import build_catalog, make_account
 from tests.webapp.test_media_support import media_app
 from webapp.extensions import db
 from webapp.media import demo
-from webapp.models import Episode, Event, Job, MediaAsset, MediaLink, Title
+from webapp.models import Episode, Event, MediaAsset, MediaLink, Title
 
 PASSWORD = "correct horse 42"
 CLIP_SECONDS = 1.5
@@ -71,24 +69,6 @@ def test_demo_seed_gives_every_film_and_episode_media_once(site):
         assert result.exit_code == 0, result.output
         assert "0 films and episodes linked" in result.output
         assert db.session.scalar(select(func.count()).where(moods)) == len(demo.MOODS)
-
-
-def test_the_demo_clips_are_transcoded_side_by_side(site):
-    """With two cores or more, two clips' transcodes run at once: `make demo` waits less."""
-    if (os.cpu_count() or 1) < 2:
-        pytest.skip("one core: the clips are made one after another")
-    app, _, _ = site
-    with app.app_context():
-        runs = db.session.execute(
-            select(Job.started_at, Job.finished_at)
-            .join(MediaAsset, MediaAsset.id == Job.asset_id)
-            .where(MediaAsset.source_name.startswith(demo.SOURCE_PREFIX))
-        ).all()
-    assert len(runs) == len(demo.MOODS)
-    assert any(
-        a.started_at < b.finished_at and b.started_at < a.finished_at
-        for a, b in combinations(runs, 2)
-    )
 
 
 def test_the_video_names_its_master_playlist_and_poster_before_script_runs(site):

@@ -3,7 +3,10 @@
 `flask --app wsgi media import PATH --title ID --trailer NAME`: a trailer cut of the title.
 
 `flask --app wsgi media seed-demo`: the demo's shared mood clips, linked to every title, and
-its trailer cuts (two per mood) attached to every film and series.
+its trailer cuts attached to every film and series.
+
+`flask --app wsgi media build-demo`: encode those clips ahead, beside the seed (see
+webapp.media.demo_build).
 """
 
 import sys
@@ -15,7 +18,7 @@ from flask.cli import AppGroup
 
 from webapp import jobs
 from webapp.extensions import db
-from webapp.media import assets, demo, demo_trailers, trailers
+from webapp.media import assets, demo, demo_build, demo_trailers, trailers
 from webapp.media.assets import AssetRecord
 from webapp.media.errors import BadSource
 from webapp.media.pipeline import check_source, transcode_work
@@ -104,14 +107,17 @@ def import_command(path: Path, title_id: int, episode_id: int | None, trailer: s
     click.echo(f"Ready: media asset {asset.id}, {', '.join(asset.rendition_names)}.")
 
 
-@media_cli.command("seed-demo")
-@click.option(
+CLIP_SECONDS = click.option(
     "--seconds",
     default=demo.CLIP_SECONDS,
     show_default=True,
     type=click.FloatRange(1, 120),
     help="Length of each mood clip.",
 )
+
+
+@media_cli.command("seed-demo")
+@CLIP_SECONDS
 def seed_demo_command(seconds: float) -> None:
     """Make the demo mood clips and trailer cuts once; link every title without them."""
     started = time.monotonic()
@@ -129,3 +135,20 @@ def seed_demo_command(seconds: float) -> None:
         f"Demo media ready: {linked} films and episodes linked ({clips_done - started:.0f} s); "
         f"trailers for {trailered} titles ({done - clips_done:.0f} s)."
     )
+
+
+@media_cli.command("build-demo")
+@CLIP_SECONDS
+def build_demo_command(seconds: float) -> None:
+    """Encode the demo clips that have no asset yet, for `media seed-demo` to publish."""
+    started = time.monotonic()
+    clips = demo.missing_clips(seconds) + demo_trailers.missing_clips(
+        min(seconds, demo_trailers.TRAILER_SECONDS)
+    )
+    db.session.remove()  # the seed writes meanwhile: this command holds no connection
+    try:
+        demo_build.build_all(clips, click.echo)
+    except RuntimeError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Demo clips encoded ({time.monotonic() - started:.0f} s).")

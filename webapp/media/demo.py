@@ -8,30 +8,21 @@ captions file, then each film and episode without a link gets one to the
 mood of its first genre. Running it again only links what is new.
 """
 
-import os
 import subprocess
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
 
-from flask import current_app
 from sqlalchemy import insert, select
 
-from webapp import jobs
 from webapp.extensions import db
-from webapp.media import assets as asset_rows
-from webapp.media import ffmpeg, storage
-from webapp.media.assets import AssetRecord
-from webapp.media.pipeline import transcode_work
+from webapp.media import ffmpeg
+from webapp.media.demo_build import DEMO_PRESET, DemoClip, build_and_adopt
 from webapp.models import Episode, Genre, MediaAsset, MediaLink, Title, title_genres
 
 SOURCE_PREFIX = "demo mood: "
 # Three whole segments of ladder.SEGMENT_SECONDS: short, so that `make demo` stays quick.
 CLIP_SECONDS = 12
-# Synthetic patterns compress well at any preset; the fastest keeps `make demo` quick.
-DEMO_PRESET = "ultrafast"
 FONTS = (
     "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
     "/usr/share/fonts/dejavu/DejaVuSans-Bold.ttf",
@@ -75,7 +66,6 @@ MOODS = (
     ),
 )
 WIDTH, HEIGHT = 1280, 720
-T = TypeVar("T")
 
 
 def _font() -> str | None:
@@ -150,16 +140,20 @@ def mood_assets() -> dict[str, MediaAsset]:
     return {row.source_name.removeprefix(SOURCE_PREFIX): row for row in rows}
 
 
-def build_mood(mood: Mood, source: Path, seconds: float) -> MediaAsset:
-    """Transcode the mood's clip into a shared asset (RuntimeError if it fails)."""
-    asset_id = asset_rows.create(None, None, SOURCE_PREFIX + mood.name).id
-    work = transcode_work(
-        AssetRecord(asset_id), source, preset=DEMO_PRESET, captions=captions_for(mood, seconds)
+def mood_clip(mood: Mood, seconds: float = CLIP_SECONDS) -> DemoClip:
+    """The mood's clip as the demo build makes it: its ladder with captions."""
+    return DemoClip(
+        SOURCE_PREFIX + mood.name,
+        lambda target: make_clip(mood, target, seconds),
+        seconds,
+        captions=captions_for(mood, seconds),
     )
-    failure = jobs.run(AssetRecord(asset_id), work)
-    if failure:
-        raise RuntimeError(f"The {mood.name} clip did not transcode: {failure}")
-    return db.session.get(MediaAsset, asset_id)
+
+
+def missing_clips(seconds: float = CLIP_SECONDS) -> list[DemoClip]:
+    """The clips of the moods that have no ready asset yet."""
+    have = mood_assets()
+    return [mood_clip(mood, seconds) for mood in MOODS if mood.name not in have]
 
 
 def mood_of(genres: set[str]) -> Mood:
@@ -193,43 +187,13 @@ def link_unlinked(assets: dict[str, MediaAsset]) -> int:
     return len(rows)
 
 
-def side_by_side(items: Sequence[T], build: Callable[[T], int]) -> list[int]:
-    """`build(item)` for each item, as many at once as there are cores; what each returned.
-
-    A demo clip is small: ffmpeg's generators, filters, audio encoder and the
-    encoder's lookahead at these sizes keep about one core busy, so one clip's
-    clip-then-ladder after another leaves the other cores idle. Each build runs
-    in a thread with an app context (so a database session) of its own; what
-    they write are their assets' short job updates.
-    """
-    app = current_app._get_current_object()
-
-    def one(item: T) -> int:
-        with app.app_context():
-            return build(item)
-
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        return list(pool.map(one, items))
-
-
 def seed_demo_media(
     echo: Callable[[str], None] = lambda _: None, seconds: float = CLIP_SECONDS
 ) -> int:
-    """Make whichever mood assets are missing, then link new films and episodes; links made."""
+    """Publish whichever mood assets are missing, then link new films and episodes; links made."""
     assets = mood_assets()
     missing = [mood for mood in MOODS if mood.name not in assets]
-    if missing:
-        echo(f"Making {len(missing)} demo clips of {seconds:.0f} s and their ladders")
-        with storage.incoming() as folder:
-
-            def make(mood: Mood) -> int:
-                source = make_clip(mood, folder / f"{mood.name}.mp4", seconds)
-                asset_id = build_mood(mood, source, seconds).id
-                echo(f"  {mood.name}")
-                return asset_id
-
-            made = side_by_side(missing, make)
-            storage.discard(folder)
-        for mood, asset_id in zip(missing, made, strict=True):
-            assets[mood.name] = db.session.get(MediaAsset, asset_id)
+    made = build_and_adopt([mood_clip(mood, seconds) for mood in missing], echo)
+    for mood, asset in zip(missing, made, strict=True):
+        assets[mood.name] = asset
     return link_unlinked(assets)

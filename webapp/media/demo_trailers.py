@@ -18,13 +18,11 @@ from pathlib import Path
 
 from sqlalchemy import and_, insert, select, update
 
-from webapp import jobs
 from webapp.activity import vocabulary as ev
 from webapp.extensions import db
-from webapp.media import assets, ffmpeg, storage
-from webapp.media.assets import AssetRecord
-from webapp.media.demo import DEMO_PRESET, _font, side_by_side
-from webapp.media.pipeline import transcode_work
+from webapp.media import ffmpeg
+from webapp.media.demo import _font
+from webapp.media.demo_build import DEMO_PRESET, DemoClip, build_and_adopt
 from webapp.media.trailers import PREVIEW_RUNGS
 from webapp.models import Event, MediaAsset, Title, TrailerVariant
 
@@ -106,17 +104,20 @@ def trailer_assets() -> dict[str, MediaAsset]:
     return {row.source_name: row for row in rows}
 
 
-def _build(key: str, source: Path) -> MediaAsset:
-    asset_id = assets.create(None, None, key).id
-    work = transcode_work(
-        AssetRecord(asset_id), source, preset=DEMO_PRESET, max_rungs=PREVIEW_RUNGS
+def cut_clip(cut: Cut, seconds: float = TRAILER_SECONDS) -> DemoClip:
+    """The cut as the demo build makes it: its preview ladder."""
+    return DemoClip(
+        _key(cut),
+        lambda target: make_trailer(cut, target, seconds),
+        seconds,
+        max_rungs=PREVIEW_RUNGS,
     )
-    failure = jobs.run(AssetRecord(asset_id), work)
-    if failure:
-        raise RuntimeError(
-            f"The trailer {key.removeprefix(SOURCE_PREFIX)} did not transcode: {failure}"
-        )
-    return db.session.get(MediaAsset, asset_id)
+
+
+def missing_clips(seconds: float = TRAILER_SECONDS) -> list[DemoClip]:
+    """The clips of the cuts that have no ready asset yet."""
+    have = trailer_assets()
+    return [cut_clip(cut, seconds) for cut in CUTS if _key(cut) not in have]
 
 
 def attach_untrailered(assets: dict[str, MediaAsset]) -> int:
@@ -143,26 +144,12 @@ def attach_untrailered(assets: dict[str, MediaAsset]) -> int:
 def seed_demo_trailers(
     echo: Callable[[str], None] = lambda _: None, seconds: float = TRAILER_SECONDS
 ) -> int:
-    """Make whichever demo cuts are missing, then attach them to new titles; titles attached."""
+    """Publish whichever demo cuts are missing, then attach them to new titles; titles attached."""
     assets = trailer_assets()
     missing = [cut for cut in CUTS if _key(cut) not in assets]
-    if missing:
-        echo(
-            f"Making {len(missing)} demo trailer cuts of {seconds:.0f} s and their preview ladders"
-        )
-        with storage.incoming() as folder:
-
-            def make(cut: Cut) -> int:
-                asset_id = _build(
-                    _key(cut), make_trailer(cut, folder / f"{cut.name}.mp4", seconds)
-                ).id
-                echo(f"  {cut.name}")
-                return asset_id
-
-            made = side_by_side(missing, make)
-            storage.discard(folder)
-        for cut, asset_id in zip(missing, made, strict=True):
-            assets[_key(cut)] = db.session.get(MediaAsset, asset_id)
+    made = build_and_adopt([cut_clip(cut, seconds) for cut in missing], echo)
+    for cut, asset in zip(missing, made, strict=True):
+        assets[_key(cut)] = asset
     titles = attach_untrailered(assets)
     resolve_simulated_previews()
     return titles

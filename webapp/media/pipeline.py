@@ -9,6 +9,7 @@ from webapp.jobs import Report
 from webapp.media import errors, storage, transcode
 from webapp.media.assets import AssetRecord
 from webapp.media.errors import BadSource
+from webapp.media.ladder import Rendition
 from webapp.media.probe import SourceInfo, probe
 
 
@@ -35,6 +36,32 @@ def check_source(path: Path) -> SourceInfo:
     return info
 
 
+def build_ladder(
+    source: Path,
+    info: SourceInfo,
+    out_dir: Path,
+    report: Report,
+    preset: str | None = None,
+    *,
+    captions: str | None = None,
+    max_rungs: int | None = None,
+) -> list[Rendition]:
+    """Write every file of the asset made from a checked `source` into `out_dir`."""
+    config = current_app.config
+    renditions = transcode.build(
+        source,
+        info,
+        out_dir,
+        preset or config["MEDIA_X264_PRESET"],
+        float(config["MEDIA_MAX_SECONDS"]),
+        report,
+        max_rungs,
+    )
+    if captions is not None:
+        (out_dir / storage.CAPTIONS).write_text(captions)
+    return renditions
+
+
 def transcode_work(
     record: AssetRecord,
     source: Path,
@@ -56,19 +83,10 @@ def transcode_work(
             report("checking the source", 0.0)
             info = check_source(source)
             record.describe(duration_seconds=info.duration, width=info.width, height=info.height)
-            config = current_app.config
             with storage.workspace(record.asset_id) as work_dir:
-                renditions = transcode.build(
-                    source,
-                    info,
-                    work_dir,
-                    preset or config["MEDIA_X264_PRESET"],
-                    float(config["MEDIA_MAX_SECONDS"]),
-                    report,
-                    max_rungs,
+                renditions = build_ladder(
+                    source, info, work_dir, report, preset, captions=captions, max_rungs=max_rungs
                 )
-                if captions is not None:
-                    (work_dir / storage.CAPTIONS).write_text(captions)
                 report("publishing", 0.99)
                 storage.publish(work_dir, record.asset_id)
             record.describe(renditions=",".join(r.name for r in renditions))
