@@ -110,3 +110,66 @@ def test_gram_summed_over_partitions_and_column_blocks_is_the_library_one(spark)
     expected = library_gram(X)
     assert expected.shape == (45, 45) and (expected > 0).sum() > 1000
     np.testing.assert_allclose(G, expected, rtol=1e-6)
+
+
+EXECUTOR = """
+import pickle
+import sys
+
+import numpy as np
+import pyarrow as pa
+
+sys.modules["webapp"] = None  # an executor has the recommender library, not the site
+partial_grams, summed_blocks = pickle.loads(open(sys.argv[1], "rb").read())
+rows = pa.RecordBatch.from_pydict(
+    {"profile_id": [1, 1, 2, 3], "pos": [0, 2, 2, 1], "w": [1.0, 2.0, 3.0, 0.5]},
+    schema=pa.schema([("profile_id", pa.int64()), ("pos", pa.int32()), ("w", pa.float32())]),
+)
+G = np.zeros((3, 3), dtype=np.float32)
+for batch in summed_blocks(list(partial_grams([rows]))):
+    start, stop = batch.column("start")[0].as_py(), batch.column("stop")[0].as_py()
+    G[:, start:stop] = np.frombuffer(batch.column("g")[0].as_py(), np.float32).reshape(3, -1)
+print(G.tolist())
+"""
+
+
+def test_the_executors_steps_run_where_only_the_recommender_library_is_installed(tmp_path):
+    """A cluster's executors get the `recommender` zip; the site itself is not installed there."""
+    import ast
+    import subprocess
+    import sys
+
+    from pyspark import cloudpickle
+
+    from webapp.recommendations.spark_engine import executor_steps
+
+    steps = tmp_path / "steps.pickle"
+    steps.write_bytes(cloudpickle.dumps(executor_steps(3, 2)))
+    (tmp_path / "executor.py").write_text(EXECUTOR)
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "executor.py"), str(steps)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    X = np.array([[1.0, 0, 2.0], [0, 0, 3.0], [0, 0.5, 0]], dtype=np.float32)
+    np.testing.assert_allclose(ast.literal_eval(done.stdout), X.T @ X)
+
+
+def test_the_library_is_shipped_once_per_session(spark, monkeypatch):
+    """Each training on a long-lived session would otherwise zip it again and leave the zip."""
+    from webapp.recommendations import spark_engine
+
+    archives = []
+    make_archive = spark_engine.shutil.make_archive
+
+    def counted(*args, **kwargs):
+        archives.append(args[0])
+        return make_archive(*args, **kwargs)
+
+    monkeypatch.setattr(spark_engine.shutil, "make_archive", counted)
+    spark_engine.ship_library(spark)
+    spark_engine.ship_library(spark)
+    assert len(archives) <= 1
+    assert spark.sparkContext.applicationId in spark_engine._shipped

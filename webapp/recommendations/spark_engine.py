@@ -17,6 +17,7 @@ profile's titles would make ``sum(n_u^2)`` rows, tens of billions for a log of
 `recommender` package itself is shipped to them with the job.
 """
 
+import atexit
 import os
 import re
 import shutil
@@ -188,14 +189,29 @@ _BLOCK_BYTES = 64 * 2**20
 _BLOCK_SCHEMA = "start int, stop int, g binary"
 
 
-def _partial_grams(n: int, block: int):
-    """The executors' step: each partition's ``X_p'X_p`` as blocks of columns.
+def executor_steps(n: int, block: int):
+    """The executors' two steps of the Gram matrix, as (partial_grams, summed_blocks).
 
-    A partition holds whole profiles (rows ``profile_id, pos, w``); its
-    profiles become the rows of ``X_p``.
+    Closures, so that Spark's cloudpickle sends them by value: an executor
+    needs numpy, scipy, pyarrow and the shipped `recommender` package, never
+    this site (a module-level function would be sent by reference, and the
+    executor would import `webapp` to find it).
     """
 
-    def run(batches):
+    def block_batch(start: int, stop: int, columns: np.ndarray):
+        import pyarrow as pa
+
+        return pa.RecordBatch.from_pydict(
+            {"start": [start], "stop": [stop], "g": [columns.tobytes()]},
+            schema=pa.schema([("start", pa.int32()), ("stop", pa.int32()), ("g", pa.binary())]),
+        )
+
+    def partial_grams(batches):
+        """Each partition's ``X_p'X_p`` as blocks of columns.
+
+        A partition holds whole profiles (rows ``profile_id, pos, w``); its
+        profiles become the rows of ``X_p``.
+        """
         import pyarrow as pa
         import scipy.sparse as sp
 
@@ -212,31 +228,23 @@ def _partial_grams(n: int, block: int):
         )
         del table
         for start, stop, columns in gram_blocks(X, block):
-            yield pa.RecordBatch.from_pydict(
-                {"start": [start], "stop": [stop], "g": [columns.tobytes()]},
-                schema=pa.schema([("start", pa.int32()), ("stop", pa.int32()), ("g", pa.binary())]),
-            )
+            yield block_batch(start, stop, columns)
 
-    return run
+    def summed_blocks(batches):
+        """The partitions' blocks of one column range, added up (float32, as the library's X'X)."""
+        sums: dict[tuple[int, int], np.ndarray] = {}
+        for batch in batches:
+            columns_of = zip(*(batch.column(k).to_pylist() for k in range(3)), strict=True)
+            for start, stop, g in columns_of:
+                columns = np.frombuffer(g, dtype=np.float32)
+                if (start, stop) in sums:
+                    sums[(start, stop)] += columns
+                else:
+                    sums[(start, stop)] = columns.copy()
+        for (start, stop), columns in sums.items():
+            yield block_batch(start, stop, columns)
 
-
-def _summed_blocks(batches):
-    """The partitions' blocks of one column range, added up (float32, as the library keeps X'X)."""
-    import pyarrow as pa
-
-    sums: dict[tuple[int, int], np.ndarray] = {}
-    for batch in batches:
-        for start, stop, g in zip(*(batch.column(k).to_pylist() for k in range(3)), strict=True):
-            columns = np.frombuffer(g, dtype=np.float32)
-            if (start, stop) in sums:
-                sums[(start, stop)] += columns
-            else:
-                sums[(start, stop)] = columns.copy()
-    for (start, stop), columns in sums.items():
-        yield pa.RecordBatch.from_pydict(
-            {"start": [start], "stop": [stop], "g": [columns.tobytes()]},
-            schema=pa.schema([("start", pa.int32()), ("stop", pa.int32()), ("g", pa.binary())]),
-        )
+    return partial_grams, summed_blocks
 
 
 def gram_matrix(feedback, head, n: int, partitions: int, block: int | None = None) -> np.ndarray:
@@ -256,10 +264,11 @@ def gram_matrix(feedback, head, n: int, partitions: int, block: int | None = Non
         .select("profile_id", "pos", F.col("weight").alias("w"))
         .repartition(partitions, "profile_id")
     )
-    partial = x.mapInArrow(_partial_grams(n, block), _BLOCK_SCHEMA)
+    partial_grams, summed_blocks = executor_steps(n, block)
+    partial = x.mapInArrow(partial_grams, _BLOCK_SCHEMA)
     n_blocks = -(-n // block)
     summed = partial.repartition(min(n_blocks, partitions), "start").mapInArrow(
-        _summed_blocks, _BLOCK_SCHEMA
+        summed_blocks, _BLOCK_SCHEMA
     )
     G = np.zeros((n, n), dtype=np.float32)
     for row in summed.toLocalIterator():
@@ -267,12 +276,26 @@ def gram_matrix(feedback, head, n: int, partitions: int, block: int | None = Non
     return G
 
 
+#: The applicationId of each SparkContext of this process that has the library already.
+_shipped: set[str] = set()
+
+
 def ship_library(spark) -> None:
-    """Send the `recommender` package to the executors (a zip on their Python path)."""
+    """Send the `recommender` package to the executors (a zip on their Python path).
+
+    Once per SparkContext: a long-lived process trains again and again on the
+    same session. The zip is removed when the process ends (Spark serves it
+    from its path until then).
+    """
+    context = spark.sparkContext
+    if context.applicationId in _shipped:
+        return
     package = Path(recommender.__file__).parent
     folder = Path(tempfile.mkdtemp(prefix="marquee-spark-"))
+    atexit.register(shutil.rmtree, folder, True)
     archive = shutil.make_archive(str(folder / "recommender"), "zip", package.parent, package.name)
-    spark.sparkContext.addPyFile(archive)
+    context.addPyFile(archive)
+    _shipped.add(context.applicationId)
 
 
 class SparkEngine:
