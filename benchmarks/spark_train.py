@@ -276,6 +276,8 @@ def main(argv=None) -> dict:
 
             remote = on_spark("spark: feedback over the log", engine.feedback_of, paths, now)
             out["feedback_pairs"] = len(remote)
+            # The rows a self-join of each profile's titles would make (the Gram's old way).
+            out["self_join_rows"] = int((np.bincount(remote.user_ids).astype(np.int64) ** 2).sum())
             fit_inputs = on_spark(
                 "spark: popularity and Gram matrix", engine.fit_inputs, remote, None, params
             )

@@ -12,9 +12,10 @@ is saved in the same format.
 The Gram matrix is summed from partitions of profiles: each partition's
 ``X_p'X_p`` comes from the library's own `gram_blocks` (a block of columns at
 a time), and the blocks are added up per column block. A self-join of each
-profile's titles would make ``sum(n_u^2)`` rows, tens of billions for a log of
-10^8 pairs. So the executors need Python with numpy, scipy and pyarrow; the
-`recommender` package itself is shipped to them with the job.
+profile's titles would make ``sum(n_u^2)`` rows, which grows with the square
+of a profile's history (figures in benchmarks/RESULTS.md). So the executors
+need Python with numpy, scipy and pyarrow; the `recommender` package itself
+is shipped to them with the job.
 """
 
 import atexit
@@ -257,6 +258,7 @@ def gram_matrix(feedback, head, n: int, partitions: int, block: int | None = Non
     """
     from pyspark.sql import functions as F
 
+    ship_library(feedback.sparkSession)  # the partitions' step runs the library's gram_blocks
     block = block or max(1, min(n, _BLOCK_BYTES // (4 * max(n, 1))))
     x = (
         feedback.where(F.col("weight") > 0)
@@ -374,7 +376,6 @@ class SparkEngine:
         head_df = self.spark.createDataFrame(
             [(int(t), p) for p, t in enumerate(head_ids.tolist())], "title_id long, pos int"
         )
-        ship_library(self.spark)
         partitions = int(self.spark.conf.get("spark.sql.shuffle.partitions"))
         G = gram_matrix(self._feedback, head_df, len(head), partitions)
         self._feedback.unpersist()
