@@ -28,13 +28,16 @@ UV := $(BIN)/uv pip install --quiet --python $(BIN)/python
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
+
+# Its own target: a venv made before uv did the installs gets it on the next one.
+$(BIN)/uv: | $(VENV)/bin/python
 	$(BIN)/pip install --quiet uv
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+$(VENV)/.installed: pyproject.toml | $(BIN)/uv
 	$(UV) -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/uv
 	$(UV) -e ".[dev]"
 	touch $(VENV)/.installed $@
 

@@ -107,3 +107,15 @@ def test_the_site_is_installed_with_uv(tmp_path):
     installs = [line for line in demo_commands(tmp_path) if "install" in line]
     assert any(line.rstrip().endswith("pip install --quiet uv") for line in installs)
     assert any("/uv pip install" in line and line.rstrip().endswith("-e .") for line in installs)
+
+
+def test_a_venv_made_before_uv_gets_it_before_the_next_install(tmp_path):
+    """A checkout whose venv pip made once still installs after pulling a new pyproject."""
+    python = tmp_path / ".venv" / "bin" / "python"
+    python.parent.mkdir(parents=True)
+    python.touch()
+    lines = demo_commands(tmp_path)
+    assert not any(" -m venv " in line for line in lines)
+    uv = next(i for i, line in enumerate(lines) if line.endswith("pip install --quiet uv"))
+    install = next(i for i, line in enumerate(lines) if "/uv pip install" in line)
+    assert uv < install
